@@ -1,0 +1,159 @@
+//! The command line (SPEC section 9). Options and the file argument may come in any order.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use rollcall_core::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug)]
+pub struct CheckArgs {
+    pub edited: PathBuf,
+    pub original: Option<PathBuf>,
+    pub format: Format,
+    pub lang: Lang,
+}
+
+#[derive(Debug)]
+pub struct ChangesetArgs {
+    pub edited: PathBuf,
+    pub original: PathBuf,
+    pub school: String,
+    pub out: Option<PathBuf>,
+    pub lang: Lang,
+    /// Fixed id and time, for reproducible output (tests); normally generated.
+    pub id: Option<String>,
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Command {
+    Check(CheckArgs),
+    Changeset(ChangesetArgs),
+    Help,
+    Version,
+}
+
+pub const USAGE: &str = "\
+Usage:
+  rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es]
+  rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
+or the command line is wrong.";
+
+pub const USAGE_ES: &str = "\
+Uso:
+  rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es]
+  rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
+
+Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un
+archivo o la línea de órdenes es incorrecta.";
+
+fn string(value: OsString) -> Result<String, String> {
+    value
+        .into_string()
+        .map_err(|v| format!("{} is not valid text", v.to_string_lossy()))
+}
+
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut command: Option<String> = None;
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut original = None;
+    let mut format = Format::Text;
+    let mut lang = Lang::En;
+    let mut school = None;
+    let mut out = None;
+    let mut id = None;
+    let mut created_at = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Short('V') | Long("version") => return Ok(Command::Version),
+            Long("original") => original = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Long("format") => {
+                let value = string(parser.value().map_err(|e| e.to_string())?)?;
+                format = match value.as_str() {
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    other => return Err(format!("--format must be text or json, not {other}")),
+                };
+            }
+            Long("lang") => {
+                let value = string(parser.value().map_err(|e| e.to_string())?)?;
+                lang = Lang::parse(&value).ok_or(format!("--lang must be en or es, not {value}"))?;
+            }
+            Long("school") => school = Some(string(parser.value().map_err(|e| e.to_string())?)?),
+            Short('o') | Long("out") => out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Long("id") => id = Some(string(parser.value().map_err(|e| e.to_string())?)?),
+            Long("created-at") => created_at = Some(string(parser.value().map_err(|e| e.to_string())?)?),
+            Value(value) if command.is_none() => command = Some(string(value)?),
+            Value(value) => files.push(PathBuf::from(value)),
+            _ => return Err(arg.unexpected().to_string()),
+        }
+    }
+    let command = command.ok_or("no command given: use check or changeset")?;
+    let edited = match files.len() {
+        1 => files.remove(0),
+        0 => return Err(format!("{command} needs the edited file")),
+        _ => return Err(format!("{command} takes one edited file, not {}", files.len())),
+    };
+    match command.as_str() {
+        "check" => {
+            if school.is_some() || out.is_some() {
+                return Err("--school and -o belong to changeset, not check".to_owned());
+            }
+            Ok(Command::Check(CheckArgs { edited, original, format, lang }))
+        }
+        "changeset" => Ok(Command::Changeset(ChangesetArgs {
+            edited,
+            original: original.ok_or("changeset needs --original EXPORT")?,
+            school: school.ok_or("changeset needs --school ID")?,
+            out,
+            lang,
+            id,
+            created_at,
+        })),
+        other => Err(format!("unknown command {other}: use check or changeset")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_line(line: &str) -> Result<Command, String> {
+        parse(line.split_whitespace().map(OsString::from))
+    }
+
+    #[test]
+    fn options_and_the_file_come_in_any_order() {
+        let Ok(Command::Check(args)) = parse_line("--format json check --lang es e.csv --original x.csv") else {
+            panic!("should parse");
+        };
+        assert_eq!(args.edited, PathBuf::from("e.csv"));
+        assert_eq!(args.original, Some(PathBuf::from("x.csv")));
+        assert_eq!(args.format, Format::Json);
+        assert_eq!(args.lang, Lang::Es);
+    }
+
+    #[test]
+    fn wrong_command_lines_say_what_is_wrong() {
+        assert!(parse_line("check").unwrap_err().contains("needs the edited file"));
+        assert!(parse_line("check a b").unwrap_err().contains("one edited file"));
+        assert!(parse_line("check a --format xml").unwrap_err().contains("text or json"));
+        assert!(parse_line("check a --lang fr").unwrap_err().contains("en or es"));
+        assert!(parse_line("changeset a --school s").unwrap_err().contains("--original"));
+        assert!(parse_line("changeset a --original b").unwrap_err().contains("--school"));
+        assert!(parse_line("frobnicate a").unwrap_err().contains("unknown command"));
+        assert!(parse_line("check a --bogus").is_err());
+        assert!(parse_line("").unwrap_err().contains("no command"));
+    }
+}

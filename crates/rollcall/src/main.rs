@@ -1,0 +1,140 @@
+//! `rollcall`: check an edited roster file against its export, or turn it into a change-set.
+
+mod args;
+mod output;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use args::{ChangesetArgs, CheckArgs, Command, Format};
+use rollcall_core::{Checker, Input, Lang, Options, Report};
+
+/// Exit status of SPEC section 9.
+fn status(report: &Report) -> ExitCode {
+    if report.is_unreadable() {
+        ExitCode::from(2)
+    } else if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads a file, or says in one line why it cannot be read.
+fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|error| {
+        let reason = match (error.kind(), lang) {
+            (std::io::ErrorKind::NotFound, Lang::En) => "no such file".to_owned(),
+            (std::io::ErrorKind::NotFound, Lang::Es) => "el archivo no existe".to_owned(),
+            (std::io::ErrorKind::PermissionDenied, Lang::En) => "permission denied".to_owned(),
+            (std::io::ErrorKind::PermissionDenied, Lang::Es) => "permiso denegado".to_owned(),
+            (std::io::ErrorKind::IsADirectory, Lang::En) => "it is a directory".to_owned(),
+            (std::io::ErrorKind::IsADirectory, Lang::Es) => "es una carpeta".to_owned(),
+            _ => error.to_string(),
+        };
+        match lang {
+            Lang::En => format!("rollcall: cannot read {}: {reason}", path.display()),
+            Lang::Es => format!("rollcall: no se puede leer {}: {reason}", path.display()),
+        }
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Writes to standard output; a closed pipe is not an error worth a panic.
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, String> {
+    let edited = read_file(&args.edited, args.lang)?;
+    let original = match &args.original {
+        Some(path) => Some(read_file(path, args.lang)?),
+        None => None,
+    };
+    let edited_name = file_name(&args.edited);
+    let original_name = args.original.as_deref().map(file_name);
+    let options = Options::with_lang(args.lang);
+    let report = rollcall_core::check(
+        Input::new(&edited, Some(&edited_name)),
+        original
+            .as_deref()
+            .map(|bytes| Input::new(bytes, original_name.as_deref())),
+        &options,
+    );
+    match args.format {
+        Format::Json => {
+            let mut json = report.to_json();
+            json.push('\n');
+            print(&json);
+        }
+        Format::Text => print(&output::text(&report, &edited_name, args.lang)),
+    }
+    Ok(status(&report))
+}
+
+fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
+    let edited = read_file(&args.edited, args.lang)?;
+    let original = read_file(&args.original, args.lang)?;
+    let edited_name = file_name(&args.edited);
+    let original_name = file_name(&args.original);
+    let options = Options::with_lang(args.lang);
+    let checker = Checker::new(
+        Input::new(&edited, Some(&edited_name)),
+        Some(Input::new(&original, Some(&original_name))),
+        &options,
+    );
+    let report = checker.report();
+    eprint!("{}", output::text(&report, &edited_name, args.lang));
+    if checker.is_fatal() {
+        return Ok(status(&report));
+    }
+    let id = args
+        .id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let created_at = args.created_at.clone().unwrap_or_else(|| {
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+    });
+    let mut json = checker.change_set(&args.school, &id, &created_at).to_json();
+    json.push('\n');
+    match &args.out {
+        Some(path) => std::fs::write(path, json).map_err(|error| match args.lang {
+            Lang::En => format!("rollcall: cannot write {}: {error}", path.display()),
+            Lang::Es => format!("rollcall: no se puede escribir {}: {error}", path.display()),
+        })?,
+        None => print(&json),
+    }
+    Ok(status(&report))
+}
+
+fn main() -> ExitCode {
+    let command = match args::parse(std::env::args_os().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("rollcall: {message}\n\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => {
+            print(&format!("{}\n\n{}\n", args::USAGE, args::USAGE_ES));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Version => {
+            print(&format!("rollcall {}\n", env!("CARGO_PKG_VERSION")));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => check(&args),
+        Command::Changeset(args) => changeset(&args),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("{message}");
+        ExitCode::from(2)
+    })
+}

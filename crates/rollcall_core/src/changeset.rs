@@ -1,0 +1,43 @@
+//! The change-set of SPEC section 7: the creates and updates a checked file means.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::field::Field;
+
+/// One operation. Rows with errors never become operations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Op {
+    Update {
+        row: u32,
+        guid: String,
+        /// Fingerprint of the student as exported ([`crate::roster::fingerprint`]); absent only
+        /// when the file was checked without a roster.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        base: Option<String>,
+        set: BTreeMap<Field, String>,
+    },
+    Create {
+        row: u32,
+        values: BTreeMap<Field, String>,
+    },
+}
+
+/// A validated change-set, ready to post to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    /// UUID v4: the idempotency key.
+    pub id: String,
+    pub school: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub ops: Vec<Op>,
+}
+
+impl ChangeSet {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,566 @@
+//! The checker: reads the files, runs every rule, and keeps what it learnt so that one edited
+//! cell is re-checked without re-checking the whole file.
+//!
+//! A full check and an incremental one run the same per-row functions ([`Checker::compute`]);
+//! the incremental path only has to find every row an edit can affect:
+//!
+//! - the edited row itself;
+//! - the rows sharing its old or new GUID, Student ID or username (duplicate rules);
+//! - the rows whose *identification* depends on whether a GUID is on the file (they are
+//!   re-matched);
+//! - for every student whose set of matching rows changed: those rows, and the rows holding
+//!   that student's Student ID or username (duplicate-match, match-conflict, *-taken).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::changes::{changes, new_value};
+use crate::changeset::{ChangeSet, Op};
+use crate::code::Severity;
+use crate::cross::{self, RowContext};
+use crate::diagnostic::{Diagnostic, Text, sort_diagnostics};
+use crate::field::Field;
+use crate::file_index::FileIndex;
+use crate::matching::{RowMatch, match_row};
+use crate::options::Options;
+use crate::read::{self, ReadOutcome, Table, Unreadable};
+use crate::report::{Change, Outcome, Report, RowEntry, Summary};
+use crate::roster::{Roster, fingerprint};
+use crate::rules::{LocalCheck, check_row};
+
+/// A file to check: its bytes and, when known, its name (for messages and format hints).
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub bytes: &'a [u8],
+    pub file_name: Option<&'a str>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(bytes: &'a [u8], file_name: Option<&'a str>) -> Input<'a> {
+        Input { bytes, file_name }
+    }
+}
+
+/// What the rules found on one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowResult {
+    outcome: Outcome,
+    diagnostics: Vec<Diagnostic>,
+    changes: Vec<Change>,
+}
+
+impl RowResult {
+    fn blank() -> RowResult {
+        RowResult {
+            outcome: Outcome::Blank,
+            diagnostics: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+}
+
+/// One row's state after an edit: its report entry and all its diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowUpdate {
+    #[serde(flatten)]
+    pub entry: RowEntry,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What one cell edit changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delta {
+    /// The counts after the edit.
+    pub summary: Summary,
+    /// Every row the edit re-checked, in row order; a row the edit emptied has outcome `blank`.
+    pub rows: Vec<RowUpdate>,
+    /// Students now absent from the file, with their `row-not-in-file` diagnostic.
+    pub absent_added: Vec<RowUpdate>,
+    /// GUIDs of students no longer absent.
+    pub absent_removed: Vec<String>,
+}
+
+/// Why an edit cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    /// The file has a file-level error, so its rows are not checked.
+    NotChecked,
+    /// No data row has this spreadsheet row number.
+    NoSuchRow(u32),
+    /// The file has no column for this field.
+    NoSuchColumn(Field),
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditError::NotChecked => write!(f, "the file has a file-level error; its rows are not checked"),
+            EditError::NoSuchRow(row) => write!(f, "row {row} is not a data row of the file"),
+            EditError::NoSuchColumn(field) => {
+                write!(f, "the file has no {} column", field.header())
+            }
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+/// A checked file that can be edited cell by cell.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    options: Options,
+    table: Table,
+    /// File-level diagnostics of both files (row null), `row-not-in-file` excluded.
+    file_diagnostics: Vec<Diagnostic>,
+    fatal: bool,
+    roster: Option<Roster>,
+    locals: Vec<LocalCheck>,
+    matches: Vec<RowMatch>,
+    results: Vec<RowResult>,
+    index: FileIndex,
+    summary: Summary,
+}
+
+impl Checker {
+    /// Checks `edited` against the original export, if one is given.
+    pub fn new(edited: Input, original: Option<Input>, options: &Options) -> Checker {
+        let mut file_diagnostics = Vec::new();
+        let roster = original.and_then(|original| {
+            let label = match original.file_name {
+                Some(name) if !name.is_empty() => Text::Plain(name.to_owned()),
+                _ => Text::translated("The original export", "La exportación original"),
+            };
+            let read = read::read_labeled(original.bytes, original.file_name, &label, options);
+            match export_roster(&read) {
+                Ok(roster) => Some(roster),
+                Err(why) => {
+                    let unreadable = read
+                        .diagnostics
+                        .iter()
+                        .find(|d| d.code == crate::code::Code::FileUnreadable)
+                        .cloned();
+                    file_diagnostics.push(
+                        unreadable.unwrap_or_else(|| read::unreadable(&label, why, options)),
+                    );
+                    None
+                }
+            }
+        });
+        let read = read::read(edited.bytes, edited.file_name, options);
+        Checker::build(read, roster, file_diagnostics, options)
+    }
+
+    /// Checks `edited` against a roster the caller holds (the server's), or none.
+    pub fn with_roster(edited: Input, roster: Option<Roster>, options: &Options) -> Checker {
+        let read = read::read(edited.bytes, edited.file_name, options);
+        Checker::build(read, roster, Vec::new(), options)
+    }
+
+    /// A full check of the table as it is now, sharing nothing with this checker's state.
+    pub fn rechecked(&self) -> Checker {
+        let read = ReadOutcome {
+            table: self.table.clone(),
+            diagnostics: Vec::new(),
+        };
+        let mut checker =
+            Checker::build(read, self.roster.clone(), Vec::new(), &self.options);
+        checker.summary = Summary::default();
+        checker.file_diagnostics = self.file_diagnostics.clone();
+        checker.fatal = self.fatal;
+        checker.retally();
+        checker
+    }
+
+    fn build(
+        read: ReadOutcome,
+        roster: Option<Roster>,
+        mut file_diagnostics: Vec<Diagnostic>,
+        options: &Options,
+    ) -> Checker {
+        let fatal = read.is_fatal() || !file_diagnostics.is_empty();
+        file_diagnostics.extend(read.diagnostics);
+        let table = read.table;
+        let rows = if fatal { 0 } else { table.len() };
+        let lang = options.lang;
+        let max_cell_chars = options.limits.max_cell_chars;
+        let locals: Vec<LocalCheck> = (0..rows)
+            .map(|i| check_row(&table, i, lang, max_cell_chars))
+            .collect();
+        let mut index = FileIndex::new(roster.as_ref().map_or(0, Roster::len));
+        for (i, local) in locals.iter().enumerate() {
+            if !local.blank {
+                index.add_values(i as u32, &local.values);
+            }
+        }
+        let mut checker = Checker {
+            options: *options,
+            table,
+            file_diagnostics,
+            fatal,
+            roster,
+            locals,
+            matches: Vec::new(),
+            results: Vec::new(),
+            index,
+            summary: Summary::default(),
+        };
+        checker.matches = (0..rows).map(|i| checker.match_at(i)).collect();
+        for (i, matched) in checker.matches.iter().enumerate() {
+            checker.index.add_match(i as u32, matched);
+        }
+        checker.results = (0..rows).map(|i| checker.compute(i)).collect();
+        checker.retally();
+        checker
+    }
+
+    /// Counts everything from scratch.
+    fn retally(&mut self) {
+        let mut summary = Summary::default();
+        summary.tally(Outcome::Blank, &self.file_diagnostics, 1);
+        summary.blank = 0;
+        for result in &self.results {
+            summary.tally(result.outcome, &result.diagnostics, 1);
+        }
+        for _ in self.absent_students() {
+            summary.absent += 1;
+            summary.infos += 1;
+        }
+        self.summary = summary;
+    }
+
+    fn match_at(&self, i: usize) -> RowMatch {
+        let local = &self.locals[i];
+        if local.blank {
+            return RowMatch::default();
+        }
+        let index = &self.index;
+        match_row(
+            &local.values,
+            self.table.column(Field::Guid).is_some(),
+            self.roster.as_ref(),
+            &|guid| index.guid_on_file(guid),
+        )
+    }
+
+    /// Runs the row's rules given what is known of the whole file.
+    fn compute(&self, i: usize) -> RowResult {
+        let local = &self.locals[i];
+        if local.blank {
+            return RowResult::blank();
+        }
+        let matched = &self.matches[i];
+        let values = &local.values;
+        let subject = matched
+            .subject()
+            .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
+        let changes = match subject {
+            Some(student) => changes(&self.table, values, Some(student)),
+            None if values.guid.is_some() => Vec::new(),
+            None => changes(&self.table, values, None),
+        };
+        let context = RowContext {
+            table: &self.table,
+            index: i,
+            lang: self.options.lang,
+            values,
+            matched,
+            roster: self.roster.as_ref(),
+            file: &self.index,
+        };
+        let mut diagnostics = local.diagnostics.clone();
+        diagnostics.extend(cross::check(&context, &changes));
+        sort_diagnostics(&mut diagnostics);
+        let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            Outcome::Error
+        } else if matched.student.is_some() {
+            if changes.is_empty() {
+                Outcome::Unchanged
+            } else {
+                Outcome::Update
+            }
+        } else if values.guid.is_some() {
+            // Only without a roster: there is nothing to compare with.
+            Outcome::Update
+        } else {
+            Outcome::Create
+        };
+        RowResult {
+            outcome,
+            diagnostics,
+            changes,
+        }
+    }
+
+    fn entry(&self, i: usize) -> RowEntry {
+        let result = &self.results[i];
+        let matched = &self.matches[i];
+        let subject = matched
+            .subject()
+            .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
+        let values = &self.locals[i].values;
+        let guid = match subject {
+            Some(student) => Some(student.guid.clone()),
+            None if self.roster.is_none() && values.guid_valid => values.guid.clone(),
+            None => None,
+        };
+        RowEntry {
+            row: Some(self.table.row_number(i)),
+            export_row: subject.and_then(|s| s.export_row),
+            outcome: result.outcome,
+            guid,
+            matched_by: matched.by,
+            changes: result.changes.clone(),
+        }
+    }
+
+    /// Roster students no row matched or identified, in roster (export) order.
+    fn absent_students(&self) -> impl Iterator<Item = u32> + '_ {
+        let count = if self.fatal {
+            0
+        } else {
+            self.roster.as_ref().map_or(0, Roster::len)
+        };
+        (0..count as u32).filter(|&s| !self.index.in_file(s))
+    }
+
+    fn absent_update(&self, student: u32) -> Option<RowUpdate> {
+        let student = self.roster.as_ref()?.student(student);
+        Some(RowUpdate {
+            entry: RowEntry {
+                row: None,
+                export_row: student.export_row,
+                outcome: Outcome::Absent,
+                guid: Some(student.guid.clone()),
+                matched_by: None,
+                changes: Vec::new(),
+            },
+            diagnostics: vec![cross::not_in_file::diagnostic(student, self.options.lang)],
+        })
+    }
+
+    /// The full report (SPEC section 6).
+    pub fn report(&self) -> Report {
+        let absent: Vec<RowUpdate> = self
+            .absent_students()
+            .filter_map(|s| self.absent_update(s))
+            .collect();
+        let mut diagnostics = self.file_diagnostics.clone();
+        diagnostics.extend(absent.iter().flat_map(|a| a.diagnostics.iter().cloned()));
+        sort_diagnostics(&mut diagnostics);
+        let mut rows = Vec::with_capacity(self.results.len() + absent.len());
+        for (i, result) in self.results.iter().enumerate() {
+            diagnostics.extend(result.diagnostics.iter().cloned());
+            if result.outcome != Outcome::Blank {
+                rows.push(self.entry(i));
+            }
+        }
+        rows.extend(absent.into_iter().map(|a| a.entry));
+        Report {
+            file: self.table.info.clone(),
+            summary: self.summary,
+            diagnostics,
+            rows,
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
+    pub fn roster(&self) -> Option<&Roster> {
+        self.roster.as_ref()
+    }
+
+    /// True when a file-level error keeps the rows from being checked.
+    pub fn is_fatal(&self) -> bool {
+        self.fatal
+    }
+
+    /// Puts `value` into `field` on spreadsheet row `row` and re-checks every row it affects.
+    pub fn set_cell(&mut self, row: u32, field: Field, value: &str) -> Result<Delta, EditError> {
+        if self.fatal {
+            return Err(EditError::NotChecked);
+        }
+        let i = self.table.index_of_row(row).ok_or(EditError::NoSuchRow(row))?;
+        if self.table.column(field).is_none() {
+            return Err(EditError::NoSuchColumn(field));
+        }
+        self.table.set_cell(i, field, value);
+        let local = check_row(
+            &self.table,
+            i,
+            self.options.lang,
+            self.options.limits.max_cell_chars,
+        );
+        let old = std::mem::replace(&mut self.locals[i], local);
+        let new = &self.locals[i];
+        let row_index = i as u32;
+        if !old.blank {
+            self.index.remove_values(row_index, &old.values);
+        }
+        if !new.blank {
+            self.index.add_values(row_index, &new.values);
+        }
+
+        // Rows whose match may change: this one, and those whose identification depends on
+        // whether the old or new GUID is on the file.
+        let mut rematch = BTreeSet::from([i]);
+        let mut affected = BTreeSet::from([i]);
+        for values in [&old.values, &self.locals[i].values] {
+            if let Some(guid) = &values.guid {
+                affected.extend(self.index.rows_with_guid(guid).iter().map(|&r| r as usize));
+                if let Some(student) = self.roster.as_ref().and_then(|r| r.by_guid(guid)) {
+                    rematch.extend(self.rows_about(student));
+                }
+            }
+            if let Some(key) = values.student_id_key() {
+                affected.extend(self.index.rows_with_student_id(&key).iter().map(|&r| r as usize));
+            }
+            if let Some(username) = &values.username {
+                affected.extend(self.index.rows_with_username(username).iter().map(|&r| r as usize));
+            }
+        }
+
+        // Students whose rows changed, with whether they were in the file before the edit.
+        let mut students: BTreeMap<u32, bool> = BTreeMap::new();
+        for &r in &rematch {
+            let matched = self.match_at(r);
+            let previous = self.matches[r];
+            if matched != previous {
+                for student in [previous.subject(), matched.subject()].into_iter().flatten() {
+                    students
+                        .entry(student)
+                        .or_insert_with(|| self.index.in_file(student));
+                }
+                self.index.remove_match(r as u32, &previous);
+                self.index.add_match(r as u32, &matched);
+                self.matches[r] = matched;
+            }
+            affected.insert(r);
+        }
+        for &student in students.keys() {
+            affected.extend(self.rows_about(student));
+            affected.extend(self.index.matched_rows(student).iter().map(|&r| r as usize));
+        }
+
+        for &r in &affected {
+            let result = self.compute(r);
+            let previous = std::mem::replace(&mut self.results[r], result);
+            self.summary.tally(previous.outcome, &previous.diagnostics, -1);
+            let current = &self.results[r];
+            self.summary
+                .tally(current.outcome, &current.diagnostics, 1);
+        }
+
+        // Students whose presence in the file changed.
+        let mut absent_added = Vec::new();
+        let mut absent_removed = Vec::new();
+        for (&student, &was_in_file) in &students {
+            let now_absent = !self.index.in_file(student);
+            let was_absent = !was_in_file;
+            if now_absent && !was_absent {
+                self.summary.absent += 1;
+                self.summary.infos += 1;
+                absent_added.extend(self.absent_update(student));
+            } else if was_absent && !now_absent {
+                self.summary.absent -= 1;
+                self.summary.infos -= 1;
+                if let Some(roster) = &self.roster {
+                    absent_removed.push(roster.student(student).guid.clone());
+                }
+            }
+        }
+
+        let rows = affected
+            .into_iter()
+            .map(|r| RowUpdate {
+                entry: self.entry(r),
+                diagnostics: self.results[r].diagnostics.clone(),
+            })
+            .collect();
+        Ok(Delta {
+            summary: self.summary,
+            rows,
+            absent_added,
+            absent_removed,
+        })
+    }
+
+    /// Rows holding the student's Student ID or username: the rows that may identify them or
+    /// whose *-taken and match-conflict rules look at them.
+    fn rows_about(&self, student: u32) -> Vec<usize> {
+        let Some(roster) = &self.roster else {
+            return Vec::new();
+        };
+        let student = roster.student(student);
+        let mut rows: Vec<u32> = Vec::new();
+        if let Some(id) = &student.student_id {
+            rows.extend(self.index.rows_with_student_id(&id.to_lowercase()));
+        }
+        if let Some(username) = &student.username {
+            rows.extend(self.index.rows_with_username(username));
+        }
+        rows.into_iter().map(|r| r as usize).collect()
+    }
+
+    /// The change-set of SPEC section 7: every row with outcome `update` or `create`.
+    pub fn change_set(&self, school: &str, id: &str, created_at: &str) -> ChangeSet {
+        let mut ops = Vec::new();
+        for (i, result) in self.results.iter().enumerate() {
+            let values = &self.locals[i].values;
+            let row = self.table.row_number(i);
+            let given = |field: Field| {
+                self.table.column(field)?;
+                new_value(values, field).map(|v| (field, v.to_owned()))
+            };
+            match result.outcome {
+                Outcome::Update => {
+                    let student = self.matches[i]
+                        .student
+                        .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
+                    let set: BTreeMap<Field, String> = match student {
+                        Some(_) => result
+                            .changes
+                            .iter()
+                            .filter_map(|change| given(change.field))
+                            .collect(),
+                        None => Field::ALL.into_iter().skip(1).filter_map(given).collect(),
+                    };
+                    ops.push(Op::Update {
+                        row,
+                        guid: student.map_or_else(
+                            || values.guid.clone().unwrap_or_default(),
+                            |s| s.guid.clone(),
+                        ),
+                        base: student.map(fingerprint),
+                        set,
+                    });
+                }
+                Outcome::Create => {
+                    let values = Field::ALL.into_iter().skip(1).filter_map(given).collect();
+                    ops.push(Op::Create { row, values });
+                }
+                _ => {}
+            }
+        }
+        ChangeSet {
+            id: id.to_owned(),
+            school: school.to_owned(),
+            created_at: created_at.to_owned(),
+            ops,
+        }
+    }
+}
+
+/// The roster an original export describes, or why it is not an export.
+fn export_roster(read: &ReadOutcome) -> Result<Roster, Unreadable> {
+    if read.is_fatal() || read.table.column(Field::Guid).is_none() {
+        return Err(Unreadable::NotAnExport);
+    }
+    Ok(Roster::from_export(&read.table))
+}

@@ -1,0 +1,59 @@
+//! ## What it does
+//! The matched student's exported Student ID is the row's Student ID with leading zeros
+//! (`00123` → `123`): `leading-zeros-lost`.
+//!
+//! ## Why it matters
+//! Spreadsheet programs read `00123` as the number 123 and save it without the zeros. The
+//! Student ID would change without anyone meaning it, and the information system would no
+//! longer recognise the student.
+//!
+//! ## Example
+//! Student ID `002914` exported, `2914` in the edited file.
+//!
+//! ## Fix
+//! Put back `002914` (offered) and format the column as Text before saving.
+
+use crate::code::Code;
+use crate::cross::RowContext;
+use crate::diagnostic::Diagnostic;
+use crate::field::Field;
+
+/// True when `original` is `edited` with one or more leading zeros.
+pub fn lost_zeros(original: &str, edited: &str) -> bool {
+    original.len() > edited.len()
+        && !edited.is_empty()
+        && original.ends_with(edited)
+        && original[..original.len() - edited.len()].bytes().all(|b| b == b'0')
+}
+
+pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
+    let edited = ctx.values.student_id.as_deref()?;
+    let student = ctx.roster?.student(ctx.matched.student?);
+    let original = student.student_id.as_deref()?;
+    if !lost_zeros(original, edited) {
+        return None;
+    }
+    let at = ctx.at(Field::StudentId);
+    Some(
+        at.diagnostic(Code::LeadingZerosLost)
+            .arg("value", edited)
+            .arg("fixed", original)
+            .fix(at.fix(original))
+            .build(ctx.lang),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_leading_zeros_count() {
+        assert!(lost_zeros("00123", "123"));
+        assert!(lost_zeros("0", "")  == false);
+        assert!(lost_zeros("000", "0"));
+        assert!(!lost_zeros("10123", "123"));
+        assert!(!lost_zeros("123", "123"));
+        assert!(!lost_zeros("00123", "0123a"));
+    }
+}

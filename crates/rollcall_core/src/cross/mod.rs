@@ -1,0 +1,93 @@
+//! The rules that look beyond one row (SPEC section 5 and the diff against the original
+//! export), one module per rule. Each takes a [`RowContext`]: the row, its match and what the
+//! checker knows about the whole file.
+
+pub mod duplicate_match;
+pub mod duplicates;
+pub mod guid_identity;
+pub mod leading_zeros;
+pub mod match_conflict;
+pub mod mojibake;
+pub mod not_in_file;
+pub mod possible_duplicate;
+pub mod taken;
+
+use crate::code::Lang;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::field::Field;
+use crate::file_index::FileIndex;
+use crate::matching::RowMatch;
+use crate::read::Table;
+use crate::report::Change;
+use crate::roster::{Roster, Student};
+use crate::rules::{CellAt, RowValues};
+
+/// One row and everything the cross-row rules may look at.
+pub struct RowContext<'a> {
+    pub table: &'a Table,
+    pub index: usize,
+    pub lang: Lang,
+    pub values: &'a RowValues,
+    pub matched: &'a RowMatch,
+    pub roster: Option<&'a Roster>,
+    pub file: &'a FileIndex,
+}
+
+impl RowContext<'_> {
+    pub fn row(&self) -> u32 {
+        self.table.row_number(self.index)
+    }
+
+    /// The cell of `field` on this row, for building diagnostics.
+    pub fn at(&self, field: Field) -> CellAt<'_> {
+        CellAt {
+            row: self.row(),
+            field,
+            header: self.table.header(field),
+            column: self.table.column(field),
+            lang: self.lang,
+        }
+    }
+
+    /// Spreadsheet row numbers of `rows` (data row indexes) other than this row.
+    pub fn other_rows(&self, rows: &[u32]) -> Vec<u32> {
+        rows.iter()
+            .filter(|&&r| r as usize != self.index)
+            .map(|&r| self.table.row_number(r as usize))
+            .collect()
+    }
+}
+
+/// Names a student for a message: "export row 9, username ana.lopez, GUID …".
+pub fn student_phrase(student: &Student) -> Text {
+    let mut en = Vec::new();
+    let mut es = Vec::new();
+    if let Some(row) = student.export_row {
+        en.push(format!("export row {row}"));
+        es.push(format!("fila {row} de la exportación"));
+    }
+    if let Some(username) = &student.username {
+        en.push(format!("username {username}"));
+        es.push(format!("usuario {username}"));
+    }
+    en.push(format!("GUID {}", student.guid));
+    es.push(format!("GUID {}", student.guid));
+    Text::translated(en.join(", "), es.join(", "))
+}
+
+/// Runs every cross-row rule on one row. `changes` are the row's changes, for the diff rules.
+pub fn check(ctx: &RowContext, changes: &[Change]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    // A row gets at most one matching error, the first that applies.
+    let matching = guid_identity::check(ctx)
+        .or_else(|| match_conflict::check(ctx))
+        .or_else(|| taken::student_id(ctx))
+        .or_else(|| taken::username(ctx));
+    found.extend(matching);
+    found.extend(duplicates::check(ctx));
+    found.extend(duplicate_match::check(ctx));
+    found.extend(leading_zeros::check(ctx));
+    found.extend(possible_duplicate::check(ctx));
+    found.extend(mojibake::check(ctx, changes));
+    found
+}

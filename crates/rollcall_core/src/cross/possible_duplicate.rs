@@ -1,0 +1,41 @@
+//! ## What it does
+//! A row that will create a new student has the same first and last name (ignoring case,
+//! accents and spaces) and grade as an existing student, whether or not that student is on
+//! another row: warning `possible-duplicate`, naming that student's export row, GUID and
+//! username.
+//!
+//! ## Why it matters
+//! The teacher probably meant to update the student, and a second account is hard to remove.
+//!
+//! ## Example
+//! A row `AVA, McDonald, 03` without GUID, Student ID or username, while Ava McDonald (grade 03)
+//! is on the roster.
+//!
+//! ## Fix
+//! Put the existing student's GUID or Student ID on the row to update them instead.
+
+use crate::code::Code;
+use crate::cross::{RowContext, student_phrase};
+use crate::diagnostic::Diagnostic;
+use crate::field::Field;
+
+pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
+    let values = ctx.values;
+    if ctx.matched.subject().is_some() || values.guid.is_some() {
+        return None;
+    }
+    let roster = ctx.roster?;
+    let grade = values.grade?;
+    let student = *roster
+        .by_name(&values.first_name, &values.last_name, grade)
+        .first()?;
+    let student = roster.student(student);
+    Some(
+        ctx.at(Field::FirstName)
+            .diagnostic(Code::PossibleDuplicate)
+            .arg("name", student.full_name())
+            .arg("grade", student.grade.clone())
+            .arg("student", student_phrase(student))
+            .build(ctx.lang),
+    )
+}

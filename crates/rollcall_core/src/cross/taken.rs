@@ -1,0 +1,67 @@
+//! ## What it does
+//! `student-id-taken`: the row's Student ID belongs to an existing student, other than the one
+//! the row matched, who is not in the file and so keeps it (on the server: or to any student of
+//! the district outside this school). `username-taken`: likewise for the username (on the
+//! server: any account anywhere, since usernames are global).
+//!
+//! ## Why it matters
+//! Two students cannot share a Student ID or a username; the server would refuse the row after
+//! upload.
+//!
+//! ## Example
+//! Ana's row is given Ben's username while Ben is not in the file.
+//!
+//! ## Fix
+//! Choose another value, or include the other student with a new one (a trade is fine).
+
+use crate::code::Code;
+use crate::cross::{RowContext, student_phrase};
+use crate::diagnostic::{Diagnostic, Text};
+use crate::field::Field;
+use crate::roster::Roster;
+
+/// Who owns a value: a roster student not in the file, or an account outside the roster.
+fn owner(ctx: &RowContext, roster: &Roster, holders: &[u32], outside: bool) -> Option<Text> {
+    let subject = ctx.matched.subject();
+    if let Some(&student) = holders
+        .iter()
+        .find(|&&s| Some(s) != subject && !ctx.file.in_file(s))
+    {
+        let student = roster.student(student);
+        let phrase = student_phrase(student);
+        let name = student.full_name();
+        return Some(Text::translated(
+            format!("{name} ({}), who is not in this file and keeps it", phrase.get(crate::code::Lang::En)),
+            format!("{name} ({}), que no está en este archivo y lo conserva", phrase.get(crate::code::Lang::Es)),
+        ));
+    }
+    outside.then(|| Text::translated("another account on the server", "otra cuenta del servidor"))
+}
+
+pub fn student_id(ctx: &RowContext) -> Option<Diagnostic> {
+    let roster = ctx.roster?;
+    let key = ctx.values.student_id_key()?;
+    let outside = roster.outside_student_ids.contains(&key);
+    let owner = owner(ctx, roster, roster.by_student_id(&key), outside)?;
+    Some(
+        ctx.at(Field::StudentId)
+            .diagnostic(Code::StudentIdTaken)
+            .arg("value", ctx.values.student_id.clone().unwrap_or_default())
+            .arg("owner", owner)
+            .build(ctx.lang),
+    )
+}
+
+pub fn username(ctx: &RowContext) -> Option<Diagnostic> {
+    let roster = ctx.roster?;
+    let username = ctx.values.username.as_deref()?;
+    let outside = roster.outside_usernames.contains(username);
+    let owner = owner(ctx, roster, roster.by_username(username), outside)?;
+    Some(
+        ctx.at(Field::Username)
+            .diagnostic(Code::UsernameTaken)
+            .arg("value", username)
+            .arg("owner", owner)
+            .build(ctx.lang),
+    )
+}

@@ -1,0 +1,299 @@
+//! Turns the rows of a sheet (CSV records or worksheet rows) into a [`Table`]: finds the header,
+//! maps columns to fields and applies the file-level rules and limits.
+
+use std::collections::BTreeSet;
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, DiagnosticBuilder, Text};
+use crate::field::{Field, HeaderMeaning, classify_header, column_letter};
+use crate::options::Options;
+use crate::read::{ColumnInfo, FileInfo, ReadOutcome, Table};
+
+/// One row of a sheet, as the reader sees it.
+pub(crate) trait SheetRow {
+    fn len(&self) -> usize;
+    /// The cell's text untrimmed, and whether it is a date cell.
+    fn cell(&self, index: usize) -> (&str, bool);
+}
+
+impl SheetRow for csv::StringRecord {
+    fn len(&self) -> usize {
+        csv::StringRecord::len(self)
+    }
+
+    fn cell(&self, index: usize) -> (&str, bool) {
+        (self.get(index).unwrap_or(""), false)
+    }
+}
+
+impl SheetRow for [(String, bool)] {
+    fn len(&self) -> usize {
+        <[(String, bool)]>::len(self)
+    }
+
+    fn cell(&self, index: usize) -> (&str, bool) {
+        let (text, date) = &self[index];
+        (text, *date)
+    }
+}
+
+/// Whether the reader should go on feeding rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Feed {
+    More,
+    Stop,
+}
+
+/// The width of a row: one past its last non-empty cell.
+fn width(row: &(impl SheetRow + ?Sized), offset: u32) -> u32 {
+    (0..row.len())
+        .rev()
+        .find(|&i| !row.cell(i).0.trim().is_empty())
+        .map_or(0, |i| i as u32 + 1 + offset)
+}
+
+/// Says which fields a header row names, for choosing a sheet.
+pub(crate) fn header_has_required(row: &(impl SheetRow + ?Sized)) -> bool {
+    let found: Vec<Field> = (0..row.len())
+        .filter_map(|i| match classify_header(row.cell(i).0) {
+            HeaderMeaning::Field(field) => Some(field),
+            _ => None,
+        })
+        .collect();
+    Field::REQUIRED.iter().all(|f| found.contains(f))
+}
+
+pub(crate) struct TableBuilder<'a> {
+    options: &'a Options,
+    label: Text,
+    info: Option<FileInfo>,
+    table: Option<Table>,
+    diagnostics: Vec<Diagnostic>,
+    /// Header row's columns that hold no field: blank headers and unknown ones.
+    unnamed: Vec<bool>,
+    unnamed_with_data: BTreeSet<u32>,
+    /// Rows up to and including the last non-blank one.
+    kept_rows: usize,
+    stopped: bool,
+}
+
+impl<'a> TableBuilder<'a> {
+    pub(crate) fn new(info: FileInfo, label: Text, options: &'a Options) -> Self {
+        TableBuilder {
+            options,
+            label,
+            info: Some(info),
+            table: None,
+            diagnostics: Vec::new(),
+            unnamed: Vec::new(),
+            unnamed_with_data: BTreeSet::new(),
+            kept_rows: 0,
+            stopped: false,
+        }
+    }
+
+    /// A file-level diagnostic found by the reader itself (encoding, sheet choice).
+    pub(crate) fn note(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn too_many_columns(&mut self, count: u32) -> Feed {
+        let limit = self.options.limits.max_columns;
+        let diagnostic = DiagnosticBuilder::new(Code::TooManyColumns, None)
+            .arg("count", count.to_string())
+            .arg("limit", limit.to_string())
+            .build(self.options.lang);
+        self.diagnostics.push(diagnostic);
+        self.stopped = true;
+        Feed::Stop
+    }
+
+    /// Feeds one row of the sheet: spreadsheet row `row`, whose first cell is column `offset`.
+    pub(crate) fn push(&mut self, row: u32, offset: u32, cells: &(impl SheetRow + ?Sized)) -> Feed {
+        if self.stopped {
+            return Feed::Stop;
+        }
+        let row_width = width(cells, offset);
+        if row_width > self.options.limits.max_columns {
+            return self.too_many_columns(row_width);
+        }
+        match self.table {
+            None if row_width == 0 => Feed::More,
+            None => {
+                self.header(offset, cells);
+                if self.stopped { Feed::Stop } else { Feed::More }
+            }
+            Some(_) => self.data_row(row, offset, cells, row_width),
+        }
+    }
+
+    fn header(&mut self, offset: u32, cells: &(impl SheetRow + ?Sized)) {
+        let lang = self.options.lang;
+        let mut info = self.info.take().unwrap_or_default();
+        let mut columns_of: [Option<u32>; 7] = [None; 7];
+        let width = width(cells, offset) as usize;
+        self.unnamed = vec![true; width];
+        for i in 0..cells.len() {
+            let index = i as u32 + offset;
+            let header = cells.cell(i).0.trim();
+            let meaning = classify_header(header);
+            if meaning == HeaderMeaning::Blank {
+                continue;
+            }
+            let field = match meaning {
+                HeaderMeaning::Field(field) => Some(field),
+                _ => None,
+            };
+            info.columns.push(ColumnInfo {
+                header: header.to_owned(),
+                field,
+                index,
+            });
+            match meaning {
+                HeaderMeaning::Field(field) => {
+                    self.unnamed[index as usize] = false;
+                    match columns_of[field.index()] {
+                        None => columns_of[field.index()] = Some(index),
+                        Some(first) => {
+                            let first_header = info
+                                .columns
+                                .iter()
+                                .find(|c| c.index == first)
+                                .map_or("", |c| c.header.as_str());
+                            let both = Text::translated(
+                                format!("\"{first_header}\" and \"{header}\""),
+                                format!("«{first_header}» y «{header}»"),
+                            );
+                            self.diagnostics.push(
+                                DiagnosticBuilder::new(Code::DuplicateColumn, None)
+                                    .column(header, Some(index))
+                                    .arg("columns", both)
+                                    .arg("field", field.header())
+                                    .build(lang),
+                            );
+                        }
+                    }
+                }
+                HeaderMeaning::Ignored => self.unnamed[index as usize] = false,
+                HeaderMeaning::Unknown => {
+                    self.unnamed[index as usize] = false;
+                    self.diagnostics.push(
+                        DiagnosticBuilder::new(Code::UnknownColumn, None)
+                            .column(header, Some(index))
+                            .build(lang),
+                    );
+                }
+                HeaderMeaning::Blank => {}
+            }
+        }
+        for field in Field::REQUIRED {
+            if columns_of[field.index()].is_none() {
+                self.diagnostics.push(
+                    DiagnosticBuilder::new(Code::MissingColumn, None)
+                        .column(field.header(), None)
+                        .build(lang),
+                );
+            }
+        }
+        self.table = Some(Table::with_columns(info, columns_of));
+    }
+
+    fn data_row(
+        &mut self,
+        row: u32,
+        offset: u32,
+        cells: &(impl SheetRow + ?Sized),
+        row_width: u32,
+    ) -> Feed {
+        let Some(table) = self.table.as_mut() else {
+            return Feed::More;
+        };
+        let mut values: [(&str, bool); 7] = [("", false); 7];
+        for field in Field::ALL {
+            let Some(column) = table.column(field) else {
+                continue;
+            };
+            let Some(position) = column.checked_sub(offset) else {
+                continue;
+            };
+            if (position as usize) < cells.len() {
+                let (text, date) = cells.cell(position as usize);
+                let text = if field == Field::Password {
+                    text
+                } else {
+                    text.trim()
+                };
+                values[field.index()] = (text, date);
+            }
+        }
+        for i in 0..cells.len() {
+            let index = i as u32 + offset;
+            let unnamed = self.unnamed.get(index as usize).copied().unwrap_or(true);
+            if unnamed && !cells.cell(i).0.trim().is_empty() {
+                self.unnamed_with_data.insert(index);
+            }
+        }
+        table.push_row(row, values);
+        // The sheet ends at its last row with any non-empty cell, ignored columns included.
+        if row_width > 0 {
+            self.kept_rows = table.len();
+            let limit = self.options.limits.max_rows;
+            if self.kept_rows > limit as usize {
+                self.diagnostics.push(
+                    DiagnosticBuilder::new(Code::TooManyRows, None)
+                        .arg("limit", limit.to_string())
+                        .build(self.options.lang),
+                );
+                self.stopped = true;
+                return Feed::Stop;
+            }
+        }
+        Feed::More
+    }
+
+    /// Ends the sheet: drops trailing blank rows and applies the rules that need every row.
+    pub(crate) fn finish(mut self) -> ReadOutcome {
+        let lang = self.options.lang;
+        let mut table = match self.table.take() {
+            Some(table) => table,
+            None => {
+                let info = self.info.take().unwrap_or_default();
+                if !self.stopped {
+                    self.diagnostics.push(self.empty_file());
+                }
+                Table::empty(info)
+            }
+        };
+        table.truncate(self.kept_rows);
+        if table.is_empty() && !self.stopped && !self.has_empty_file() {
+            self.diagnostics.push(self.empty_file());
+        }
+        for index in std::mem::take(&mut self.unnamed_with_data) {
+            self.diagnostics.push(
+                DiagnosticBuilder::new(Code::UnknownColumn, None)
+                    .column(column_letter(index), Some(index))
+                    .build(lang),
+            );
+        }
+        let outcome = ReadOutcome {
+            table,
+            diagnostics: self.diagnostics,
+        };
+        if outcome.is_fatal() {
+            let mut outcome = outcome;
+            outcome.table.clear_rows();
+            return outcome;
+        }
+        outcome
+    }
+
+    fn has_empty_file(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.code == Code::EmptyFile)
+    }
+
+    fn empty_file(&self) -> Diagnostic {
+        DiagnosticBuilder::new(Code::EmptyFile, None)
+            .arg("file", self.label.clone())
+            .build(self.options.lang)
+    }
+}

@@ -1,0 +1,123 @@
+//! The CSV reader: UTF-8 (with or without BOM) or Windows-1252, `,` `;` or tab, RFC 4180 quoting.
+
+use std::borrow::Cow;
+
+use crate::code::Code;
+use crate::diagnostic::DiagnosticBuilder;
+use crate::diagnostic::Text;
+use crate::options::Options;
+use crate::read::builder::{Feed, TableBuilder};
+use crate::read::{FileInfo, Format, ReadOutcome};
+
+/// Decodes the file: UTF-8 without its BOM, or else the whole file as Windows-1252 the way the
+/// WHATWG Encoding Standard does. The flag says whether the fallback was taken.
+pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), false),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text, true)
+        }
+    }
+}
+
+/// The delimiter most frequent outside quotes on the header line (the first line with
+/// content); a tie or none means `,`.
+pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
+    const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    let mut has_content = false;
+    for &byte in text {
+        match byte {
+            b'"' => {
+                in_quotes = !in_quotes;
+                has_content = true;
+            }
+            b'\r' | b'\n' if !in_quotes => {
+                if has_content {
+                    break;
+                }
+                counts = [0; 3];
+            }
+            _ if in_quotes => {}
+            _ => {
+                if let Some(i) = CANDIDATES.iter().position(|&c| c == byte) {
+                    counts[i] += 1;
+                } else if !byte.is_ascii_whitespace() {
+                    has_content = true;
+                }
+            }
+        }
+    }
+    let best = counts.iter().copied().max().unwrap_or(0);
+    let winners: Vec<usize> = (0..3).filter(|&i| counts[i] == best).collect();
+    if best == 0 || winners.len() > 1 {
+        b','
+    } else {
+        CANDIDATES[winners[0]]
+    }
+}
+
+/// Counts the line ends just before byte `start`: the previous record's own end plus one per
+/// empty line, which the csv crate skips but a spreadsheet program shows as a row.
+fn line_ends_before(text: &[u8], start: usize) -> u32 {
+    let mut count = 0;
+    let mut i = start;
+    while i > 0 {
+        match text[i - 1] {
+            b'\n' => {
+                count += 1;
+                i -= 1;
+                if i > 0 && text[i - 1] == b'\r' {
+                    i -= 1;
+                }
+            }
+            b'\r' => {
+                count += 1;
+                i -= 1;
+            }
+            _ => break,
+        }
+    }
+    count
+}
+
+pub(crate) fn read_csv(bytes: &[u8], label: &Text, options: &Options) -> ReadOutcome {
+    let (text, fallback) = decode(bytes);
+    let delimiter = sniff_delimiter(text.as_bytes());
+    let info = FileInfo {
+        format: Some(Format::Csv),
+        sheet: None,
+        encoding: Some(if fallback { "windows-1252" } else { "utf-8" }),
+        delimiter: Some((delimiter as char).to_string()),
+        columns: Vec::new(),
+    };
+    let mut builder = TableBuilder::new(info, label.clone(), options);
+    if fallback {
+        builder.note(DiagnosticBuilder::new(Code::EncodingFallback, None).build(options.lang));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut row: u32 = 0;
+    let mut first = true;
+    // The text is valid UTF-8 and the reader is flexible, so reading cannot fail; if it ever
+    // did, the rows read so far stand.
+    while let Ok(true) = reader.read_record(&mut record) {
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let ends = line_ends_before(text.as_bytes(), start);
+        // Before the first record every line end is an empty line; later, the first one ends
+        // the previous record.
+        row += if first { ends + 1 } else { ends.max(1) };
+        first = false;
+        if builder.push(row, 0, &record) == Feed::Stop {
+            break;
+        }
+    }
+    builder.finish()
+}

@@ -1,0 +1,149 @@
+//! The table of roster cells read from a file, stored in one text buffer.
+
+use crate::field::Field;
+use crate::read::FileInfo;
+
+const FIELDS: usize = Field::ALL.len();
+
+/// Where one cell's text lives in the buffer, and whether the cell was a date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+    date: bool,
+}
+
+/// One roster cell as read: its text (trimmed, except passwords) and whether it was a date cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell<'a> {
+    pub text: &'a str,
+    pub date: bool,
+}
+
+impl Cell<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// The roster cells of every data row, blank rows included, up to the last non-blank row.
+///
+/// Row `i` (zero-based) is spreadsheet row `row_number(i)`. A field without a column reads as an
+/// empty cell; [`Table::column`] tells whether the column exists.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub info: FileInfo,
+    columns: [Option<u32>; FIELDS],
+    rows: Vec<u32>,
+    spans: Vec<Span>,
+    text: String,
+}
+
+impl Table {
+    pub fn empty(info: FileInfo) -> Table {
+        Table {
+            info,
+            columns: [None; FIELDS],
+            rows: Vec::new(),
+            spans: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    /// A table for a file whose `field → column index` mapping is `columns`.
+    pub(crate) fn with_columns(info: FileInfo, columns: [Option<u32>; FIELDS]) -> Table {
+        Table {
+            columns,
+            ..Table::empty(info)
+        }
+    }
+
+    /// Number of data rows (blank rows included).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The spreadsheet row number of data row `index`.
+    pub fn row_number(&self, index: usize) -> u32 {
+        self.rows[index]
+    }
+
+    /// The data row shown as spreadsheet row `row`, if there is one.
+    pub fn index_of_row(&self, row: u32) -> Option<usize> {
+        self.rows.binary_search(&row).ok()
+    }
+
+    /// The column index of `field`, if the file has that column.
+    pub fn column(&self, field: Field) -> Option<u32> {
+        self.columns[field.index()]
+    }
+
+    /// The header of `field`'s column as written in the file.
+    pub fn header(&self, field: Field) -> &str {
+        self.column(field)
+            .and_then(|index| self.info.columns.iter().find(|c| c.index == index))
+            .map_or(field.header(), |c| c.header.as_str())
+    }
+
+    pub fn cell(&self, index: usize, field: Field) -> Cell<'_> {
+        let span = self.spans[index * FIELDS + field.index()];
+        Cell {
+            text: &self.text[span.start as usize..(span.start + span.len) as usize],
+            date: span.date,
+        }
+    }
+
+    /// True when every roster cell of the row is empty.
+    pub fn is_blank(&self, index: usize) -> bool {
+        self.spans[index * FIELDS..(index + 1) * FIELDS]
+            .iter()
+            .all(|span| span.len == 0)
+    }
+
+    /// Appends a data row; `cells` are given in [`Field::ALL`] order, already trimmed.
+    pub(crate) fn push_row(&mut self, row: u32, cells: [(&str, bool); FIELDS]) {
+        self.rows.push(row);
+        for (text, date) in cells {
+            let span = self.store(text, date);
+            self.spans.push(span);
+        }
+    }
+
+    /// Drops the rows from `len` on (trailing blank rows).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.rows.truncate(len);
+        self.spans.truncate(len * FIELDS);
+    }
+
+    /// Drops every row (a file-level error).
+    pub(crate) fn clear_rows(&mut self) {
+        self.truncate(0);
+        self.text.clear();
+    }
+
+    /// Replaces a cell with text typed by a person: trimmed like a read cell (passwords are
+    /// taken as typed), never a date.
+    pub fn set_cell(&mut self, index: usize, field: Field, value: &str) {
+        let text = if field == Field::Password {
+            value
+        } else {
+            value.trim()
+        };
+        let span = self.store(text, false);
+        self.spans[index * FIELDS + field.index()] = span;
+    }
+
+    fn store(&mut self, text: &str, date: bool) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        Span {
+            start,
+            len: text.len() as u32,
+            date,
+        }
+    }
+}

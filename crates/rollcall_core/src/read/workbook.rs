@@ -1,0 +1,202 @@
+//! The workbook reader: XLSX, XLSM, XLSB, XLS and ODS through calamine.
+//!
+//! Zipped workbooks are measured before calamine sees them: every part is inflated into a
+//! counting sink, and a workbook that expands past the limit is refused without ever being held
+//! in memory.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Sheets};
+
+use crate::code::Code;
+use crate::diagnostic::DiagnosticBuilder;
+use crate::diagnostic::Text;
+use crate::options::Options;
+use crate::read::builder::{Feed, SheetRow, TableBuilder, header_has_required};
+use crate::read::{FileInfo, Format, ReadOutcome, Unreadable};
+
+/// Reads a ZIP-based workbook; `extension` tells XLSM from XLSX.
+pub(crate) fn read_zipped(
+    bytes: &[u8],
+    extension: Option<&str>,
+    label: &Text,
+    options: &Options,
+) -> Result<ReadOutcome, Unreadable> {
+    let format = inspect_zip(bytes, options.limits.max_unpacked_bytes, extension)?;
+    let cursor = Cursor::new(bytes);
+    let sheets = match format {
+        Format::Ods => Sheets::Ods(calamine::Ods::new(cursor).map_err(|_| Unreadable::Damaged)?),
+        Format::Xlsb => {
+            Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|_| Unreadable::Damaged)?)
+        }
+        _ => Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(|_| Unreadable::Damaged)?),
+    };
+    read_sheets(sheets, format, label, options)
+}
+
+/// Reads a BIFF (.xls) workbook.
+pub(crate) fn read_xls(
+    bytes: &[u8],
+    label: &Text,
+    options: &Options,
+) -> Result<ReadOutcome, Unreadable> {
+    let workbook = calamine::Xls::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
+    read_sheets(Sheets::Xls(workbook), Format::Xls, label, options)
+}
+
+/// Tells which workbook a ZIP holds and checks that it unpacks within `limit` bytes.
+fn inspect_zip(bytes: &[u8], limit: u64, extension: Option<&str>) -> Result<Format, Unreadable> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
+    let format = if archive.index_for_name("xl/workbook.xml").is_some() {
+        if extension == Some("xlsm") {
+            Format::Xlsm
+        } else {
+            Format::Xlsx
+        }
+    } else if archive.index_for_name("xl/workbook.bin").is_some() {
+        Format::Xlsb
+    } else if archive.index_for_name("content.xml").is_some() {
+        Format::Ods
+    } else {
+        return Err(Unreadable::NotAWorkbook);
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let part = archive.by_index(index).map_err(|_| Unreadable::Damaged)?;
+        let mut bounded = part.take(limit - total + 1);
+        let inflated =
+            std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|_| Unreadable::Damaged)?;
+        total += inflated;
+        if total > limit {
+            return Err(Unreadable::TooLargeUnpacked);
+        }
+    }
+    Ok(format)
+}
+
+/// A worksheet row turned into text cells, reused from row to row.
+type RowCells = Vec<(String, bool)>;
+
+fn read_sheets<RS: Read + std::io::Seek>(
+    mut sheets: Sheets<RS>,
+    format: Format,
+    label: &Text,
+    options: &Options,
+) -> Result<ReadOutcome, Unreadable> {
+    let names = sheets.sheet_names();
+    let mut chosen: Option<(String, calamine::Range<Data>)> = None;
+    let mut first: Option<(String, calamine::Range<Data>)> = None;
+    let mut cells: RowCells = Vec::new();
+    for name in &names {
+        let range = sheets
+            .worksheet_range(name)
+            .map_err(|_| Unreadable::Damaged)?;
+        let header = range
+            .rows()
+            .find(|row| row.iter().any(|cell| !cell_text(cell).0.trim().is_empty()));
+        let matches = header.is_some_and(|row| {
+            fill(&mut cells, row);
+            header_has_required(cells.as_slice())
+        });
+        if matches {
+            chosen = Some((name.clone(), range));
+            break;
+        }
+        if first.is_none() {
+            first = Some((name.clone(), range));
+        }
+    }
+    let Some((sheet, range)) = chosen.or(first) else {
+        return Err(Unreadable::Damaged);
+    };
+    let info = FileInfo {
+        format: Some(format),
+        sheet: Some(sheet.clone()),
+        encoding: Some("utf-8"),
+        delimiter: None,
+        columns: Vec::new(),
+    };
+    let mut builder = TableBuilder::new(info, label.clone(), options);
+    if names.len() > 1 {
+        builder.note(
+            DiagnosticBuilder::new(Code::SheetChosen, None)
+                .arg("count", names.len().to_string())
+                .arg("sheet", sheet)
+                .build(options.lang),
+        );
+    }
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    for (i, row) in range.rows().enumerate() {
+        fill(&mut cells, row);
+        let number = first_row + i as u32 + 1;
+        if builder.push(number, first_column, cells.as_slice()) == Feed::Stop {
+            break;
+        }
+    }
+    Ok(builder.finish())
+}
+
+fn fill(cells: &mut RowCells, row: &[Data]) {
+    cells.clear();
+    cells.extend(row.iter().map(cell_text));
+}
+
+/// A cell's text the way a person sees it, and whether it is a date or time cell.
+pub(crate) fn cell_text(cell: &Data) -> (String, bool) {
+    match cell {
+        Data::Empty => (String::new(), false),
+        Data::String(text) => (text.clone(), false),
+        Data::Int(number) => (number.to_string(), false),
+        Data::Float(number) => (format_number(*number), false),
+        Data::Bool(true) => ("TRUE".to_owned(), false),
+        Data::Bool(false) => ("FALSE".to_owned(), false),
+        Data::DateTime(date) => (format_serial_date(date.as_f64()), true),
+        Data::DateTimeIso(text) | Data::DurationIso(text) => (text.clone(), true),
+        Data::Error(error) => (error.to_string(), false),
+    }
+}
+
+/// A number as a spreadsheet shows it in General format: `3`, not `3.0`.
+pub(crate) fn format_number(number: f64) -> String {
+    if number.is_finite() && number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
+}
+
+/// A date serial (days since 1899-12-30) as `YYYY-MM-DD`, with the time when it has one.
+pub(crate) fn format_serial_date(serial: f64) -> String {
+    if !serial.is_finite() || !(-1e7..1e7).contains(&serial) {
+        return format!("{serial}");
+    }
+    let days = serial.floor() as i64;
+    let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
+    // Civil date from a day count (Howard Hinnant's algorithm), counted from 1970-01-01.
+    let z = days - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if seconds == 0 {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        let (h, m) = (seconds / 3600, seconds / 60 % 60);
+        format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}")
+    }
+}
+
+impl SheetRow for Vec<(String, bool)> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn cell(&self, index: usize) -> (&str, bool) {
+        self.as_slice().cell(index)
+    }
+}

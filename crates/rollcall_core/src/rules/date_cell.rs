@@ -1,0 +1,38 @@
+//! ## What it does
+//! Refuses a date- or time-typed cell in a roster column (`invalid-value`). No other value rule
+//! is applied to that cell.
+//!
+//! ## Why it matters
+//! Spreadsheet programs turn values such as `3-4` or `1/2` into dates; the text the teacher
+//! typed is gone, and a grade or Student ID that became a date is wrong.
+//!
+//! ## Example
+//! Grade Level `3/4` saved by Excel as the date 2026-03-04.
+//!
+//! ## Fix
+//! Format the column as Text and type the value again.
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::rules::CellAt;
+
+pub fn check(at: &CellAt, shown_as: &str) -> Diagnostic {
+    at.diagnostic(Code::InvalidValue)
+        .arg("value", shown_as)
+        .build(at.lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::Field;
+    use crate::rules::test_support::at;
+
+    #[test]
+    fn a_date_cell_names_the_date() {
+        let d = check(&at(Field::Grade), "2026-03-04");
+        assert_eq!(d.code, Code::InvalidValue);
+        assert_eq!(d.row, Some(5));
+        assert!(d.message.contains("Grade Level holds a date (2026-03-04)"), "{}", d.message);
+    }
+}

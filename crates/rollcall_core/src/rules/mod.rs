@@ -1,0 +1,201 @@
+//! The value rules of SPEC section 4, one module per rule, and [`check_row`] which runs them on
+//! one row and yields its normalised values.
+//!
+//! These rules look at one row only. The rules that compare rows with each other or with the
+//! roster live in [`crate::matching`] and [`crate::cross`].
+
+pub mod cell_length;
+pub mod date_cell;
+pub mod grade;
+pub mod guid;
+pub mod names;
+pub mod password;
+pub mod student_id;
+pub mod username;
+
+use crate::code::{Code, Lang};
+use crate::diagnostic::{Diagnostic, DiagnosticBuilder};
+use crate::field::Field;
+use crate::read::Table;
+
+/// Where a cell is, for building its diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct CellAt<'a> {
+    pub row: u32,
+    pub field: Field,
+    pub header: &'a str,
+    pub column: Option<u32>,
+    pub lang: Lang,
+}
+
+impl CellAt<'_> {
+    /// A diagnostic about this cell.
+    pub fn diagnostic(&self, code: Code) -> DiagnosticBuilder {
+        DiagnosticBuilder::new(code, Some(self.row)).column(self.header, self.column)
+    }
+
+    /// A fix that puts `value` into this cell.
+    pub fn fix(&self, value: impl Into<String>) -> Option<crate::diagnostic::Fix> {
+        Some(crate::diagnostic::Fix {
+            row: self.row,
+            field: self.field,
+            value: value.into(),
+        })
+    }
+}
+
+/// The values of one row after the value rules: normalised, and `None` where the cell is empty
+/// or unusable for matching (a date cell).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowValues {
+    /// The GUID cell's text in lower case, well-formed or not.
+    pub guid: Option<String>,
+    pub guid_valid: bool,
+    /// The Student ID as typed.
+    pub student_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    /// The grade in its standard form, when it is a grade.
+    pub grade: Option<&'static str>,
+    /// The username folded to lower case.
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+impl RowValues {
+    /// The Student ID as matching compares it (case-insensitive).
+    pub fn student_id_key(&self) -> Option<String> {
+        self.student_id.as_deref().map(str::to_lowercase)
+    }
+}
+
+/// What the value rules found on one row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalCheck {
+    pub blank: bool,
+    pub values: RowValues,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every value rule on data row `index` of `table`.
+pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -> LocalCheck {
+    let mut check = LocalCheck {
+        blank: table.is_blank(index),
+        ..LocalCheck::default()
+    };
+    if check.blank {
+        return check;
+    }
+    let row = table.row_number(index);
+    for field in Field::ALL {
+        let Some(column) = table.column(field) else {
+            continue;
+        };
+        let at = CellAt {
+            row,
+            field,
+            header: table.header(field),
+            column: Some(column),
+            lang,
+        };
+        let cell = table.cell(index, field);
+        let diagnostics = &mut check.diagnostics;
+        if cell.date {
+            diagnostics.push(date_cell::check(&at, cell.text));
+            continue;
+        }
+        if let Some(diagnostic) = cell_length::check(&at, cell.text, max_cell_chars) {
+            diagnostics.push(diagnostic);
+            continue;
+        }
+        let values = &mut check.values;
+        match field {
+            Field::Guid => {
+                if !cell.text.is_empty() {
+                    values.guid = Some(cell.text.to_ascii_lowercase());
+                    values.guid_valid = guid::is_guid(cell.text);
+                }
+            }
+            Field::StudentId => {
+                if !cell.text.is_empty() {
+                    diagnostics.extend(student_id::check(&at, cell.text));
+                    values.student_id = Some(cell.text.to_owned());
+                }
+            }
+            Field::FirstName | Field::LastName => {
+                diagnostics.extend(names::check(&at, cell.text));
+                let name = cell.text.to_owned();
+                if field == Field::FirstName {
+                    values.first_name = name;
+                } else {
+                    values.last_name = name;
+                }
+            }
+            Field::Grade => {
+                let (grade, diagnostic) = grade::check(&at, cell.text);
+                values.grade = grade;
+                diagnostics.extend(diagnostic);
+            }
+            Field::Username => {
+                if !cell.text.is_empty() {
+                    let (username, diagnostic) = username::check(&at, cell.text);
+                    values.username = Some(username);
+                    diagnostics.extend(diagnostic);
+                }
+            }
+            Field::Password => {}
+        }
+    }
+    // The password rule compares with the username, so it runs once the username is known.
+    if let Some(column) = table.column(Field::Password) {
+        let cell = table.cell(index, Field::Password);
+        if !cell.text.is_empty() && !cell.date && cell.text.chars().count() <= max_cell_chars as usize
+        {
+            let at = CellAt {
+                row,
+                field: Field::Password,
+                header: table.header(Field::Password),
+                column: Some(column),
+                lang,
+            };
+            check
+                .diagnostics
+                .extend(password::check(&at, cell.text, check.values.username.as_deref()));
+            check.values.password = Some(cell.text.to_owned());
+        }
+    }
+    check
+}
+
+/// Text shown inside a message: control characters and line breaks made visible.
+pub fn shown(value: &str) -> String {
+    value
+        .chars()
+        .map(|ch| match ch {
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => '⏎',
+            ch if ch.is_control() => '�',
+            ch => ch,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// A cell position for rule tests: row 5 of a column headed like the field.
+    pub fn at(field: Field) -> CellAt<'static> {
+        CellAt {
+            row: 5,
+            field,
+            header: field.header(),
+            column: Some(field.index() as u32),
+            lang: Lang::En,
+        }
+    }
+
+    /// The codes of a list of diagnostics, for compact assertions.
+    pub fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+        diagnostics.iter().map(|d| d.code.as_str()).collect()
+    }
+}

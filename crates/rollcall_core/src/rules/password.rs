@@ -1,0 +1,93 @@
+//! ## What it does
+//! Checks a password typed into the Password column: 8 to 128 characters, not equal to the
+//! username (ignoring case), and no space at either end (Password cells are not trimmed). An
+//! empty Password cell leaves the password unchanged, or gives a new student a temporary one.
+//!
+//! ## Why it matters
+//! A short password or one equal to the username is guessed in seconds; a trailing space copied
+//! from another document makes the password impossible to type.
+//!
+//! ## Example
+//! `ana.lopez` as the password of `ana.lopez`; `Sunflower42 ` with a trailing space.
+//!
+//! ## Fix
+//! Choose another password. The message never repeats the password.
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Text};
+use crate::rules::CellAt;
+
+fn reason(text: &str, username: Option<&str>) -> Option<Text> {
+    let length = text.chars().count();
+    if length < 8 {
+        return Some(Text::translated("is shorter than 8 characters", "tiene menos de 8 caracteres"));
+    }
+    if length > 128 {
+        return Some(Text::translated("is longer than 128 characters", "tiene más de 128 caracteres"));
+    }
+    if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
+        return Some(Text::translated(
+            "starts or ends with a space",
+            "empieza o termina con un espacio",
+        ));
+    }
+    if username.is_some_and(|name| name.to_lowercase() == text.to_lowercase()) {
+        return Some(Text::translated("is the same as the username", "es igual al nombre de usuario"));
+    }
+    None
+}
+
+pub fn check(at: &CellAt, text: &str, username: Option<&str>) -> Option<Diagnostic> {
+    let reason = reason(text, username)?;
+    let trimmed = text.trim();
+    let fix = (trimmed != text && self::reason(trimmed, username).is_none()).then(|| at.fix(trimmed));
+    Some(
+        at.diagnostic(Code::WeakPassword)
+            .arg("reason", reason)
+            .fix(fix.flatten())
+            .build(at.lang),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::Field;
+    use crate::rules::test_support::at;
+
+    fn check_password(text: &str, username: Option<&str>, weak: bool) {
+        let found = check(&at(Field::Password), text, username);
+        assert_eq!(found.is_some(), weak, "password {text:?}");
+        if let Some(d) = found {
+            assert_eq!(d.code, Code::WeakPassword);
+            assert!(!d.message.contains(text.trim()), "the message repeats the password");
+        }
+    }
+
+    #[test]
+    fn good_passwords_pass() {
+        check_password("Sunflower!42", Some("liam.patel"), false);
+        check_password("12345678", None, false);
+        check_password(&"p".repeat(128), None, false);
+        check_password("in between spaces", None, false);
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        check_password("Abc12", None, true);
+        check_password(&"p".repeat(129), None, true);
+        check_password("Liam.Patel", Some("liam.patel"), true);
+        check_password(" Sunflower42", None, true);
+        check_password("Sunflower42\u{a0}", None, true);
+    }
+
+    #[test]
+    fn a_password_with_an_outer_space_is_offered_trimmed() {
+        let d = check(&at(Field::Password), "Sunflower42 ", None).expect("weak");
+        assert_eq!(d.fix.map(|f| f.value), Some("Sunflower42".to_owned()));
+        assert!(d.message.starts_with("The password starts or ends with a space."));
+        let es = CellAt { lang: crate::code::Lang::Es, ..at(Field::Password) };
+        let d = check(&es, "corta", None).expect("weak");
+        assert!(d.message.starts_with("La contraseña tiene menos de 8 caracteres."), "{}", d.message);
+    }
+}

@@ -1,0 +1,91 @@
+//! ## What it does
+//! Checks the username: optional (a new student without one gets a generated username); 3 to
+//! 64 of `a–z 0–9 . _ - @`. Capital letters are folded to lower case and reported as info
+//! `username-normalized`; anything else that does not fit is `invalid-username`.
+//!
+//! ## Why it matters
+//! Students type their username to sign in; usernames are unique across the whole server.
+//!
+//! ## Example
+//! `Ana.Lopez` becomes `ana.lopez`; `ana lopez` and `al` are refused.
+//!
+//! ## Fix
+//! Use only the allowed characters. For spaces, a fix with dots is offered.
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{CellAt, shown};
+
+pub fn is_valid(text: &str) -> bool {
+    (3..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'@'))
+}
+
+/// Checks a non-empty username cell; returns the folded username and the finding, if any.
+pub fn check(at: &CellAt, text: &str) -> (String, Option<Diagnostic>) {
+    let folded = text.to_lowercase();
+    if !is_valid(&folded) {
+        let suggestion = folded.split_whitespace().collect::<Vec<_>>().join(".");
+        let fix = (suggestion != folded && is_valid(&suggestion)).then(|| at.fix(suggestion));
+        let diagnostic = at
+            .diagnostic(Code::InvalidUsername)
+            .arg("value", shown(text))
+            .fix(fix.flatten())
+            .build(at.lang);
+        return (folded, Some(diagnostic));
+    }
+    if folded != text {
+        let diagnostic = at
+            .diagnostic(Code::UsernameNormalized)
+            .arg("value", text)
+            .arg("fixed", folded.clone())
+            .fix(at.fix(folded.clone()))
+            .build(at.lang);
+        return (folded, Some(diagnostic));
+    }
+    (folded, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::Field;
+    use crate::rules::test_support::at;
+
+    fn check_username(text: &str, folded: &str, expect: Option<&str>) {
+        let (found, diagnostic) = check(&at(Field::Username), text);
+        assert_eq!(found, folded, "username {text:?}");
+        assert_eq!(diagnostic.map(|d| d.code.as_str()), expect, "username {text:?}");
+    }
+
+    #[test]
+    fn good_usernames_pass() {
+        for name in ["ana.lopez", "abc", "a_b-c@school.org", "x9y", &"a".repeat(64)] {
+            check_username(name, name, None);
+        }
+    }
+
+    #[test]
+    fn capitals_are_folded_with_an_info() {
+        check_username("Ana.Lopez", "ana.lopez", Some("username-normalized"));
+        let (_, d) = check(&at(Field::Username), "ANA");
+        assert_eq!(d.and_then(|d| d.fix).map(|f| f.value), Some("ana".to_owned()));
+    }
+
+    #[test]
+    fn bad_usernames_are_invalid() {
+        check_username("al", "al", Some("invalid-username"));
+        check_username("ana lopez", "ana lopez", Some("invalid-username"));
+        check_username("josé", "josé", Some("invalid-username"));
+        check_username("ana+1", "ana+1", Some("invalid-username"));
+        check_username(&"a".repeat(65), &"a".repeat(65), Some("invalid-username"));
+    }
+
+    #[test]
+    fn spaces_get_a_dotted_suggestion() {
+        let (_, d) = check(&at(Field::Username), "Ana Lopez");
+        assert_eq!(d.and_then(|d| d.fix).map(|f| f.value), Some("ana.lopez".to_owned()));
+    }
+}

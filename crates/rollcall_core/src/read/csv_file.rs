@@ -60,23 +60,24 @@ pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
     }
 }
 
-/// Counts the line ends just before byte `start`: the previous record's own end plus one per
-/// empty line, which the csv crate skips but a spreadsheet program shows as a row.
-fn line_ends_before(text: &[u8], start: usize) -> u32 {
+/// Counts the empty lines from byte `start` on: the csv crate skips them, but a spreadsheet
+/// program shows each as a row. `start` is where the reader began the record, just past the
+/// previous record's line end (which may be the `\r` of a `\r\n`).
+fn empty_lines_from(text: &[u8], start: usize) -> u32 {
     let mut count = 0;
     let mut i = start;
-    while i > 0 {
-        match text[i - 1] {
-            b'\n' => {
-                count += 1;
-                i -= 1;
-                if i > 0 && text[i - 1] == b'\r' {
-                    i -= 1;
-                }
-            }
+    if i > 0 && i < text.len() && text[i - 1] == b'\r' && text[i] == b'\n' {
+        i += 1;
+    }
+    while i < text.len() {
+        match text[i] {
             b'\r' => {
                 count += 1;
-                i -= 1;
+                i += if text.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+            }
+            b'\n' => {
+                count += 1;
+                i += 1;
             }
             _ => break,
         }
@@ -104,17 +105,19 @@ pub(crate) fn read_csv(bytes: &[u8], label: &Text, options: &Options) -> ReadOut
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
+    let empty = csv::StringRecord::new();
     let mut row: u32 = 0;
-    let mut first = true;
     // The text is valid UTF-8 and the reader is flexible, so reading cannot fail; if it ever
     // did, the rows read so far stand.
     while let Ok(true) = reader.read_record(&mut record) {
         let start = record.position().map_or(0, |p| p.byte() as usize);
-        let ends = line_ends_before(text.as_bytes(), start);
-        // Before the first record every line end is an empty line; later, the first one ends
-        // the previous record.
-        row += if first { ends + 1 } else { ends.max(1) };
-        first = false;
+        for _ in 0..empty_lines_from(text.as_bytes(), start) {
+            row += 1;
+            if builder.push(row, 0, &empty) == Feed::Stop {
+                return builder.finish();
+            }
+        }
+        row += 1;
         if builder.push(row, 0, &record) == Feed::Stop {
             break;
         }

@@ -1,0 +1,251 @@
+use super::*;
+use crate::code::Lang;
+
+fn read_str(text: &str) -> ReadOutcome {
+    read(text.as_bytes(), Some("edited.csv"), &Options::default())
+}
+
+/// Every data row as (row number, first name, last name, grade).
+fn rows(outcome: &ReadOutcome) -> Vec<(u32, String, String, String)> {
+    let table = &outcome.table;
+    (0..table.len())
+        .filter(|&i| !table.is_blank(i))
+        .map(|i| {
+            (
+                table.row_number(i),
+                table.cell(i, Field::FirstName).text.to_owned(),
+                table.cell(i, Field::LastName).text.to_owned(),
+                table.cell(i, Field::Grade).text.to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn codes(outcome: &ReadOutcome) -> Vec<&'static str> {
+    outcome.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+fn row(number: u32, first: &str, last: &str, grade: &str) -> (u32, String, String, String) {
+    (number, first.into(), last.into(), grade.into())
+}
+
+#[test]
+fn blank_lines_count_as_spreadsheet_rows() {
+    let outcome = read_str("First Name,Last Name,Grade\nAna,Lopez,03\n\n\nBen,Kim,04\n");
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(5, "Ben", "Kim", "04")]);
+    assert_eq!(outcome.table.len(), 4, "blank rows between data rows are kept");
+}
+
+#[test]
+fn blank_lines_before_the_header_move_it_down() {
+    let outcome = read_str("\r\n\r\nFirst Name,Last Name,Grade\r\nAna,Lopez,03\r\n");
+    assert_eq!(rows(&outcome), [row(4, "Ana", "Lopez", "03")]);
+}
+
+#[test]
+fn a_quoted_line_break_does_not_start_a_row() {
+    let outcome = read_str("First Name,Last Name,Grade\n\"Ana\nMaria\",Lopez,03\nBen,Kim,04\n");
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "Ana\nMaria", "Lopez", "03"), row(3, "Ben", "Kim", "04")]
+    );
+}
+
+#[test]
+fn a_quoted_field_ending_in_a_line_break_is_still_one_row() {
+    let outcome = read_str("First Name,Last Name,Grade\n\"Ana\n\",Lopez,03\n\nBen,Kim,04");
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]);
+}
+
+#[test]
+fn lone_carriage_returns_end_lines_too() {
+    let outcome = read_str("First Name,Last Name,Grade\rAna,Lopez,03\r\rBen,Kim,04\r");
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]);
+}
+
+#[test]
+fn a_bom_is_dropped_and_utf8_kept() {
+    let outcome = read_str("\u{feff}First Name,Last Name,Grade\nJosé,Nguyễn,KG\n");
+    assert_eq!(rows(&outcome), [row(2, "José", "Nguyễn", "KG")]);
+    assert_eq!(outcome.table.info.columns[0].field, Some(Field::FirstName));
+    assert_eq!(outcome.table.info.encoding, Some("utf-8"));
+    assert!(outcome.diagnostics.is_empty());
+}
+
+#[test]
+fn windows_1252_is_the_fallback_with_a_warning() {
+    let bytes = b"First Name,Last Name,Grade\nJos\xe9,M\xfcller,03\n\x81bc,x,04\n";
+    let outcome = read(bytes, Some("edited.csv"), &Options::default());
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "José", "Müller", "03"), row(3, "\u{81}bc", "x", "04")]
+    );
+    assert_eq!(codes(&outcome), ["encoding-fallback"]);
+    assert_eq!(outcome.table.info.encoding, Some("windows-1252"));
+}
+
+#[test]
+fn the_delimiter_is_the_most_frequent_on_the_header_line() {
+    let outcome = read_str("First Name;Last Name;Grade\nAna;Lopez, Jr;03\n");
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez, Jr", "03")]);
+    assert_eq!(outcome.table.info.delimiter.as_deref(), Some(";"));
+    let outcome = read_str("First Name\tLast Name\tGrade\nAna\tLopez\t03\n");
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03")]);
+    assert_eq!(csv_file::sniff_delimiter(b"\"a;b;c\",d,e\n"), b',');
+    assert_eq!(csv_file::sniff_delimiter(b"a;b,c\n"), b',', "a tie means a comma");
+    assert_eq!(csv_file::sniff_delimiter(b"abc\n"), b',');
+    assert_eq!(csv_file::sniff_delimiter(b"\n\na;b\n"), b';');
+}
+
+#[test]
+fn cells_are_trimmed_but_passwords_are_not() {
+    let outcome = read_str("First Name,Last Name,Grade,Password\n\u{a0} Ana \t, Lo pez ,03, secret1 \n");
+    let table = &outcome.table;
+    assert_eq!(table.cell(0, Field::FirstName).text, "Ana");
+    assert_eq!(table.cell(0, Field::LastName).text, "Lo pez");
+    assert_eq!(table.cell(0, Field::Password).text, " secret1 ");
+}
+
+#[test]
+fn rows_with_only_ignored_columns_are_blank_and_trailing_ones_dropped() {
+    let outcome = read_str(
+        "First Name,Last Name,Grade,Error\nAna,Lopez,03,\n,,,old error\nBen,Kim,04,\n,,,\n,,,\n",
+    );
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]);
+    assert_eq!(outcome.table.len(), 3);
+    assert!(outcome.diagnostics.is_empty(), "{:?}", codes(&outcome));
+    let outcome = read_str("First Name,Last Name,Grade,Notes\nAna,Lopez,03,\n,,,call home\n");
+    assert_eq!(outcome.table.len(), 2, "a row with text in an ignored column is a blank row");
+}
+
+#[test]
+fn unknown_and_unnamed_columns_are_warned() {
+    let outcome = read_str("First Name,Homeroom,Last Name,Grade,\nAna,12B,Lopez,03,x\n");
+    assert_eq!(codes(&outcome), ["unknown-column", "unknown-column"]);
+    assert_eq!(outcome.diagnostics[0].column.as_deref(), Some("Homeroom"));
+    assert_eq!(outcome.diagnostics[1].column.as_deref(), Some("E"));
+    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03")]);
+}
+
+#[test]
+fn missing_and_duplicate_columns_stop_the_check() {
+    let outcome = read_str("First Name,Grade\nAna,03\n");
+    assert_eq!(codes(&outcome), ["missing-column"]);
+    assert_eq!(outcome.diagnostics[0].message, "The required column Last Name is missing. Add a column headed Last Name to the header row.");
+    assert!(outcome.table.is_empty());
+    let outcome = read_str("First Name,Last Name,Grade,Given Name\nAna,Lopez,03,Ann\n");
+    assert_eq!(codes(&outcome), ["duplicate-column"]);
+    assert!(outcome.diagnostics[0].message.contains("\"First Name\" and \"Given Name\""));
+    assert!(outcome.table.is_empty());
+}
+
+#[test]
+fn empty_files_and_header_only_files_are_empty() {
+    for text in ["", "\n\n", " , ,\n", "First Name,Last Name,Grade\n", "First Name,Last Name,Grade\n,,\n"] {
+        let outcome = read_str(text);
+        assert_eq!(codes(&outcome), ["empty-file"], "{text:?}");
+    }
+}
+
+#[test]
+fn limits_are_file_level_errors() {
+    let options = Options {
+        lang: Lang::En,
+        limits: crate::options::Limits {
+            max_rows: 2,
+            max_columns: 4,
+            max_file_bytes: 200,
+            ..Default::default()
+        },
+    };
+    let rows_text = "First Name,Last Name,Grade\nA,B,01\nC,D,02\n,,\n,,\n";
+    let outcome = read(rows_text.as_bytes(), None, &options);
+    assert!(outcome.diagnostics.is_empty(), "trailing empty rows are not counted");
+    let outcome = read(b"First Name,Last Name,Grade\nA,B,01\nC,D,02\nE,F,03\n", None, &options);
+    assert_eq!(codes(&outcome), ["too-many-rows"]);
+    let outcome = read(b"First Name,Last Name,Grade,a,b\nA,B,01\n", None, &options);
+    assert_eq!(codes(&outcome), ["too-many-columns"]);
+    let outcome = read(b"First Name,Last Name,Grade,,,,\nA,B,01,,,,\n", None, &options);
+    assert!(outcome.diagnostics.is_empty(), "trailing empty columns are not counted");
+    let outcome = read(&[b'a'; 201], Some("big.csv"), &options);
+    assert_eq!(codes(&outcome), ["file-too-large"]);
+    assert_eq!(outcome.diagnostics[0].message, "big.csv is 201 bytes; the limit is 200 bytes. Split the roster into smaller files.");
+}
+
+#[test]
+fn binary_and_mislabelled_files_are_unreadable() {
+    let outcome = read(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", Some("roster.xlsx"), &Options::default());
+    assert_eq!(codes(&outcome), ["file-unreadable"]);
+    assert!(outcome.diagnostics[0].message.starts_with("roster.xlsx cannot be read: its name says it is a workbook"));
+    assert!(outcome.diagnostics[0].message.contains(".csv"), "names the accepted formats");
+    let outcome = read(b"First Name\0,Last Name", Some("roster.csv"), &Options::default());
+    assert_eq!(codes(&outcome), ["file-unreadable"]);
+    let outcome = read(b"PK\x03\x04garbage", Some("roster.xlsx"), &Options::default());
+    assert_eq!(codes(&outcome), ["file-unreadable"]);
+    let outcome = read(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], None, &Options::default());
+    assert_eq!(codes(&outcome), ["file-unreadable"]);
+}
+
+#[test]
+fn a_zip_that_is_not_a_workbook_is_unreadable() {
+    let mut bytes = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+        zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
+            .expect("start");
+        std::io::Write::write_all(&mut zip, b"<doc/>").expect("write");
+        zip.finish().expect("finish");
+    }
+    let outcome = read(&bytes, Some("letter.docx"), &Options::default());
+    assert_eq!(codes(&outcome), ["file-unreadable"]);
+    assert!(outcome.diagnostics[0].message.contains("ZIP archive but not a workbook"));
+}
+
+#[test]
+fn a_workbook_that_unpacks_past_the_limit_is_refused_unread() {
+    let mut bytes = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/workbook.xml", options).expect("start");
+        std::io::Write::write_all(&mut zip, b"<workbook/>").expect("write");
+        zip.start_file("xl/worksheets/sheet1.xml", options).expect("start");
+        let zeros = vec![b' '; 1024 * 1024];
+        for _ in 0..4 {
+            std::io::Write::write_all(&mut zip, &zeros).expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    let options = Options {
+        limits: crate::options::Limits {
+            max_unpacked_bytes: 3 * 1024 * 1024,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    assert!(bytes.len() < 64 * 1024, "the bomb is small when packed");
+    let outcome = read(&bytes, Some("bomb.xlsx"), &options);
+    assert_eq!(codes(&outcome), ["file-unreadable"]);
+    assert!(outcome.diagnostics[0].message.contains("unpacks to more than the allowed size"));
+}
+
+#[test]
+fn numbers_read_as_a_person_sees_them() {
+    assert_eq!(workbook::format_number(3.0), "3");
+    assert_eq!(workbook::format_number(2914.0), "2914");
+    assert_eq!(workbook::format_number(123456789012.0), "123456789012");
+    assert_eq!(workbook::format_number(1.5), "1.5");
+    assert_eq!(workbook::format_number(-0.25), "-0.25");
+    assert_eq!(workbook::format_serial_date(45536.0), "2024-09-01");
+    assert_eq!(workbook::format_serial_date(45536.5), "2024-09-01 12:00");
+    assert_eq!(workbook::format_serial_date(1.0), "1899-12-31");
+}
+
+#[test]
+fn sizes_read_like_a_person_writes_them() {
+    assert_eq!(format_size(80), "80 bytes");
+    assert_eq!(format_size(20 * 1024 * 1024), "20 MiB");
+    assert_eq!(format_size(21 * 1024 * 1024 + 300_000), "21.3 MiB");
+    assert_eq!(format_size(512 * 1024), "512 KiB");
+}

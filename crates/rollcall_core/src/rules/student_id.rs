@@ -82,7 +82,8 @@ mod tests {
         for id in ["1.23457E+11", "1E+15", "4.5e+12", "2.1E11"] {
             check_id(id, Some("student-id-scientific"));
         }
-        check_id("1E", Some("invalid-student-id"));
+        check_id("1E", None);
+        check_id("1.5E+", Some("invalid-student-id"));
         check_id("E5", None);
     }
 }

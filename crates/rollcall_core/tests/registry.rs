@@ -1,0 +1,77 @@
+//! The codes in SPEC.md and the code registry are the same set, with the same severities.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rollcall_core::{CODES, Severity};
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn is_word(text: &str) -> bool {
+    text.split('-')
+        .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// The codes the spec names: every backticked kebab-case word (`guid-modified`), and every
+/// backticked word that opens a table row (`| \`mojibake\` | warning |`).
+fn spec_codes(spec: &str) -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    for part in spec.split('`').skip(1).step_by(2) {
+        if part.contains('-') && is_word(part) {
+            codes.insert(part.to_owned());
+        }
+    }
+    for line in spec.lines() {
+        let first_cell = line.strip_prefix("| `").and_then(|rest| rest.split_once("` |"));
+        if let Some((word, _)) = first_cell
+            && is_word(word)
+        {
+            codes.insert(word.to_owned());
+        }
+    }
+    codes
+}
+
+fn spec() -> String {
+    let path = manifest_dir().join("../../docs/spec/SPEC.md");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn spec_and_registry_list_the_same_codes() {
+    let from_spec = spec_codes(&spec());
+    let from_registry: BTreeSet<String> = CODES.iter().map(|c| c.name.to_owned()).collect();
+    let missing: Vec<_> = from_spec.difference(&from_registry).collect();
+    let extra: Vec<_> = from_registry.difference(&from_spec).collect();
+    assert!(missing.is_empty(), "codes in SPEC.md but not in the registry: {missing:?}");
+    assert!(extra.is_empty(), "codes in the registry but not in SPEC.md: {extra:?}");
+    assert_eq!(from_registry.len(), 38);
+}
+
+#[test]
+fn severities_follow_the_spec() {
+    let warnings = ["unknown-column", "encoding-fallback", "possible-duplicate", "mojibake"];
+    let infos = ["sheet-chosen", "grade-normalized", "username-normalized", "row-not-in-file"];
+    for info in CODES {
+        let expected = if warnings.contains(&info.name) {
+            Severity::Warning
+        } else if infos.contains(&info.name) {
+            Severity::Info
+        } else {
+            Severity::Error
+        };
+        assert_eq!(info.severity, expected, "{}", info.name);
+    }
+}
+
+/// The project keeps its own copy of the contract; when the shared original is beside the
+/// clone, the copy must not have drifted from it.
+#[test]
+fn the_spec_copy_matches_the_shared_contract_when_present() {
+    let shared = manifest_dir().join("../../../shared/SPEC.md");
+    if let Ok(original) = std::fs::read_to_string(&shared) {
+        assert_eq!(spec(), original, "docs/spec/SPEC.md differs from {}", shared.display());
+    }
+}

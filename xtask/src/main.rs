@@ -1,1 +1,93 @@
-fn main() {}
+//! `cargo xtask`: the project's task runner (rust-analyzer's xtask pattern).
+//!
+//! - `cargo xtask setup`  installs what the build needs (the wasm32 target)
+//! - `cargo xtask run`    sets up, builds and runs the main job
+//! - `cargo xtask test`   every test: format, lints, unit, fixture, property, wasm32 build, docs
+//! - `cargo xtask bench`  generates the 50,000-row files and runs the benchmarks
+//! - `cargo xtask docs`   regenerates docs/rules.md from the code registry
+
+mod bench;
+mod bench_data;
+mod cmd;
+mod docs;
+mod setup;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(),
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("bench") => bench::bench(),
+        Some("docs") => docs::write(),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task {other}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: FAILED: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Sets up, builds the command line and checks a bundled example edit against its export.
+fn run() -> Result<(), String> {
+    setup::setup()?;
+    cmd::cargo(&["build", "--release", "-p", "rollcall"])?;
+    let root = cmd::root();
+    let example = root.join("tests/fixtures/examples/new-students");
+    let binary = root.join("target/release/rollcall");
+    println!("\n== rollcall check (a teacher's edited export, against the original export)\n");
+    let status = std::process::Command::new(&binary)
+        .arg("check")
+        .arg(example.join("edited.csv"))
+        .arg("--original")
+        .arg(example.join("export.csv"))
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    println!(
+        "\nrollcall exited with status {} (0 no errors, 1 errors found, 2 unreadable).\n\
+         Try it on your own files: target/release/rollcall check EDITED --original EXPORT [--format json] [--lang es]",
+        status.code().unwrap_or(-1)
+    );
+    Ok(())
+}
+
+/// Every test the project has.
+fn test() -> Result<(), String> {
+    setup::setup()?;
+    cmd::step("format", || cmd::cargo(&["fmt", "--all", "--check"]))?;
+    cmd::step("lints", || {
+        cmd::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    cmd::step("tests", || cmd::cargo(&["test", "--workspace"]))?;
+    cmd::step("rollcall_core builds for wasm32-unknown-unknown", || {
+        cmd::cargo(&[
+            "build",
+            "-p",
+            "rollcall_core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+    })?;
+    cmd::step("docs/rules.md is up to date", docs::check)?;
+    println!("\nxtask: every test passed");
+    Ok(())
+}

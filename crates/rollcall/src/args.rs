@@ -77,7 +77,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
             Short('V') | Long("version") => return Ok(Command::Version),
-            Long("original") => original = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Long("original") => {
+                original = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+            }
             Long("format") => {
                 let value = string(parser.value().map_err(|e| e.to_string())?)?;
                 format = match value.as_str() {
@@ -88,12 +90,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             }
             Long("lang") => {
                 let value = string(parser.value().map_err(|e| e.to_string())?)?;
-                lang = Lang::parse(&value).ok_or(format!("--lang must be en or es, not {value}"))?;
+                lang =
+                    Lang::parse(&value).ok_or(format!("--lang must be en or es, not {value}"))?;
             }
             Long("school") => school = Some(string(parser.value().map_err(|e| e.to_string())?)?),
-            Short('o') | Long("out") => out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Short('o') | Long("out") => {
+                out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+            }
             Long("id") => id = Some(string(parser.value().map_err(|e| e.to_string())?)?),
-            Long("created-at") => created_at = Some(string(parser.value().map_err(|e| e.to_string())?)?),
+            Long("created-at") => {
+                created_at = Some(string(parser.value().map_err(|e| e.to_string())?)?)
+            }
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),
@@ -103,14 +110,24 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let edited = match files.len() {
         1 => files.remove(0),
         0 => return Err(format!("{command} needs the edited file")),
-        _ => return Err(format!("{command} takes one edited file, not {}", files.len())),
+        _ => {
+            return Err(format!(
+                "{command} takes one edited file, not {}",
+                files.len()
+            ));
+        }
     };
     match command.as_str() {
         "check" => {
             if school.is_some() || out.is_some() {
                 return Err("--school and -o belong to changeset, not check".to_owned());
             }
-            Ok(Command::Check(CheckArgs { edited, original, format, lang }))
+            Ok(Command::Check(CheckArgs {
+                edited,
+                original,
+                format,
+                lang,
+            }))
         }
         "changeset" => Ok(Command::Changeset(ChangesetArgs {
             edited,
@@ -135,7 +152,9 @@ mod tests {
 
     #[test]
     fn options_and_the_file_come_in_any_order() {
-        let Ok(Command::Check(args)) = parse_line("--format json check --lang es e.csv --original x.csv") else {
+        let Ok(Command::Check(args)) =
+            parse_line("--format json check --lang es e.csv --original x.csv")
+        else {
             panic!("should parse");
         };
         assert_eq!(args.edited, PathBuf::from("e.csv"));
@@ -146,13 +165,41 @@ mod tests {
 
     #[test]
     fn wrong_command_lines_say_what_is_wrong() {
-        assert!(parse_line("check").unwrap_err().contains("needs the edited file"));
-        assert!(parse_line("check a b").unwrap_err().contains("one edited file"));
-        assert!(parse_line("check a --format xml").unwrap_err().contains("text or json"));
-        assert!(parse_line("check a --lang fr").unwrap_err().contains("en or es"));
-        assert!(parse_line("changeset a --school s").unwrap_err().contains("--original"));
-        assert!(parse_line("changeset a --original b").unwrap_err().contains("--school"));
-        assert!(parse_line("frobnicate a").unwrap_err().contains("unknown command"));
+        assert!(
+            parse_line("check")
+                .unwrap_err()
+                .contains("needs the edited file")
+        );
+        assert!(
+            parse_line("check a b")
+                .unwrap_err()
+                .contains("one edited file")
+        );
+        assert!(
+            parse_line("check a --format xml")
+                .unwrap_err()
+                .contains("text or json")
+        );
+        assert!(
+            parse_line("check a --lang fr")
+                .unwrap_err()
+                .contains("en or es")
+        );
+        assert!(
+            parse_line("changeset a --school s")
+                .unwrap_err()
+                .contains("--original")
+        );
+        assert!(
+            parse_line("changeset a --original b")
+                .unwrap_err()
+                .contains("--school")
+        );
+        assert!(
+            parse_line("frobnicate a")
+                .unwrap_err()
+                .contains("unknown command")
+        );
         assert!(parse_line("check a --bogus").is_err());
         assert!(parse_line("").unwrap_err().contains("no command"));
     }

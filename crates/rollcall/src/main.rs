@@ -10,6 +10,11 @@ use std::process::ExitCode;
 use args::{ChangesetArgs, CheckArgs, Command, Format};
 use rollcall_core::{Checker, Input, Lang, Options, Report};
 
+/// A 50,000-row check makes about a million small allocations; mimalloc does them several
+/// times faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status of SPEC section 9.
 fn status(report: &Report) -> ExitCode {
     if report.is_unreadable() {
@@ -69,9 +74,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     );
     match args.format {
         Format::Json => {
-            let mut json = report.to_json();
-            json.push('\n');
-            print(&json);
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            // A closed pipe is not worth a panic; the exit status still tells the verdict.
+            let _ = report
+                .write_json(&mut stdout)
+                .and_then(|()| stdout.write_all(b"\n"));
+            let _ = stdout.flush();
         }
         Format::Text => print(&output::text(&report, &edited_name, args.lang)),
     }

@@ -21,7 +21,7 @@ use crate::code::Severity;
 use crate::cross::{self, RowContext};
 use crate::diagnostic::{Diagnostic, Text, sort_diagnostics};
 use crate::field::Field;
-use crate::file_index::FileIndex;
+use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::{RowMatch, match_row};
 use crate::options::Options;
 use crate::read::{self, ReadOutcome, Table, Unreadable};
@@ -95,7 +95,10 @@ pub enum EditError {
 impl std::fmt::Display for EditError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EditError::NotChecked => write!(f, "the file has a file-level error; its rows are not checked"),
+            EditError::NotChecked => write!(
+                f,
+                "the file has a file-level error; its rows are not checked"
+            ),
             EditError::NoSuchRow(row) => write!(f, "row {row} is not a data row of the file"),
             EditError::NoSuchColumn(field) => {
                 write!(f, "the file has no {} column", field.header())
@@ -116,6 +119,8 @@ pub struct Checker {
     fatal: bool,
     roster: Option<Roster>,
     locals: Vec<LocalCheck>,
+    /// Per row: its keys in `index`.
+    keys: Vec<RowKeys>,
     matches: Vec<RowMatch>,
     results: Vec<RowResult>,
     index: FileIndex,
@@ -125,29 +130,12 @@ pub struct Checker {
 impl Checker {
     /// Checks `edited` against the original export, if one is given.
     pub fn new(edited: Input, original: Option<Input>, options: &Options) -> Checker {
-        let mut file_diagnostics = Vec::new();
-        let roster = original.and_then(|original| {
-            let label = match original.file_name {
-                Some(name) if !name.is_empty() => Text::Plain(name.to_owned()),
-                _ => Text::translated("The original export", "La exportación original"),
-            };
-            let read = read::read_labeled(original.bytes, original.file_name, &label, options);
-            match export_roster(&read) {
-                Ok(roster) => Some(roster),
-                Err(why) => {
-                    let unreadable = read
-                        .diagnostics
-                        .iter()
-                        .find(|d| d.code == crate::code::Code::FileUnreadable)
-                        .cloned();
-                    file_diagnostics.push(
-                        unreadable.unwrap_or_else(|| read::unreadable(&label, why, options)),
-                    );
-                    None
-                }
-            }
-        });
-        let read = read::read(edited.bytes, edited.file_name, options);
+        let (read, roster) = read_both(edited, original, options);
+        let (roster, file_diagnostics) = match roster {
+            None => (None, Vec::new()),
+            Some(Ok(roster)) => (Some(roster), Vec::new()),
+            Some(Err(unreadable)) => (None, vec![unreadable]),
+        };
         Checker::build(read, roster, file_diagnostics, options)
     }
 
@@ -163,8 +151,7 @@ impl Checker {
             table: self.table.clone(),
             diagnostics: Vec::new(),
         };
-        let mut checker =
-            Checker::build(read, self.roster.clone(), Vec::new(), &self.options);
+        let mut checker = Checker::build(read, self.roster.clone(), Vec::new(), &self.options);
         checker.summary = Summary::default();
         checker.file_diagnostics = self.file_diagnostics.clone();
         checker.fatal = self.fatal;
@@ -187,12 +174,18 @@ impl Checker {
         let locals: Vec<LocalCheck> = (0..rows)
             .map(|i| check_row(&table, i, lang, max_cell_chars))
             .collect();
-        let mut index = FileIndex::new(roster.as_ref().map_or(0, Roster::len));
-        for (i, local) in locals.iter().enumerate() {
-            if !local.blank {
-                index.add_values(i as u32, &local.values);
-            }
-        }
+        let mut index = FileIndex::new(rows, roster.as_ref().map_or(0, Roster::len));
+        let keys = locals
+            .iter()
+            .enumerate()
+            .map(|(i, local)| {
+                if local.blank {
+                    RowKeys::default()
+                } else {
+                    index.add_values(table.text(), i as u32, &local.values)
+                }
+            })
+            .collect();
         let mut checker = Checker {
             options: *options,
             table,
@@ -200,6 +193,7 @@ impl Checker {
             fatal,
             roster,
             locals,
+            keys,
             matches: Vec::new(),
             results: Vec::new(),
             index,
@@ -235,11 +229,13 @@ impl Checker {
             return RowMatch::default();
         }
         let index = &self.index;
+        let text = self.table.text();
         match_row(
             &local.values,
+            text,
             self.table.column(Field::Guid).is_some(),
             self.roster.as_ref(),
-            &|guid| index.guid_on_file(guid),
+            &|guid| index.guid_on_file(text, guid),
         )
     }
 
@@ -255,7 +251,7 @@ impl Checker {
             .subject()
             .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
         let changes = match subject {
-            Some(student) => changes(&self.table, values, Some(student)),
+            Some(student) => changes(&self.table, values, Some(&student)),
             None if values.guid.is_some() => Vec::new(),
             None => changes(&self.table, values, None),
         };
@@ -265,6 +261,7 @@ impl Checker {
             lang: self.options.lang,
             values,
             matched,
+            keys: &self.keys[i],
             roster: self.roster.as_ref(),
             file: &self.index,
         };
@@ -300,8 +297,10 @@ impl Checker {
             .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
         let values = &self.locals[i].values;
         let guid = match subject {
-            Some(student) => Some(student.guid.clone()),
-            None if self.roster.is_none() && values.guid_valid => values.guid.clone(),
+            Some(student) => Some(student.guid.to_owned()),
+            None if self.roster.is_none() && values.guid_valid => values
+                .guid
+                .map(|g| g.get(self.table.text()).to_ascii_lowercase()),
             None => None,
         };
         RowEntry {
@@ -331,11 +330,11 @@ impl Checker {
                 row: None,
                 export_row: student.export_row,
                 outcome: Outcome::Absent,
-                guid: Some(student.guid.clone()),
+                guid: Some(student.guid.to_owned()),
                 matched_by: None,
                 changes: Vec::new(),
             },
-            diagnostics: vec![cross::not_in_file::diagnostic(student, self.options.lang)],
+            diagnostics: vec![cross::not_in_file::diagnostic(&student, self.options.lang)],
         })
     }
 
@@ -386,7 +385,10 @@ impl Checker {
         if self.fatal {
             return Err(EditError::NotChecked);
         }
-        let i = self.table.index_of_row(row).ok_or(EditError::NoSuchRow(row))?;
+        let i = self
+            .table
+            .index_of_row(row)
+            .ok_or(EditError::NoSuchRow(row))?;
         if self.table.column(field).is_none() {
             return Err(EditError::NoSuchColumn(field));
         }
@@ -400,29 +402,34 @@ impl Checker {
         let old = std::mem::replace(&mut self.locals[i], local);
         let new = &self.locals[i];
         let row_index = i as u32;
-        if !old.blank {
-            self.index.remove_values(row_index, &old.values);
-        }
-        if !new.blank {
-            self.index.add_values(row_index, &new.values);
-        }
+        let text = self.table.text();
+        let old_keys = self.keys[i];
+        self.index.remove_values(row_index, &old_keys);
+        let new_keys = if new.blank {
+            RowKeys::default()
+        } else {
+            self.index.add_values(text, row_index, &new.values)
+        };
+        self.keys[i] = new_keys;
 
         // Rows whose match may change: this one, and those whose identification depends on
         // whether the old or new GUID is on the file.
         let mut rematch = BTreeSet::from([i]);
         let mut affected = BTreeSet::from([i]);
+        for keys in [old_keys, new_keys] {
+            let index = &self.index;
+            let rows = [
+                index.guid_rows(keys.guid),
+                index.student_id_rows(keys.student_id),
+                index.username_rows(keys.username),
+            ];
+            affected.extend(rows.iter().flat_map(|r| r.iter()).map(|&r| r as usize));
+        }
         for values in [&old.values, &self.locals[i].values] {
-            if let Some(guid) = &values.guid {
-                affected.extend(self.index.rows_with_guid(guid).iter().map(|&r| r as usize));
-                if let Some(student) = self.roster.as_ref().and_then(|r| r.by_guid(guid)) {
-                    rematch.extend(self.rows_about(student));
-                }
-            }
-            if let Some(key) = values.student_id_key() {
-                affected.extend(self.index.rows_with_student_id(&key).iter().map(|&r| r as usize));
-            }
-            if let Some(username) = &values.username {
-                affected.extend(self.index.rows_with_username(username).iter().map(|&r| r as usize));
+            if let Some(guid) = values.guid.map(|g| g.get(text))
+                && let Some(student) = self.roster.as_ref().and_then(|r| r.by_guid(guid))
+            {
+                rematch.extend(self.rows_about(student));
             }
         }
 
@@ -432,7 +439,10 @@ impl Checker {
             let matched = self.match_at(r);
             let previous = self.matches[r];
             if matched != previous {
-                for student in [previous.subject(), matched.subject()].into_iter().flatten() {
+                for student in [previous.subject(), matched.subject()]
+                    .into_iter()
+                    .flatten()
+                {
                     students
                         .entry(student)
                         .or_insert_with(|| self.index.in_file(student));
@@ -451,10 +461,10 @@ impl Checker {
         for &r in &affected {
             let result = self.compute(r);
             let previous = std::mem::replace(&mut self.results[r], result);
-            self.summary.tally(previous.outcome, &previous.diagnostics, -1);
-            let current = &self.results[r];
             self.summary
-                .tally(current.outcome, &current.diagnostics, 1);
+                .tally(previous.outcome, &previous.diagnostics, -1);
+            let current = &self.results[r];
+            self.summary.tally(current.outcome, &current.diagnostics, 1);
         }
 
         // Students whose presence in the file changed.
@@ -471,7 +481,7 @@ impl Checker {
                 self.summary.absent -= 1;
                 self.summary.infos -= 1;
                 if let Some(roster) = &self.roster {
-                    absent_removed.push(roster.student(student).guid.clone());
+                    absent_removed.push(roster.student(student).guid.to_owned());
                 }
             }
         }
@@ -498,12 +508,13 @@ impl Checker {
             return Vec::new();
         };
         let student = roster.student(student);
+        let text = self.table.text();
         let mut rows: Vec<u32> = Vec::new();
-        if let Some(id) = &student.student_id {
-            rows.extend(self.index.rows_with_student_id(&id.to_lowercase()));
+        if let Some(id) = student.student_id {
+            rows.extend(self.index.rows_with_student_id(text, id));
         }
-        if let Some(username) = &student.username {
-            rows.extend(self.index.rows_with_username(username));
+        if let Some(username) = student.username {
+            rows.extend(self.index.rows_with_username(text, username));
         }
         rows.into_iter().map(|r| r as usize).collect()
     }
@@ -516,7 +527,7 @@ impl Checker {
             let row = self.table.row_number(i);
             let given = |field: Field| {
                 self.table.column(field)?;
-                new_value(values, field).map(|v| (field, v.to_owned()))
+                new_value(&self.table, values, field).map(|v| (field, v.into_owned()))
             };
             match result.outcome {
                 Outcome::Update => {
@@ -534,10 +545,13 @@ impl Checker {
                     ops.push(Op::Update {
                         row,
                         guid: student.map_or_else(
-                            || values.guid.clone().unwrap_or_default(),
-                            |s| s.guid.clone(),
+                            || {
+                                let guid = values.guid.map(|g| g.get(self.table.text()));
+                                guid.unwrap_or_default().to_ascii_lowercase()
+                            },
+                            |s| s.guid.to_owned(),
                         ),
-                        base: student.map(fingerprint),
+                        base: student.as_ref().map(fingerprint),
                         set,
                     });
                 }
@@ -557,10 +571,54 @@ impl Checker {
     }
 }
 
-/// The roster an original export describes, or why it is not an export.
-fn export_roster(read: &ReadOutcome) -> Result<Roster, Unreadable> {
+/// The roster the original export describes, or the `file-unreadable` diagnostic saying why
+/// it is not an export.
+fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnostic> {
+    let label = match original.file_name {
+        Some(name) if !name.is_empty() => Text::Plain(name.to_owned()),
+        _ => Text::translated("The original export", "La exportación original"),
+    };
+    let read = read::read_labeled(original.bytes, original.file_name, &label, options);
     if read.is_fatal() || read.table.column(Field::Guid).is_none() {
-        return Err(Unreadable::NotAnExport);
+        let unreadable = read
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == crate::code::Code::FileUnreadable);
+        return Err(unreadable
+            .unwrap_or_else(|| read::unreadable(&label, Unreadable::NotAnExport, options)));
     }
     Ok(Roster::from_export(&read.table))
+}
+
+type RosterRead = Option<Result<Roster, Diagnostic>>;
+
+/// Reads the edited file and the original export: natively on two threads (they are
+/// independent, and the machine has the cores), in WebAssembly one after the other.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_both(
+    edited: Input,
+    original: Option<Input>,
+    options: &Options,
+) -> (ReadOutcome, RosterRead) {
+    std::thread::scope(|scope| {
+        let roster =
+            original.map(|original| scope.spawn(move || original_roster(original, options)));
+        let read = read::read(edited.bytes, edited.file_name, options);
+        let roster = roster.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (read, roster)
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn read_both(
+    edited: Input,
+    original: Option<Input>,
+    options: &Options,
+) -> (ReadOutcome, RosterRead) {
+    let roster = original.map(|original| original_roster(original, options));
+    (read::read(edited.bytes, edited.file_name, options), roster)
 }

@@ -294,7 +294,10 @@ impl Code {
     }
 
     pub fn from_name(name: &str) -> Option<Code> {
-        CODES.iter().find(|info| info.name == name).map(|info| info.code)
+        CODES
+            .iter()
+            .find(|info| info.name == name)
+            .map(|info| info.code)
     }
 
     pub fn template(self, lang: Lang) -> &'static str {
@@ -343,8 +346,17 @@ mod tests {
                 names.dedup();
                 names
             };
-            assert_eq!(names(info.template_en), names(info.template_es), "{}", info.name);
-            assert_ne!(info.template_en, info.template_es, "{} is not translated", info.name);
+            assert_eq!(
+                names(info.template_en),
+                names(info.template_es),
+                "{}",
+                info.name
+            );
+            assert_ne!(
+                info.template_en, info.template_es,
+                "{} is not translated",
+                info.name
+            );
         }
     }
 }

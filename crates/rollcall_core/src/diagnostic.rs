@@ -34,7 +34,12 @@ impl Diagnostic {
     /// Sort key of SPEC section 6: row (file-level first), column index (none first), code,
     /// message.
     pub fn sort_key(&self) -> (Option<u32>, Option<u32>, &'static str, &str) {
-        (self.row, self.column_index, self.code.as_str(), &self.message)
+        (
+            self.row,
+            self.column_index,
+            self.code.as_str(),
+            &self.message,
+        )
     }
 }
 
@@ -170,7 +175,10 @@ pub fn rows_phrase(rows: &[u32]) -> Text {
         n => format!("{} {and} {}", numbers[..n - 1].join(", "), numbers[n - 1]),
     };
     if rows.len() == 1 {
-        Text::translated(format!("row {}", join("and")), format!("la fila {}", join("y")))
+        Text::translated(
+            format!("row {}", join("and")),
+            format!("la fila {}", join("y")),
+        )
     } else {
         Text::translated(
             format!("rows {}", join("and")),
@@ -189,8 +197,14 @@ mod tests {
             ("value", Text::Plain("Z".into())),
             ("rows", rows_phrase(&[3, 5, 9])),
         ];
-        assert_eq!(render("{value} on {rows}.", &args, Lang::En), "Z on rows 3, 5 and 9.");
-        assert_eq!(render("{value} en {rows}.", &args, Lang::Es), "Z en las filas 3, 5 y 9.");
+        assert_eq!(
+            render("{value} on {rows}.", &args, Lang::En),
+            "Z on rows 3, 5 and 9."
+        );
+        assert_eq!(
+            render("{value} en {rows}.", &args, Lang::Es),
+            "Z en las filas 3, 5 y 9."
+        );
         assert_eq!(render("{missing} {", &args, Lang::En), "{missing} {");
     }
 

@@ -69,12 +69,7 @@ impl Field {
             Field::Guid => &["student guid", "guid", "user guid"],
             Field::StudentId => &["student id", "studentid", "sis id"],
             Field::FirstName => &["first name", "student first name", "given name"],
-            Field::LastName => &[
-                "last name",
-                "student last name",
-                "family name",
-                "surname",
-            ],
+            Field::LastName => &["last name", "student last name", "family name", "surname"],
             Field::Grade => &["grade level", "grade"],
             Field::Username => &["username", "user name", "login"],
             Field::Password => &["password"],

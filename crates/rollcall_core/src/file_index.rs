@@ -1,76 +1,74 @@
 //! What the checker knows about the whole file: which rows hold each GUID, Student ID and
 //! username, which rows matched each student, and how many rows are about each student.
+//!
+//! Keys are spans into the table's text. Each row keeps the ids of its keys ([`RowKeys`]), so
+//! the rules reach the rows sharing a key without hashing it again.
 
-use std::collections::HashMap;
-
+use crate::key_index::{KeyId, KeyIndex, List};
 use crate::matching::RowMatch;
 use crate::rules::RowValues;
+
+/// The ids of a row's GUID, Student ID and username in the [`FileIndex`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowKeys {
+    pub guid: Option<KeyId>,
+    pub student_id: Option<KeyId>,
+    pub username: Option<KeyId>,
+}
+
+impl RowKeys {
+    pub fn all(&self) -> [Option<KeyId>; 3] {
+        [self.guid, self.student_id, self.username]
+    }
+}
 
 /// Row lists are zero-based data row indexes, kept sorted.
 #[derive(Debug, Clone, Default)]
 pub struct FileIndex {
-    guids: HashMap<String, Vec<u32>>,
-    student_ids: HashMap<String, Vec<u32>>,
-    usernames: HashMap<String, Vec<u32>>,
+    guids: KeyIndex,
+    student_ids: KeyIndex,
+    usernames: KeyIndex,
     /// Per roster student: the rows that matched them.
-    matched: Vec<Vec<u32>>,
+    matched: Vec<List>,
     /// Per roster student: the rows that matched or identified them (the student is "in the
     /// file" when this is not zero).
     in_file: Vec<u32>,
 }
 
-fn insert(map: &mut HashMap<String, Vec<u32>>, key: String, row: u32) {
-    let rows = map.entry(key).or_default();
-    if let Err(at) = rows.binary_search(&row) {
-        rows.insert(at, row);
-    }
-}
-
-fn remove(map: &mut HashMap<String, Vec<u32>>, key: &str, row: u32) {
-    if let Some(rows) = map.get_mut(key) {
-        if let Ok(at) = rows.binary_search(&row) {
-            rows.remove(at);
-        }
-        if rows.is_empty() {
-            map.remove(key);
-        }
-    }
-}
-
-fn rows<'a>(map: &'a HashMap<String, Vec<u32>>, key: &str) -> &'a [u32] {
-    map.get(key).map_or(&[], Vec::as_slice)
-}
-
 impl FileIndex {
-    pub fn new(students: usize) -> FileIndex {
+    /// An empty index for a file of `rows` rows checked against `students` students.
+    pub fn new(rows: usize, students: usize) -> FileIndex {
         FileIndex {
-            matched: vec![Vec::new(); students],
+            guids: KeyIndex::with_capacity(rows),
+            student_ids: KeyIndex::with_capacity(rows),
+            usernames: KeyIndex::with_capacity(rows),
+            matched: vec![List::new(); students],
             in_file: vec![0; students],
-            ..FileIndex::default()
         }
     }
 
-    pub fn add_values(&mut self, row: u32, values: &RowValues) {
-        if let Some(guid) = &values.guid {
-            insert(&mut self.guids, guid.clone(), row);
-        }
-        if let Some(key) = values.student_id_key() {
-            insert(&mut self.student_ids, key, row);
-        }
-        if let Some(username) = &values.username {
-            insert(&mut self.usernames, username.clone(), row);
+    /// Adds a row's keys; `text` is the table's text.
+    pub fn add_values(&mut self, text: &str, row: u32, values: &RowValues) -> RowKeys {
+        let add = |index: &mut KeyIndex, span: Option<crate::text::Span>| {
+            span.map(|span| {
+                let id = index.intern(text, span);
+                index.add(id, row);
+                id
+            })
+        };
+        RowKeys {
+            guid: add(&mut self.guids, values.guid),
+            student_id: add(&mut self.student_ids, values.student_id),
+            username: add(&mut self.usernames, values.username),
         }
     }
 
-    pub fn remove_values(&mut self, row: u32, values: &RowValues) {
-        if let Some(guid) = &values.guid {
-            remove(&mut self.guids, guid, row);
-        }
-        if let Some(key) = values.student_id_key() {
-            remove(&mut self.student_ids, &key, row);
-        }
-        if let Some(username) = &values.username {
-            remove(&mut self.usernames, username, row);
+    pub fn remove_values(&mut self, row: u32, keys: &RowKeys) {
+        let lists = [&mut self.guids, &mut self.student_ids, &mut self.usernames];
+        for (index, key) in lists.into_iter().zip(keys.all()) {
+            if let Some(key) = key {
+                index.remove(key, row);
+            }
         }
     }
 
@@ -98,20 +96,34 @@ impl FileIndex {
         }
     }
 
-    pub fn rows_with_guid(&self, guid: &str) -> &[u32] {
-        rows(&self.guids, guid)
+    /// Rows sharing the row's GUID, Student ID or username (itself included).
+    pub fn guid_rows(&self, key: Option<KeyId>) -> &[u32] {
+        key.map_or(&[], |key| self.guids.list(key))
     }
 
-    pub fn rows_with_student_id(&self, key: &str) -> &[u32] {
-        rows(&self.student_ids, key)
+    pub fn student_id_rows(&self, key: Option<KeyId>) -> &[u32] {
+        key.map_or(&[], |key| self.student_ids.list(key))
     }
 
-    pub fn rows_with_username(&self, username: &str) -> &[u32] {
-        rows(&self.usernames, username)
+    pub fn username_rows(&self, key: Option<KeyId>) -> &[u32] {
+        key.map_or(&[], |key| self.usernames.list(key))
     }
 
-    pub fn guid_on_file(&self, guid: &str) -> bool {
-        self.guids.contains_key(guid)
+    /// Rows with this Student ID or username, looked up by text (`text` is the table's text).
+    pub fn rows_with_student_id(&self, text: &str, id: &str) -> &[u32] {
+        self.student_ids.get(text, id)
+    }
+
+    pub fn rows_with_username(&self, text: &str, username: &str) -> &[u32] {
+        self.usernames.get(text, username)
+    }
+
+    pub fn rows_with_guid(&self, text: &str, guid: &str) -> &[u32] {
+        self.guids.get(text, guid)
+    }
+
+    pub fn guid_on_file(&self, text: &str, guid: &str) -> bool {
+        !self.rows_with_guid(text, guid).is_empty()
     }
 
     /// The rows that matched this student.

@@ -29,12 +29,14 @@ pub mod cross;
 pub mod diagnostic;
 pub mod field;
 pub mod file_index;
+pub mod key_index;
 pub mod matching;
 pub mod options;
 pub mod read;
 pub mod report;
 pub mod roster;
 pub mod rules;
+pub mod text;
 
 pub use changeset::{ChangeSet, Op};
 pub use checker::{Checker, Delta, EditError, Input, RowUpdate};
@@ -71,11 +73,29 @@ pub fn summary_line(summary: &Summary, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "{} rows: {} to update, {} to create, {} unchanged, {} with errors, {} blank, {} not in file; {} errors, {} warnings, {} infos",
-            s.rows, s.update, s.create, s.unchanged, s.error, s.blank, s.absent, s.errors, s.warnings, s.infos
+            s.rows,
+            s.update,
+            s.create,
+            s.unchanged,
+            s.error,
+            s.blank,
+            s.absent,
+            s.errors,
+            s.warnings,
+            s.infos
         ),
         Lang::Es => format!(
             "{} filas: {} por actualizar, {} por crear, {} sin cambios, {} con errores, {} en blanco, {} fuera del archivo; {} errores, {} avisos, {} notas",
-            s.rows, s.update, s.create, s.unchanged, s.error, s.blank, s.absent, s.errors, s.warnings, s.infos
+            s.rows,
+            s.update,
+            s.create,
+            s.unchanged,
+            s.error,
+            s.blank,
+            s.absent,
+            s.errors,
+            s.warnings,
+            s.infos
         ),
     }
 }

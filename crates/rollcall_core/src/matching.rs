@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::key_index::KeyId;
 use crate::roster::Roster;
 use crate::rules::RowValues;
 
@@ -42,6 +43,9 @@ pub struct RowMatch {
     /// How `student` or `identified` was found.
     pub by: Option<MatchedBy>,
     pub guid_problem: Option<GuidProblem>,
+    /// The row's Student ID and username as keys of the roster (the students holding them).
+    pub roster_student_id: Option<KeyId>,
+    pub roster_username: Option<KeyId>,
 }
 
 impl RowMatch {
@@ -54,7 +58,7 @@ impl RowMatch {
 /// Finds the original row a row identifies: the first original row with the row's Student ID
 /// or, failing that, its username, whose GUID is on no row of the file.
 fn identify(
-    values: &RowValues,
+    keys: &RowMatch,
     roster: &Roster,
     guid_on_file: &dyn Fn(&str) -> bool,
 ) -> Option<(u32, MatchedBy)> {
@@ -62,27 +66,26 @@ fn identify(
         candidates
             .iter()
             .copied()
-            .find(|&s| !guid_on_file(&roster.student(s).guid))
+            .find(|&s| !guid_on_file(roster.student(s).guid))
     };
-    if let Some(key) = values.student_id_key()
-        && let Some(student) = free(roster.by_student_id(&key))
-    {
+    if let Some(student) = free(roster.with_student_id(keys.roster_student_id)) {
         return Some((student, MatchedBy::StudentId));
     }
-    let username = values.username.as_deref()?;
-    free(roster.by_username(username)).map(|s| (s, MatchedBy::Username))
+    free(roster.with_username(keys.roster_username)).map(|s| (s, MatchedBy::Username))
 }
 
-/// Matches one non-blank row. `has_guid_column` says whether the file has a GUID column;
-/// `guid_on_file` whether a (lower-case) GUID is on some row of the file.
+/// Matches one non-blank row. `text` is the table's text the values' spans point into;
+/// `has_guid_column` says whether the file has a GUID column; `guid_on_file` whether a GUID
+/// is on some row of the file.
 pub fn match_row(
     values: &RowValues,
+    text: &str,
     has_guid_column: bool,
     roster: Option<&Roster>,
     guid_on_file: &dyn Fn(&str) -> bool,
 ) -> RowMatch {
     let Some(roster) = roster else {
-        let guid_problem = match &values.guid {
+        let guid_problem = match values.guid {
             Some(_) if !values.guid_valid => Some(GuidProblem::Invalid),
             _ => None,
         };
@@ -91,23 +94,32 @@ pub fn match_row(
             ..RowMatch::default()
         };
     };
+    // The roster's students holding the row's Student ID and username, found once.
+    let keys = RowMatch {
+        roster_student_id: values
+            .student_id
+            .and_then(|id| roster.student_id_key(id.get(text))),
+        roster_username: values
+            .username
+            .and_then(|name| roster.username_key(name.get(text))),
+        ..RowMatch::default()
+    };
     let identified = |problem| {
-        identify(values, roster, guid_on_file).map(|(student, by)| RowMatch {
-            student: None,
+        identify(&keys, roster, guid_on_file).map(|(student, by)| RowMatch {
             identified: Some(student),
             by: Some(by),
             guid_problem: Some(problem),
+            ..keys
         })
     };
-    if let Some(guid) = &values.guid {
+    if let Some(guid) = values.guid {
         if values.guid_valid
-            && let Some(student) = roster.by_guid(guid)
+            && let Some(student) = roster.by_guid(guid.get(text))
         {
             return RowMatch {
                 student: Some(student),
-                identified: None,
                 by: Some(MatchedBy::Guid),
-                guid_problem: None,
+                ..keys
             };
         }
         return identified(GuidProblem::Modified).unwrap_or(RowMatch {
@@ -116,7 +128,7 @@ pub fn match_row(
             } else {
                 GuidProblem::Invalid
             }),
-            ..RowMatch::default()
+            ..keys
         });
     }
     if has_guid_column && let Some(found) = identified(GuidProblem::Removed) {
@@ -124,19 +136,14 @@ pub fn match_row(
     }
     let found = |student: Option<&u32>, by| RowMatch {
         student: student.copied(),
-        identified: None,
         by: Some(by),
-        guid_problem: None,
+        ..keys
     };
-    if let Some(key) = values.student_id_key()
-        && let Some(student) = roster.by_student_id(&key).first()
-    {
+    if let Some(student) = roster.with_student_id(keys.roster_student_id).first() {
         return found(Some(student), MatchedBy::StudentId);
     }
-    if let Some(username) = &values.username
-        && let Some(student) = roster.by_username(username).first()
-    {
+    if let Some(student) = roster.with_username(keys.roster_username).first() {
         return found(Some(student), MatchedBy::Username);
     }
-    RowMatch::default()
+    keys
 }

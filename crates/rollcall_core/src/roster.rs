@@ -1,20 +1,24 @@
 //! The roster a file is checked against: the students of the original export, or the students
-//! the server holds. Indexed once by GUID, Student ID, username and name.
+//! the server holds. Stored column-wise in one text buffer and indexed once by GUID, Student
+//! ID, username and name, without a key ever being copied.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::field::Field;
+use crate::key_index::{KeyId, KeyIndex, List};
 use crate::read::Table;
 use crate::rules::{grade, guid};
+use crate::text::{Span, store};
 
-/// An existing student.
+/// An existing student, as a caller (the server) hands it over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Student {
-    /// Canonical lower-case GUID.
+    /// Canonical GUID (any case; kept in lower case).
     pub guid: String,
     /// The student's row in the original export, when the roster came from one.
     #[serde(default)]
@@ -28,7 +32,19 @@ pub struct Student {
     pub username: Option<String>,
 }
 
-impl Student {
+/// A student of the roster, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StudentRef<'a> {
+    pub guid: &'a str,
+    pub export_row: Option<u32>,
+    pub student_id: Option<&'a str>,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub grade: &'a str,
+    pub username: Option<&'a str>,
+}
+
+impl StudentRef<'_> {
     /// "Ana Lopez".
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
@@ -37,20 +53,32 @@ impl Student {
     /// The value of a field as the roster holds it (passwords are never held).
     pub fn value(&self, field: Field) -> Option<&str> {
         match field {
-            Field::Guid => Some(&self.guid),
-            Field::StudentId => self.student_id.as_deref(),
-            Field::FirstName => Some(&self.first_name),
-            Field::LastName => Some(&self.last_name),
-            Field::Grade => Some(&self.grade),
-            Field::Username => self.username.as_deref(),
+            Field::Guid => Some(self.guid),
+            Field::StudentId => self.student_id,
+            Field::FirstName => Some(self.first_name),
+            Field::LastName => Some(self.last_name),
+            Field::Grade => Some(self.grade),
+            Field::Username => self.username,
             Field::Password => None,
+        }
+    }
+
+    pub fn to_owned(&self) -> Student {
+        Student {
+            guid: self.guid.to_owned(),
+            export_row: self.export_row,
+            student_id: self.student_id.map(str::to_owned),
+            first_name: self.first_name.to_owned(),
+            last_name: self.last_name.to_owned(),
+            grade: self.grade.to_owned(),
+            username: self.username.map(str::to_owned),
         }
     }
 }
 
 /// A stable fingerprint of a student's field values: the change-set's `base`. The server
 /// computes the same from its current record and refuses a row whose student changed since.
-pub fn fingerprint(student: &Student) -> String {
+pub fn fingerprint(student: &StudentRef) -> String {
     let mut hasher = Sha256::new();
     for field in Field::ALL {
         if field == Field::Password {
@@ -68,113 +96,255 @@ pub fn fingerprint(student: &Student) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A name folded for spotting duplicates: case-, accent- and space-insensitive.
-pub fn fold_name(name: &str) -> String {
+/// The characters of a name folded for spotting duplicates: case-, accent- and
+/// space-insensitive.
+fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.nfd()
         .filter(|ch| !unicode_normalization::char::is_combining_mark(*ch) && !ch.is_whitespace())
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
-fn name_key(first: &str, last: &str, grade: &str) -> String {
-    format!("{}\u{1f}{}\u{1f}{}", fold_name(first), fold_name(last), grade)
+/// A name folded for spotting duplicates: case-, accent- and space-insensitive.
+pub fn fold_name(name: &str) -> String {
+    folded_chars(name).collect()
+}
+
+/// A hash of the folded first name, last name and grade, computed without allocating.
+fn name_hash(first: &str, last: &str, grade: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    folded_chars(first).for_each(|ch| ch.hash(&mut hasher));
+    0x1f_u8.hash(&mut hasher);
+    folded_chars(last).for_each(|ch| ch.hash(&mut hasher));
+    grade.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Appends `value` in lower case, allocating only for non-ASCII text.
+fn store_lowercase(text: &mut String, value: &str) -> Span {
+    if value.is_ascii() {
+        let span = store(text, value);
+        text[span.start as usize..].make_ascii_lowercase();
+        span
+    } else {
+        store(text, &value.to_lowercase())
+    }
+}
+
+/// One student's fields, as spans into the roster's text.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    guid: Span,
+    export_row: Option<u32>,
+    student_id: Option<Span>,
+    first_name: Span,
+    last_name: Span,
+    grade: Span,
+    username: Option<Span>,
 }
 
 /// The students a file is checked against, with their indexes.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
-    students: Vec<Student>,
-    by_guid: HashMap<String, u32>,
-    by_student_id: HashMap<String, Vec<u32>>,
-    by_username: HashMap<String, Vec<u32>>,
-    by_name: HashMap<String, Vec<u32>>,
-    /// Usernames held by accounts outside this roster (the server's other schools).
-    pub outside_usernames: HashSet<String>,
-    /// Student IDs held by students outside this roster (the rest of the district).
-    pub outside_student_ids: HashSet<String>,
+    text: String,
+    records: Vec<Record>,
+    by_guid: KeyIndex,
+    by_student_id: KeyIndex,
+    by_username: KeyIndex,
+    /// By [`name_hash`]; lookups compare the folded names, so collisions are harmless.
+    by_name: FxHashMap<u64, List>,
+    /// Usernames (lower case) held by accounts outside this roster (the server's other schools).
+    pub outside_usernames: FxHashSet<String>,
+    /// Student IDs (lower case) held by students outside this roster (the rest of the district).
+    pub outside_student_ids: FxHashSet<String>,
+}
+
+/// Builds a roster one student at a time.
+struct Builder {
+    roster: Roster,
+}
+
+impl Builder {
+    fn new(capacity: usize, text_capacity: usize) -> Builder {
+        Builder {
+            roster: Roster {
+                text: String::with_capacity(text_capacity),
+                records: Vec::with_capacity(capacity),
+                by_guid: KeyIndex::with_capacity(capacity),
+                by_student_id: KeyIndex::with_capacity(capacity),
+                by_username: KeyIndex::with_capacity(capacity),
+                by_name: FxHashMap::with_capacity_and_hasher(capacity, Default::default()),
+                ..Roster::default()
+            },
+        }
+    }
+
+    /// Adds a student; a GUID given twice keeps its first student.
+    fn add(&mut self, student: StudentRef) {
+        let roster = &mut self.roster;
+        let index = roster.records.len() as u32;
+        let mark = roster.text.len();
+        let guid = store_lowercase(&mut roster.text, student.guid);
+        let guid_id = roster.by_guid.intern(&roster.text, guid);
+        if !roster.by_guid.list(guid_id).is_empty() {
+            roster.text.truncate(mark);
+            return;
+        }
+        roster.by_guid.add(guid_id, index);
+        let text = &mut roster.text;
+        let student_id = student
+            .student_id
+            .filter(|v| !v.is_empty())
+            .map(|v| store(text, v));
+        let username = student
+            .username
+            .filter(|v| !v.is_empty())
+            .map(|v| store_lowercase(text, v));
+        let record = Record {
+            guid,
+            export_row: student.export_row,
+            student_id,
+            first_name: store(text, student.first_name),
+            last_name: store(text, student.last_name),
+            grade: store(text, student.grade),
+            username,
+        };
+        if let Some(id) = student_id {
+            let key = roster.by_student_id.intern(&roster.text, id);
+            roster.by_student_id.add(key, index);
+        }
+        if let Some(username) = username {
+            let key = roster.by_username.intern(&roster.text, username);
+            roster.by_username.add(key, index);
+        }
+        let hash = name_hash(student.first_name, student.last_name, student.grade);
+        roster.by_name.entry(hash).or_default().push(index);
+        roster.records.push(record);
+    }
 }
 
 impl Roster {
     /// Indexes the students. A GUID given twice keeps its first student.
-    pub fn new(students: Vec<Student>) -> Roster {
-        let mut roster = Roster::default();
-        for (index, mut student) in students.into_iter().enumerate() {
-            let index = index as u32;
-            student.guid = student.guid.to_lowercase();
-            student.username = student.username.map(|u| u.to_lowercase());
-            roster.by_guid.entry(student.guid.clone()).or_insert(index);
-            if let Some(id) = &student.student_id {
-                roster.by_student_id.entry(id.to_lowercase()).or_default().push(index);
-            }
-            if let Some(username) = &student.username {
-                roster.by_username.entry(username.clone()).or_default().push(index);
-            }
-            let key = name_key(&student.first_name, &student.last_name, &student.grade);
-            roster.by_name.entry(key).or_default().push(index);
-            roster.students.push(student);
+    pub fn new(students: &[Student]) -> Roster {
+        let mut builder = Builder::new(students.len(), students.len() * 96);
+        for student in students {
+            builder.add(StudentRef {
+                guid: &student.guid,
+                export_row: student.export_row,
+                student_id: student.student_id.as_deref(),
+                first_name: &student.first_name,
+                last_name: &student.last_name,
+                grade: &student.grade,
+                username: student.username.as_deref(),
+            });
         }
-        roster
+        builder.roster
     }
 
     /// The roster an export file describes: every row with a well-formed GUID.
     pub fn from_export(table: &Table) -> Roster {
-        let mut students = Vec::with_capacity(table.len());
+        let mut builder = Builder::new(table.len(), table.text().len());
         for index in 0..table.len() {
             let text = |field| table.cell(index, field).text;
             let guid_text = text(Field::Guid);
             if !guid::is_guid(guid_text) {
                 continue;
             }
-            let optional = |value: &str| (!value.is_empty()).then(|| value.to_owned());
             let grade_text = text(Field::Grade);
-            students.push(Student {
-                guid: guid_text.to_lowercase(),
+            builder.add(StudentRef {
+                guid: guid_text,
                 export_row: Some(table.row_number(index)),
-                student_id: optional(text(Field::StudentId)),
-                first_name: text(Field::FirstName).to_owned(),
-                last_name: text(Field::LastName).to_owned(),
-                grade: grade::normalize(grade_text).map_or_else(|| grade_text.to_owned(), str::to_owned),
-                username: optional(text(Field::Username)),
+                student_id: Some(text(Field::StudentId)),
+                first_name: text(Field::FirstName),
+                last_name: text(Field::LastName),
+                grade: grade::normalize(grade_text).unwrap_or(grade_text),
+                username: Some(text(Field::Username)),
             });
         }
-        Roster::new(students)
-    }
-
-    pub fn students(&self) -> &[Student] {
-        &self.students
+        builder.roster
     }
 
     pub fn len(&self) -> usize {
-        self.students.len()
+        self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.students.is_empty()
+        self.records.is_empty()
     }
 
-    pub fn student(&self, index: u32) -> &Student {
-        &self.students[index as usize]
+    pub fn student(&self, index: u32) -> StudentRef<'_> {
+        let record = &self.records[index as usize];
+        let text = self.text.as_str();
+        StudentRef {
+            guid: record.guid.get(text),
+            export_row: record.export_row,
+            student_id: record.student_id.map(|s| s.get(text)),
+            first_name: record.first_name.get(text),
+            last_name: record.last_name.get(text),
+            grade: record.grade.get(text),
+            username: record.username.map(|s| s.get(text)),
+        }
+    }
+
+    /// Every student, in roster (export) order.
+    pub fn students(&self) -> impl Iterator<Item = StudentRef<'_>> {
+        (0..self.records.len() as u32).map(|i| self.student(i))
     }
 
     pub fn by_guid(&self, guid: &str) -> Option<u32> {
-        self.by_guid.get(guid).copied()
+        self.by_guid.get(&self.text, guid).first().copied()
     }
 
-    /// Students with this Student ID (compared case-insensitively; `key` is lower case).
-    pub fn by_student_id(&self, key: &str) -> &[u32] {
-        self.by_student_id.get(key).map_or(&[], Vec::as_slice)
+    /// Students with this Student ID (compared ignoring case).
+    pub fn by_student_id(&self, id: &str) -> &[u32] {
+        self.by_student_id.get(&self.text, id)
     }
 
-    /// Students with this username (`key` is lower case).
-    pub fn by_username(&self, key: &str) -> &[u32] {
-        self.by_username.get(key).map_or(&[], Vec::as_slice)
+    /// Students with this username (compared ignoring case).
+    pub fn by_username(&self, username: &str) -> &[u32] {
+        self.by_username.get(&self.text, username)
     }
 
-    /// Students with this first name, last name and grade (names folded).
-    pub fn by_name(&self, first: &str, last: &str, grade: &str) -> &[u32] {
-        self.by_name
-            .get(&name_key(first, last, grade))
-            .map_or(&[], Vec::as_slice)
+    /// The key of a Student ID in the roster, for [`Roster::with_student_id`].
+    pub fn student_id_key(&self, id: &str) -> Option<KeyId> {
+        self.by_student_id.find(&self.text, id)
+    }
+
+    /// The key of a username in the roster, for [`Roster::with_username`].
+    pub fn username_key(&self, username: &str) -> Option<KeyId> {
+        self.by_username.find(&self.text, username)
+    }
+
+    /// Students holding a Student ID found earlier with [`Roster::student_id_key`].
+    pub fn with_student_id(&self, key: Option<KeyId>) -> &[u32] {
+        key.map_or(&[], |key| self.by_student_id.list(key))
+    }
+
+    /// Students holding a username found earlier with [`Roster::username_key`].
+    pub fn with_username(&self, key: Option<KeyId>) -> &[u32] {
+        key.map_or(&[], |key| self.by_username.list(key))
+    }
+
+    /// The first student with this first name, last name and grade (names folded).
+    pub fn by_name(&self, first: &str, last: &str, grade: &str) -> Option<u32> {
+        let candidates = self.by_name.get(&name_hash(first, last, grade))?;
+        candidates.iter().copied().find(|&s| {
+            let student = self.student(s);
+            student.grade == grade
+                && folded_chars(student.first_name).eq(folded_chars(first))
+                && folded_chars(student.last_name).eq(folded_chars(last))
+        })
+    }
+
+    /// True when an account outside this roster holds the username (any case).
+    pub fn username_taken_outside(&self, username: &str) -> bool {
+        !self.outside_usernames.is_empty()
+            && self.outside_usernames.contains(&username.to_lowercase())
+    }
+
+    /// True when a student outside this roster holds the Student ID (any case).
+    pub fn student_id_taken_outside(&self, id: &str) -> bool {
+        !self.outside_student_ids.is_empty()
+            && self.outside_student_ids.contains(&id.to_lowercase())
     }
 }
 
@@ -204,23 +374,31 @@ mod tests {
     #[test]
     fn fingerprint_is_stable_and_sees_every_field() {
         let a = student("F149F542-E935-4870-9734-6B4501EAF614", "Ana");
-        let same = Roster::new(vec![a.clone()]).student(0).clone();
-        assert_eq!(fingerprint(&a), fingerprint(&same));
-        assert_eq!(fingerprint(&a).len(), 32);
-        let renamed = student("f149f542-e935-4870-9734-6b4501eaf614", "Anne");
-        assert_ne!(fingerprint(&a), fingerprint(&renamed));
-        let mut moved = a.clone();
-        moved.grade = "04".to_owned();
-        assert_ne!(fingerprint(&a), fingerprint(&moved));
+        let roster = Roster::new(std::slice::from_ref(&a));
+        let stored = roster.student(0);
+        assert_eq!(stored.guid, "f149f542-e935-4870-9734-6b4501eaf614");
+        assert_eq!(stored.username, Some("ana.garcia"));
+        let again = Roster::new(&[stored.to_owned()]);
+        assert_eq!(fingerprint(&stored), fingerprint(&again.student(0)));
+        assert_eq!(fingerprint(&stored).len(), 32);
+        let renamed = Roster::new(&[student("f149f542-e935-4870-9734-6b4501eaf614", "Anne")]);
+        assert_ne!(fingerprint(&stored), fingerprint(&renamed.student(0)));
     }
 
     #[test]
     fn indexes_fold_keys() {
-        let roster = Roster::new(vec![student("F149F542-E935-4870-9734-6B4501EAF614", "Ana")]);
-        assert_eq!(roster.by_guid("f149f542-e935-4870-9734-6b4501eaf614"), Some(0));
-        assert_eq!(roster.by_username("ana.garcia"), &[0]);
+        let roster = Roster::new(&[
+            student("F149F542-E935-4870-9734-6B4501EAF614", "Ana"),
+            student("f149f542-e935-4870-9734-6b4501eaf614", "Duplicate"),
+        ]);
+        assert_eq!(roster.len(), 1, "a repeated GUID keeps its first student");
+        assert_eq!(
+            roster.by_guid("F149F542-e935-4870-9734-6b4501eaf614"),
+            Some(0)
+        );
+        assert_eq!(roster.by_username("ANA.garcia"), &[0]);
         assert_eq!(roster.by_student_id("00123"), &[0]);
-        assert_eq!(roster.by_name("ANA", "garcia", "03"), &[0]);
-        assert!(roster.by_name("Ana", "Garcia", "04").is_empty());
+        assert_eq!(roster.by_name("ANA", "garcia", "03"), Some(0));
+        assert_eq!(roster.by_name("Ana", "Garcia", "04"), None);
     }
 }

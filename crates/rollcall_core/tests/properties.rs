@@ -34,7 +34,9 @@ fn export(n: usize) -> String {
 /// A value for a cell, from a small vocabulary so that rows collide often.
 fn cell(field: Field) -> BoxedStrategy<String> {
     let pick = |values: &'static [&'static str]| {
-        proptest::sample::select(values).prop_map(str::to_owned).boxed()
+        proptest::sample::select(values)
+            .prop_map(str::to_owned)
+            .boxed()
     };
     match field {
         Field::Guid => pick(&[
@@ -46,7 +48,9 @@ fn cell(field: Field) -> BoxedStrategy<String> {
             "99999999-9999-4999-8999-999999999999",
             "11111111-1111-4111-8111-11111111111X",
         ]),
-        Field::StudentId => pick(&["", "0000", "0011", "11", "0022", "0033", "22", "ABC", "1E+5"]),
+        Field::StudentId => pick(&[
+            "", "0000", "0011", "11", "0022", "0033", "22", "ABC", "1E+5",
+        ]),
         Field::FirstName => pick(&["Ana", "Ben", "Cara", "", "=Bad", "JosÃ©", "ana"]),
         Field::LastName => pick(&["Lopez", "López", "Kim", ""]),
         Field::Grade => pick(&["KG", "01", "3", "03", "k", "14", ""]),
@@ -136,13 +140,12 @@ proptest! {
         // Apply the updates to the original students.
         let mut students: BTreeMap<String, BTreeMap<Field, String>> = roster
             .students()
-            .iter()
             .map(|s| {
                 let values = Field::ALL
                     .into_iter()
                     .filter_map(|f| s.value(f).map(|v| (f, v.to_owned())))
                     .collect();
-                (s.guid.clone(), values)
+                (s.guid.to_owned(), values)
             })
             .collect();
         for op in &change_set.ops {
@@ -222,8 +225,24 @@ proptest! {
 fn an_edit_updates_the_rows_it_collides_with() {
     let export = export(3);
     let edited = edited(&[
-        vec![GUIDS[0].into(), "0000".into(), "Ana".into(), "Lopez".into(), "KG".into(), "user.0".into(), String::new()],
-        vec![GUIDS[1].into(), "0011".into(), "Ben".into(), "Lopez".into(), "01".into(), "user.1".into(), String::new()],
+        vec![
+            GUIDS[0].into(),
+            "0000".into(),
+            "Ana".into(),
+            "Lopez".into(),
+            "KG".into(),
+            "user.0".into(),
+            String::new(),
+        ],
+        vec![
+            GUIDS[1].into(),
+            "0011".into(),
+            "Ben".into(),
+            "Lopez".into(),
+            "01".into(),
+            "user.1".into(),
+            String::new(),
+        ],
     ]);
     let mut checker = Checker::new(
         Input::new(edited.as_bytes(), Some("e.csv")),
@@ -232,11 +251,18 @@ fn an_edit_updates_the_rows_it_collides_with() {
     );
     assert_eq!(checker.summary().errors, 0);
     // Row 3 takes row 2's username: both rows get duplicate-username.
-    let delta = checker.set_cell(3, Field::Username, "USER.0").expect("edit");
+    let delta = checker
+        .set_cell(3, Field::Username, "USER.0")
+        .expect("edit");
     let rows: Vec<(Option<u32>, Vec<&str>)> = delta
         .rows
         .iter()
-        .map(|r| (r.entry.row, r.diagnostics.iter().map(|d| d.code.as_str()).collect()))
+        .map(|r| {
+            (
+                r.entry.row,
+                r.diagnostics.iter().map(|d| d.code.as_str()).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -248,7 +274,9 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(delta.summary.errors, 2);
     assert_eq!(delta.summary.error, 2);
     // Undo: both rows are clean again.
-    let delta = checker.set_cell(3, Field::Username, "user.1").expect("edit");
+    let delta = checker
+        .set_cell(3, Field::Username, "user.1")
+        .expect("edit");
     assert!(delta.rows.iter().all(|r| r.diagnostics.is_empty()));
     assert_eq!(delta.summary.errors, 0);
     // Removing Ben's GUID makes row 3 identify him: guid-removed, with the fix.

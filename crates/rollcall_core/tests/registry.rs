@@ -24,7 +24,9 @@ fn spec_codes(spec: &str) -> BTreeSet<String> {
         }
     }
     for line in spec.lines() {
-        let first_cell = line.strip_prefix("| `").and_then(|rest| rest.split_once("` |"));
+        let first_cell = line
+            .strip_prefix("| `")
+            .and_then(|rest| rest.split_once("` |"));
         if let Some((word, _)) = first_cell
             && is_word(word)
         {
@@ -45,15 +47,31 @@ fn spec_and_registry_list_the_same_codes() {
     let from_registry: BTreeSet<String> = CODES.iter().map(|c| c.name.to_owned()).collect();
     let missing: Vec<_> = from_spec.difference(&from_registry).collect();
     let extra: Vec<_> = from_registry.difference(&from_spec).collect();
-    assert!(missing.is_empty(), "codes in SPEC.md but not in the registry: {missing:?}");
-    assert!(extra.is_empty(), "codes in the registry but not in SPEC.md: {extra:?}");
+    assert!(
+        missing.is_empty(),
+        "codes in SPEC.md but not in the registry: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "codes in the registry but not in SPEC.md: {extra:?}"
+    );
     assert_eq!(from_registry.len(), 38);
 }
 
 #[test]
 fn severities_follow_the_spec() {
-    let warnings = ["unknown-column", "encoding-fallback", "possible-duplicate", "mojibake"];
-    let infos = ["sheet-chosen", "grade-normalized", "username-normalized", "row-not-in-file"];
+    let warnings = [
+        "unknown-column",
+        "encoding-fallback",
+        "possible-duplicate",
+        "mojibake",
+    ];
+    let infos = [
+        "sheet-chosen",
+        "grade-normalized",
+        "username-normalized",
+        "row-not-in-file",
+    ];
     for info in CODES {
         let expected = if warnings.contains(&info.name) {
             Severity::Warning
@@ -72,6 +90,11 @@ fn severities_follow_the_spec() {
 fn the_spec_copy_matches_the_shared_contract_when_present() {
     let shared = manifest_dir().join("../../../shared/SPEC.md");
     if let Ok(original) = std::fs::read_to_string(&shared) {
-        assert_eq!(spec(), original, "docs/spec/SPEC.md differs from {}", shared.display());
+        assert_eq!(
+            spec(),
+            original,
+            "docs/spec/SPEC.md differs from {}",
+            shared.display()
+        );
     }
 }

@@ -33,7 +33,7 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
             .diagnostic(Code::DuplicateMatch)
             .arg("rows", rows_phrase(&others))
             .arg("name", student.full_name())
-            .arg("student", student_phrase(student))
+            .arg("student", student_phrase(&student))
             .build(ctx.lang),
     )
 }

@@ -32,18 +32,27 @@ pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
             );
         }
     };
-    let values = ctx.values;
-    if let Some(guid) = &values.guid {
-        let typed = ctx.table.cell(ctx.index, Field::Guid).text;
-        duplicate(Code::DuplicateGuid, Field::Guid, typed, ctx.file.rows_with_guid(guid));
+    let (values, keys, file) = (ctx.values, ctx.keys, ctx.file);
+    if let Some(guid) = ctx.text(values.guid) {
+        duplicate(
+            Code::DuplicateGuid,
+            Field::Guid,
+            guid,
+            file.guid_rows(keys.guid),
+        );
     }
-    if let (Some(id), Some(key)) = (&values.student_id, values.student_id_key()) {
-        let rows = ctx.file.rows_with_student_id(&key);
+    if let Some(id) = ctx.text(values.student_id) {
+        let rows = file.student_id_rows(keys.student_id);
         duplicate(Code::DuplicateStudentId, Field::StudentId, id, rows);
     }
-    if let Some(username) = &values.username {
-        let rows = ctx.file.rows_with_username(username);
-        duplicate(Code::DuplicateUsername, Field::Username, username, rows);
+    if let Some(username) = ctx.text(values.username) {
+        let rows = file.username_rows(keys.username);
+        duplicate(
+            Code::DuplicateUsername,
+            Field::Username,
+            &username.to_lowercase(),
+            rows,
+        );
     }
     found
 }

@@ -34,9 +34,9 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
                 Code::GuidRemoved
             };
             at.diagnostic(code)
-                .arg("guid", student.guid.clone())
+                .arg("guid", student.guid)
                 .arg("name", student.full_name())
-                .fix(at.fix(student.guid.clone()))
+                .fix(at.fix(student.guid))
         }
         GuidProblem::Unknown => at.diagnostic(Code::UnknownGuid).arg("value", shown(typed)),
         GuidProblem::Invalid => at.diagnostic(Code::InvalidGuid).arg("value", shown(typed)),

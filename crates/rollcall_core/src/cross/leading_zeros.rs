@@ -23,13 +23,15 @@ pub fn lost_zeros(original: &str, edited: &str) -> bool {
     original.len() > edited.len()
         && !edited.is_empty()
         && original.ends_with(edited)
-        && original[..original.len() - edited.len()].bytes().all(|b| b == b'0')
+        && original[..original.len() - edited.len()]
+            .bytes()
+            .all(|b| b == b'0')
 }
 
 pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
-    let edited = ctx.values.student_id.as_deref()?;
+    let edited = ctx.text(ctx.values.student_id)?;
     let student = ctx.roster?.student(ctx.matched.student?);
-    let original = student.student_id.as_deref()?;
+    let original = student.student_id?;
     if !lost_zeros(original, edited) {
         return None;
     }
@@ -50,7 +52,7 @@ mod tests {
     #[test]
     fn only_leading_zeros_count() {
         assert!(lost_zeros("00123", "123"));
-        assert!(lost_zeros("0", "")  == false);
+        assert!(!lost_zeros("0", ""));
         assert!(lost_zeros("000", "0"));
         assert!(!lost_zeros("10123", "123"));
         assert!(!lost_zeros("123", "123"));

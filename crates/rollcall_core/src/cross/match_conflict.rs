@@ -24,20 +24,20 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     }
     let roster = ctx.roster?;
     let first = ctx.matched.student?;
-    let username = ctx.values.username.as_deref()?;
-    let second = roster
-        .by_username(username)
+    let username = ctx.text(ctx.values.username)?;
+    let holders = roster.with_username(ctx.matched.roster_username);
+    if holders.contains(&first) {
+        return None;
+    }
+    let second = holders
         .iter()
         .copied()
         .find(|&s| s != first && ctx.file.matched_rows(s).is_empty())?;
-    if roster.by_username(username).contains(&first) {
-        return None;
-    }
     let at = ctx.at(Field::Username);
     Some(
         at.diagnostic(Code::MatchConflict)
-            .arg("value", ctx.values.student_id.clone().unwrap_or_default())
-            .arg("username", username)
+            .arg("value", ctx.text(ctx.values.student_id).unwrap_or_default())
+            .arg("username", username.to_lowercase())
             .arg("first", roster.student(first).full_name())
             .arg("second", roster.student(second).full_name())
             .build(ctx.lang),

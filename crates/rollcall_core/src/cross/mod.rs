@@ -15,11 +15,11 @@ pub mod taken;
 use crate::code::Lang;
 use crate::diagnostic::{Diagnostic, Text};
 use crate::field::Field;
-use crate::file_index::FileIndex;
+use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::RowMatch;
 use crate::read::Table;
 use crate::report::Change;
-use crate::roster::{Roster, Student};
+use crate::roster::{Roster, StudentRef};
 use crate::rules::{CellAt, RowValues};
 
 /// One row and everything the cross-row rules may look at.
@@ -29,6 +29,8 @@ pub struct RowContext<'a> {
     pub lang: Lang,
     pub values: &'a RowValues,
     pub matched: &'a RowMatch,
+    /// The row's keys in `file`.
+    pub keys: &'a RowKeys,
     pub roster: Option<&'a Roster>,
     pub file: &'a FileIndex,
 }
@@ -49,6 +51,11 @@ impl RowContext<'_> {
         }
     }
 
+    /// The text of one of the row's values.
+    pub fn text(&self, span: Option<crate::text::Span>) -> Option<&str> {
+        span.map(|span| span.get(self.table.text()))
+    }
+
     /// Spreadsheet row numbers of `rows` (data row indexes) other than this row.
     pub fn other_rows(&self, rows: &[u32]) -> Vec<u32> {
         rows.iter()
@@ -59,14 +66,14 @@ impl RowContext<'_> {
 }
 
 /// Names a student for a message: "export row 9, username ana.lopez, GUID …".
-pub fn student_phrase(student: &Student) -> Text {
+pub fn student_phrase(student: &StudentRef) -> Text {
     let mut en = Vec::new();
     let mut es = Vec::new();
     if let Some(row) = student.export_row {
         en.push(format!("export row {row}"));
         es.push(format!("fila {row} de la exportación"));
     }
-    if let Some(username) = &student.username {
+    if let Some(username) = student.username {
         en.push(format!("username {username}"));
         es.push(format!("usuario {username}"));
     }

@@ -14,9 +14,9 @@
 use crate::code::{Code, Lang};
 use crate::cross::student_phrase;
 use crate::diagnostic::{Diagnostic, DiagnosticBuilder};
-use crate::roster::Student;
+use crate::roster::StudentRef;
 
-pub fn diagnostic(student: &Student, lang: Lang) -> Diagnostic {
+pub fn diagnostic(student: &StudentRef, lang: Lang) -> Diagnostic {
     DiagnosticBuilder::new(Code::RowNotInFile, None)
         .arg("name", student.full_name())
         .arg("student", student_phrase(student))

@@ -26,16 +26,16 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     }
     let roster = ctx.roster?;
     let grade = values.grade?;
-    let student = *roster
-        .by_name(&values.first_name, &values.last_name, grade)
-        .first()?;
+    let text = ctx.table.text();
+    let (first, last) = (values.first_name.get(text), values.last_name.get(text));
+    let student = roster.by_name(first, last, grade)?;
     let student = roster.student(student);
     Some(
         ctx.at(Field::FirstName)
             .diagnostic(Code::PossibleDuplicate)
             .arg("name", student.full_name())
-            .arg("grade", student.grade.clone())
-            .arg("student", student_phrase(student))
+            .arg("grade", student.grade)
+            .arg("student", student_phrase(&student))
             .build(ctx.lang),
     )
 }

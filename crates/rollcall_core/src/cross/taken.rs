@@ -28,11 +28,17 @@ fn owner(ctx: &RowContext, roster: &Roster, holders: &[u32], outside: bool) -> O
         .find(|&&s| Some(s) != subject && !ctx.file.in_file(s))
     {
         let student = roster.student(student);
-        let phrase = student_phrase(student);
+        let phrase = student_phrase(&student);
         let name = student.full_name();
         return Some(Text::translated(
-            format!("{name} ({}), who is not in this file and keeps it", phrase.get(crate::code::Lang::En)),
-            format!("{name} ({}), que no está en este archivo y lo conserva", phrase.get(crate::code::Lang::Es)),
+            format!(
+                "{name} ({}), who is not in this file and keeps it",
+                phrase.get(crate::code::Lang::En)
+            ),
+            format!(
+                "{name} ({}), que no está en este archivo y lo conserva",
+                phrase.get(crate::code::Lang::Es)
+            ),
         ));
     }
     outside.then(|| Text::translated("another account on the server", "otra cuenta del servidor"))
@@ -40,13 +46,14 @@ fn owner(ctx: &RowContext, roster: &Roster, holders: &[u32], outside: bool) -> O
 
 pub fn student_id(ctx: &RowContext) -> Option<Diagnostic> {
     let roster = ctx.roster?;
-    let key = ctx.values.student_id_key()?;
-    let outside = roster.outside_student_ids.contains(&key);
-    let owner = owner(ctx, roster, roster.by_student_id(&key), outside)?;
+    let id = ctx.text(ctx.values.student_id)?;
+    let outside = roster.student_id_taken_outside(id);
+    let holders = roster.with_student_id(ctx.matched.roster_student_id);
+    let owner = owner(ctx, roster, holders, outside)?;
     Some(
         ctx.at(Field::StudentId)
             .diagnostic(Code::StudentIdTaken)
-            .arg("value", ctx.values.student_id.clone().unwrap_or_default())
+            .arg("value", id)
             .arg("owner", owner)
             .build(ctx.lang),
     )
@@ -54,13 +61,14 @@ pub fn student_id(ctx: &RowContext) -> Option<Diagnostic> {
 
 pub fn username(ctx: &RowContext) -> Option<Diagnostic> {
     let roster = ctx.roster?;
-    let username = ctx.values.username.as_deref()?;
-    let outside = roster.outside_usernames.contains(username);
-    let owner = owner(ctx, roster, roster.by_username(username), outside)?;
+    let username = ctx.text(ctx.values.username)?;
+    let outside = roster.username_taken_outside(username);
+    let holders = roster.with_username(ctx.matched.roster_username);
+    let owner = owner(ctx, roster, holders, outside)?;
     Some(
         ctx.at(Field::Username)
             .diagnostic(Code::UsernameTaken)
-            .arg("value", username)
+            .arg("value", username.to_lowercase())
             .arg("owner", owner)
             .build(ctx.lang),
     )

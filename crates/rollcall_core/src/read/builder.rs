@@ -75,6 +75,8 @@ pub(crate) struct TableBuilder<'a> {
     /// Rows up to and including the last non-blank one.
     kept_rows: usize,
     stopped: bool,
+    /// About how many bytes of text the sheet holds, to size the table once.
+    size_hint: usize,
 }
 
 impl<'a> TableBuilder<'a> {
@@ -89,7 +91,13 @@ impl<'a> TableBuilder<'a> {
             unnamed_with_data: BTreeSet::new(),
             kept_rows: 0,
             stopped: false,
+            size_hint: 0,
         }
+    }
+
+    /// Tells the builder about how many bytes of text the sheet holds.
+    pub(crate) fn size_hint(&mut self, bytes: usize) {
+        self.size_hint = bytes;
     }
 
     /// A file-level diagnostic found by the reader itself (encoding, sheet choice).
@@ -195,7 +203,9 @@ impl<'a> TableBuilder<'a> {
                 );
             }
         }
-        self.table = Some(Table::with_columns(info, columns_of));
+        let mut table = Table::with_columns(info, columns_of);
+        table.reserve(self.size_hint);
+        self.table = Some(table);
     }
 
     fn data_row(

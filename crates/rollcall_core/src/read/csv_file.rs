@@ -73,7 +73,11 @@ fn empty_lines_from(text: &[u8], start: usize) -> u32 {
         match text[i] {
             b'\r' => {
                 count += 1;
-                i += if text.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if text.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
             }
             b'\n' => {
                 count += 1;
@@ -96,6 +100,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &Text, options: &Options) -> ReadOut
         columns: Vec::new(),
     };
     let mut builder = TableBuilder::new(info, label.clone(), options);
+    builder.size_hint(text.len());
     if fallback {
         builder.note(DiagnosticBuilder::new(Code::EncodingFallback, None).build(options.lang));
     }

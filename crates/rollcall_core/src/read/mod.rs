@@ -90,10 +90,9 @@ impl Unreadable {
                 "it is a ZIP archive but not a workbook",
                 "es un archivo ZIP pero no un libro de cálculo",
             ),
-            Unreadable::Damaged => Text::translated(
-                "the workbook is damaged",
-                "el libro de cálculo está dañado",
-            ),
+            Unreadable::Damaged => {
+                Text::translated("the workbook is damaged", "el libro de cálculo está dañado")
+            }
             Unreadable::TooLargeUnpacked => Text::translated(
                 "the workbook unpacks to more than the allowed size",
                 "el libro de cálculo ocupa descomprimido más de lo permitido",
@@ -161,8 +160,7 @@ pub(crate) fn read_labeled(
         diagnostics: vec![unreadable(label, why, options)],
     };
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return match workbook::read_zipped(bytes, extension(file_name).as_deref(), label, options)
-        {
+        return match workbook::read_zipped(bytes, extension(file_name).as_deref(), label, options) {
             Ok(outcome) => outcome,
             Err(why) => fail(why, None),
         };
@@ -188,7 +186,7 @@ pub(crate) fn format_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     if bytes >= MIB {
         let tenths = (bytes * 10 + MIB / 2) / MIB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} MiB", tenths / 10)
         } else {
             format!("{}.{} MiB", tenths / 10, tenths % 10)

@@ -2,14 +2,14 @@
 
 use crate::field::Field;
 use crate::read::FileInfo;
+use crate::text::{self, Span};
 
 const FIELDS: usize = Field::ALL.len();
 
 /// Where one cell's text lives in the buffer, and whether the cell was a date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    len: u32,
+struct CellSpan {
+    span: Span,
     date: bool,
 }
 
@@ -35,7 +35,7 @@ pub struct Table {
     pub info: FileInfo,
     columns: [Option<u32>; FIELDS],
     rows: Vec<u32>,
-    spans: Vec<Span>,
+    spans: Vec<CellSpan>,
     text: String,
 }
 
@@ -56,6 +56,14 @@ impl Table {
             columns,
             ..Table::empty(info)
         }
+    }
+
+    /// Makes room for a file of about `bytes` bytes of text.
+    pub(crate) fn reserve(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+        let rows = bytes / 48;
+        self.rows.reserve(rows);
+        self.spans.reserve(rows * FIELDS);
     }
 
     /// Number of data rows (blank rows included).
@@ -90,18 +98,28 @@ impl Table {
     }
 
     pub fn cell(&self, index: usize, field: Field) -> Cell<'_> {
-        let span = self.spans[index * FIELDS + field.index()];
+        let cell = self.spans[index * FIELDS + field.index()];
         Cell {
-            text: &self.text[span.start as usize..(span.start + span.len) as usize],
-            date: span.date,
+            text: cell.span.get(&self.text),
+            date: cell.date,
         }
+    }
+
+    /// Where a cell's text lives in [`Table::text`].
+    pub fn span(&self, index: usize, field: Field) -> Span {
+        self.spans[index * FIELDS + field.index()].span
+    }
+
+    /// The buffer every cell's text lives in.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// True when every roster cell of the row is empty.
     pub fn is_blank(&self, index: usize) -> bool {
         self.spans[index * FIELDS..(index + 1) * FIELDS]
             .iter()
-            .all(|span| span.len == 0)
+            .all(|cell| cell.span.is_empty())
     }
 
     /// Appends a data row; `cells` are given in [`Field::ALL`] order, already trimmed.
@@ -137,12 +155,9 @@ impl Table {
         self.spans[index * FIELDS + field.index()] = span;
     }
 
-    fn store(&mut self, text: &str, date: bool) -> Span {
-        let start = self.text.len() as u32;
-        self.text.push_str(text);
-        Span {
-            start,
-            len: text.len() as u32,
+    fn store(&mut self, text: &str, date: bool) -> CellSpan {
+        CellSpan {
+            span: text::store(&mut self.text, text),
             date,
         }
     }

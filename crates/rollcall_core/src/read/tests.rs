@@ -22,7 +22,11 @@ fn rows(outcome: &ReadOutcome) -> Vec<(u32, String, String, String)> {
 }
 
 fn codes(outcome: &ReadOutcome) -> Vec<&'static str> {
-    outcome.diagnostics.iter().map(|d| d.code.as_str()).collect()
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
 }
 
 fn row(number: u32, first: &str, last: &str, grade: &str) -> (u32, String, String, String) {
@@ -32,8 +36,15 @@ fn row(number: u32, first: &str, last: &str, grade: &str) -> (u32, String, Strin
 #[test]
 fn blank_lines_count_as_spreadsheet_rows() {
     let outcome = read_str("First Name,Last Name,Grade\nAna,Lopez,03\n\n\nBen,Kim,04\n");
-    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(5, "Ben", "Kim", "04")]);
-    assert_eq!(outcome.table.len(), 4, "blank rows between data rows are kept");
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "Ana", "Lopez", "03"), row(5, "Ben", "Kim", "04")]
+    );
+    assert_eq!(
+        outcome.table.len(),
+        4,
+        "blank rows between data rows are kept"
+    );
 }
 
 #[test]
@@ -47,20 +58,29 @@ fn a_quoted_line_break_does_not_start_a_row() {
     let outcome = read_str("First Name,Last Name,Grade\n\"Ana\nMaria\",Lopez,03\nBen,Kim,04\n");
     assert_eq!(
         rows(&outcome),
-        [row(2, "Ana\nMaria", "Lopez", "03"), row(3, "Ben", "Kim", "04")]
+        [
+            row(2, "Ana\nMaria", "Lopez", "03"),
+            row(3, "Ben", "Kim", "04")
+        ]
     );
 }
 
 #[test]
 fn a_quoted_field_ending_in_a_line_break_is_still_one_row() {
     let outcome = read_str("First Name,Last Name,Grade\n\"Ana\n\",Lopez,03\n\nBen,Kim,04");
-    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]);
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]
+    );
 }
 
 #[test]
 fn lone_carriage_returns_end_lines_too() {
     let outcome = read_str("First Name,Last Name,Grade\rAna,Lopez,03\r\rBen,Kim,04\r");
-    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]);
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]
+    );
 }
 
 #[test]
@@ -78,7 +98,10 @@ fn windows_1252_is_the_fallback_with_a_warning() {
     let outcome = read(bytes, Some("edited.csv"), &Options::default());
     assert_eq!(
         rows(&outcome),
-        [row(2, "José", "Müller", "03"), row(3, "\u{81}bc", "x", "04")]
+        [
+            row(2, "José", "Müller", "03"),
+            row(3, "\u{81}bc", "x", "04")
+        ]
     );
     assert_eq!(codes(&outcome), ["encoding-fallback"]);
     assert_eq!(outcome.table.info.encoding, Some("windows-1252"));
@@ -92,14 +115,19 @@ fn the_delimiter_is_the_most_frequent_on_the_header_line() {
     let outcome = read_str("First Name\tLast Name\tGrade\nAna\tLopez\t03\n");
     assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03")]);
     assert_eq!(csv_file::sniff_delimiter(b"\"a;b;c\",d,e\n"), b',');
-    assert_eq!(csv_file::sniff_delimiter(b"a;b,c\n"), b',', "a tie means a comma");
+    assert_eq!(
+        csv_file::sniff_delimiter(b"a;b,c\n"),
+        b',',
+        "a tie means a comma"
+    );
     assert_eq!(csv_file::sniff_delimiter(b"abc\n"), b',');
     assert_eq!(csv_file::sniff_delimiter(b"\n\na;b\n"), b';');
 }
 
 #[test]
 fn cells_are_trimmed_but_passwords_are_not() {
-    let outcome = read_str("First Name,Last Name,Grade,Password\n\u{a0} Ana \t, Lo pez ,03, secret1 \n");
+    let outcome =
+        read_str("First Name,Last Name,Grade,Password\n\u{a0} Ana \t, Lo pez ,03, secret1 \n");
     let table = &outcome.table;
     assert_eq!(table.cell(0, Field::FirstName).text, "Ana");
     assert_eq!(table.cell(0, Field::LastName).text, "Lo pez");
@@ -111,11 +139,18 @@ fn rows_with_only_ignored_columns_are_blank_and_trailing_ones_dropped() {
     let outcome = read_str(
         "First Name,Last Name,Grade,Error\nAna,Lopez,03,\n,,,old error\nBen,Kim,04,\n,,,\n,,,\n",
     );
-    assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]);
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "Ana", "Lopez", "03"), row(4, "Ben", "Kim", "04")]
+    );
     assert_eq!(outcome.table.len(), 3);
     assert!(outcome.diagnostics.is_empty(), "{:?}", codes(&outcome));
     let outcome = read_str("First Name,Last Name,Grade,Notes\nAna,Lopez,03,\n,,,call home\n");
-    assert_eq!(outcome.table.len(), 2, "a row with text in an ignored column is a blank row");
+    assert_eq!(
+        outcome.table.len(),
+        2,
+        "a row with text in an ignored column is a blank row"
+    );
 }
 
 #[test]
@@ -131,17 +166,30 @@ fn unknown_and_unnamed_columns_are_warned() {
 fn missing_and_duplicate_columns_stop_the_check() {
     let outcome = read_str("First Name,Grade\nAna,03\n");
     assert_eq!(codes(&outcome), ["missing-column"]);
-    assert_eq!(outcome.diagnostics[0].message, "The required column Last Name is missing. Add a column headed Last Name to the header row.");
+    assert_eq!(
+        outcome.diagnostics[0].message,
+        "The required column Last Name is missing. Add a column headed Last Name to the header row."
+    );
     assert!(outcome.table.is_empty());
     let outcome = read_str("First Name,Last Name,Grade,Given Name\nAna,Lopez,03,Ann\n");
     assert_eq!(codes(&outcome), ["duplicate-column"]);
-    assert!(outcome.diagnostics[0].message.contains("\"First Name\" and \"Given Name\""));
+    assert!(
+        outcome.diagnostics[0]
+            .message
+            .contains("\"First Name\" and \"Given Name\"")
+    );
     assert!(outcome.table.is_empty());
 }
 
 #[test]
 fn empty_files_and_header_only_files_are_empty() {
-    for text in ["", "\n\n", " , ,\n", "First Name,Last Name,Grade\n", "First Name,Last Name,Grade\n,,\n"] {
+    for text in [
+        "",
+        "\n\n",
+        " , ,\n",
+        "First Name,Last Name,Grade\n",
+        "First Name,Last Name,Grade\n,,\n",
+    ] {
         let outcome = read_str(text);
         assert_eq!(codes(&outcome), ["empty-file"], "{text:?}");
     }
@@ -160,29 +208,69 @@ fn limits_are_file_level_errors() {
     };
     let rows_text = "First Name,Last Name,Grade\nA,B,01\nC,D,02\n,,\n,,\n";
     let outcome = read(rows_text.as_bytes(), None, &options);
-    assert!(outcome.diagnostics.is_empty(), "trailing empty rows are not counted");
-    let outcome = read(b"First Name,Last Name,Grade\nA,B,01\nC,D,02\nE,F,03\n", None, &options);
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "trailing empty rows are not counted"
+    );
+    let outcome = read(
+        b"First Name,Last Name,Grade\nA,B,01\nC,D,02\nE,F,03\n",
+        None,
+        &options,
+    );
     assert_eq!(codes(&outcome), ["too-many-rows"]);
     let outcome = read(b"First Name,Last Name,Grade,a,b\nA,B,01\n", None, &options);
     assert_eq!(codes(&outcome), ["too-many-columns"]);
-    let outcome = read(b"First Name,Last Name,Grade,,,,\nA,B,01,,,,\n", None, &options);
-    assert!(outcome.diagnostics.is_empty(), "trailing empty columns are not counted");
+    let outcome = read(
+        b"First Name,Last Name,Grade,,,,\nA,B,01,,,,\n",
+        None,
+        &options,
+    );
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "trailing empty columns are not counted"
+    );
     let outcome = read(&[b'a'; 201], Some("big.csv"), &options);
     assert_eq!(codes(&outcome), ["file-too-large"]);
-    assert_eq!(outcome.diagnostics[0].message, "big.csv is 201 bytes; the limit is 200 bytes. Split the roster into smaller files.");
+    assert_eq!(
+        outcome.diagnostics[0].message,
+        "big.csv is 201 bytes; the limit is 200 bytes. Split the roster into smaller files."
+    );
 }
 
 #[test]
 fn binary_and_mislabelled_files_are_unreadable() {
-    let outcome = read(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", Some("roster.xlsx"), &Options::default());
+    let outcome = read(
+        b"%PDF-1.7\n%\xe2\xe3\n1 0 obj",
+        Some("roster.xlsx"),
+        &Options::default(),
+    );
     assert_eq!(codes(&outcome), ["file-unreadable"]);
-    assert!(outcome.diagnostics[0].message.starts_with("roster.xlsx cannot be read: its name says it is a workbook"));
-    assert!(outcome.diagnostics[0].message.contains(".csv"), "names the accepted formats");
-    let outcome = read(b"First Name\0,Last Name", Some("roster.csv"), &Options::default());
+    assert!(
+        outcome.diagnostics[0]
+            .message
+            .starts_with("roster.xlsx cannot be read: its name says it is a workbook")
+    );
+    assert!(
+        outcome.diagnostics[0].message.contains(".csv"),
+        "names the accepted formats"
+    );
+    let outcome = read(
+        b"First Name\0,Last Name",
+        Some("roster.csv"),
+        &Options::default(),
+    );
     assert_eq!(codes(&outcome), ["file-unreadable"]);
-    let outcome = read(b"PK\x03\x04garbage", Some("roster.xlsx"), &Options::default());
+    let outcome = read(
+        b"PK\x03\x04garbage",
+        Some("roster.xlsx"),
+        &Options::default(),
+    );
     assert_eq!(codes(&outcome), ["file-unreadable"]);
-    let outcome = read(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], None, &Options::default());
+    let outcome = read(
+        &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+        None,
+        &Options::default(),
+    );
     assert_eq!(codes(&outcome), ["file-unreadable"]);
 }
 
@@ -191,14 +279,21 @@ fn a_zip_that_is_not_a_workbook_is_unreadable() {
     let mut bytes = Vec::new();
     {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
-        zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
-            .expect("start");
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("start");
         std::io::Write::write_all(&mut zip, b"<doc/>").expect("write");
         zip.finish().expect("finish");
     }
     let outcome = read(&bytes, Some("letter.docx"), &Options::default());
     assert_eq!(codes(&outcome), ["file-unreadable"]);
-    assert!(outcome.diagnostics[0].message.contains("ZIP archive but not a workbook"));
+    assert!(
+        outcome.diagnostics[0]
+            .message
+            .contains("ZIP archive but not a workbook")
+    );
 }
 
 #[test]
@@ -210,7 +305,8 @@ fn a_workbook_that_unpacks_past_the_limit_is_refused_unread() {
             .compression_method(zip::CompressionMethod::Deflated);
         zip.start_file("xl/workbook.xml", options).expect("start");
         std::io::Write::write_all(&mut zip, b"<workbook/>").expect("write");
-        zip.start_file("xl/worksheets/sheet1.xml", options).expect("start");
+        zip.start_file("xl/worksheets/sheet1.xml", options)
+            .expect("start");
         let zeros = vec![b' '; 1024 * 1024];
         for _ in 0..4 {
             std::io::Write::write_all(&mut zip, &zeros).expect("write");
@@ -227,7 +323,11 @@ fn a_workbook_that_unpacks_past_the_limit_is_refused_unread() {
     assert!(bytes.len() < 64 * 1024, "the bomb is small when packed");
     let outcome = read(&bytes, Some("bomb.xlsx"), &options);
     assert_eq!(codes(&outcome), ["file-unreadable"]);
-    assert!(outcome.diagnostics[0].message.contains("unpacks to more than the allowed size"));
+    assert!(
+        outcome.diagnostics[0]
+            .message
+            .contains("unpacks to more than the allowed size")
+    );
 }
 
 #[test]

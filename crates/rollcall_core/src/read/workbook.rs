@@ -26,9 +26,7 @@ pub(crate) fn read_zipped(
     let cursor = Cursor::new(bytes);
     let sheets = match format {
         Format::Ods => Sheets::Ods(calamine::Ods::new(cursor).map_err(|_| Unreadable::Damaged)?),
-        Format::Xlsb => {
-            Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|_| Unreadable::Damaged)?)
-        }
+        Format::Xlsb => Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|_| Unreadable::Damaged)?),
         _ => Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(|_| Unreadable::Damaged)?),
     };
     read_sheets(sheets, format, label, options)
@@ -46,8 +44,7 @@ pub(crate) fn read_xls(
 
 /// Tells which workbook a ZIP holds and checks that it unpacks within `limit` bytes.
 fn inspect_zip(bytes: &[u8], limit: u64, extension: Option<&str>) -> Result<Format, Unreadable> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
     let format = if archive.index_for_name("xl/workbook.xml").is_some() {
         if extension == Some("xlsm") {
             Format::Xlsm

@@ -36,6 +36,9 @@ mod tests {
         assert!(check(&at, &"a".repeat(1024), 1024).is_none());
         let d = check(&at, &"é".repeat(1025), 1024).expect("too long");
         assert_eq!(d.code, Code::ValueTooLong);
-        assert_eq!(d.message, "Username is 1025 characters long; at most 1024 are allowed. Shorten it.");
+        assert_eq!(
+            d.message,
+            "Username is 1025 characters long; at most 1024 are allowed. Shorten it."
+        );
     }
 }

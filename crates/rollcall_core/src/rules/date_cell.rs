@@ -33,6 +33,10 @@ mod tests {
         let d = check(&at(Field::Grade), "2026-03-04");
         assert_eq!(d.code, Code::InvalidValue);
         assert_eq!(d.row, Some(5));
-        assert!(d.message.contains("Grade Level holds a date (2026-03-04)"), "{}", d.message);
+        assert!(
+            d.message.contains("Grade Level holds a date (2026-03-04)"),
+            "{}",
+            d.message
+        );
     }
 }

@@ -25,16 +25,25 @@ pub const GRADES: [&str; 21] = [
 
 /// The standard form of a grade as typed, or `None` when it is not a grade.
 pub fn normalize(text: &str) -> Option<&'static str> {
-    let lower = text.trim().to_lowercase();
-    if let Some(grade) = GRADES.iter().find(|g| g.to_lowercase() == lower) {
+    let text = text.trim();
+    // The longest accepted spelling is "kindergarten"; "grade 12th" and "grade 3rd" are shorter.
+    if text.len() > 16 || !text.is_ascii() {
+        return None;
+    }
+    let mut buffer = [0u8; 16];
+    let lower = &mut buffer[..text.len()];
+    lower.copy_from_slice(text.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = std::str::from_utf8(lower).ok()?;
+    if let Some(grade) = GRADES.iter().find(|g| g.eq_ignore_ascii_case(lower)) {
         return Some(grade);
     }
-    match lower.as_str() {
+    match lower {
         "k" | "kindergarten" => return Some("KG"),
         "pre-k" | "prek" | "pre k" => return Some("PK"),
         _ => {}
     }
-    let number = lower.strip_prefix("grade").map_or(lower.as_str(), str::trim_start);
+    let number = lower.strip_prefix("grade").map_or(lower, str::trim_start);
     if number != lower && matches!(number, "k" | "kg") {
         return Some("KG");
     }
@@ -66,7 +75,10 @@ fn ordinal_digits(text: &str) -> Option<&str> {
 /// Checks a grade cell; returns the standard grade (when valid) and the finding, if any.
 pub fn check(at: &CellAt, text: &str) -> (Option<&'static str>, Option<Diagnostic>) {
     if text.is_empty() {
-        return (None, Some(at.diagnostic(Code::RequiredValue).build(at.lang)));
+        return (
+            None,
+            Some(at.diagnostic(Code::RequiredValue).build(at.lang)),
+        );
     }
     match normalize(text) {
         Some(grade) if grade == text => (Some(grade), None),
@@ -144,7 +156,9 @@ mod tests {
 
     #[test]
     fn other_values_are_invalid() {
-        for typed in ["14", "Grade Z", "1th", "3st", "13th", "-1", "3.5", "first", "K5", "001"] {
+        for typed in [
+            "14", "Grade Z", "1th", "3st", "13th", "-1", "3.5", "first", "K5", "001",
+        ] {
             check_grade(typed, None, Some("invalid-grade"));
         }
         check_grade("", None, Some("required-value"));

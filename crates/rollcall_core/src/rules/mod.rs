@@ -17,6 +17,7 @@ use crate::code::{Code, Lang};
 use crate::diagnostic::{Diagnostic, DiagnosticBuilder};
 use crate::field::Field;
 use crate::read::Table;
+use crate::text::Span;
 
 /// Where a cell is, for building its diagnostics.
 #[derive(Debug, Clone, Copy)]
@@ -44,29 +45,27 @@ impl CellAt<'_> {
     }
 }
 
-/// The values of one row after the value rules: normalised, and `None` where the cell is empty
-/// or unusable for matching (a date cell).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The values of one row after the value rules, as spans into the table's text (see
+/// [`Table::text`]): `None` where the cell is empty or unusable for matching (a date cell).
+/// GUIDs, Student IDs and usernames compare ignoring case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RowValues {
-    /// The GUID cell's text in lower case, well-formed or not.
-    pub guid: Option<String>,
+    /// The GUID cell, well-formed or not.
+    pub guid: Option<Span>,
     pub guid_valid: bool,
-    /// The Student ID as typed.
-    pub student_id: Option<String>,
-    pub first_name: String,
-    pub last_name: String,
+    pub student_id: Option<Span>,
+    pub first_name: Span,
+    pub last_name: Span,
     /// The grade in its standard form, when it is a grade.
     pub grade: Option<&'static str>,
-    /// The username folded to lower case.
-    pub username: Option<String>,
-    pub password: Option<String>,
+    /// The username as typed; it is stored folded to lower case.
+    pub username: Option<Span>,
+    pub password: Option<Span>,
 }
 
-impl RowValues {
-    /// The Student ID as matching compares it (case-insensitive).
-    pub fn student_id_key(&self) -> Option<String> {
-        self.student_id.as_deref().map(str::to_lowercase)
-    }
+/// The text of an optional span.
+pub fn text_of(table: &Table, span: Option<Span>) -> Option<&str> {
+    span.map(|span| span.get(table.text()))
 }
 
 /// What the value rules found on one row.
@@ -99,6 +98,7 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
             lang,
         };
         let cell = table.cell(index, field);
+        let span = table.span(index, field);
         let diagnostics = &mut check.diagnostics;
         if cell.date {
             diagnostics.push(date_cell::check(&at, cell.text));
@@ -112,23 +112,22 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
         match field {
             Field::Guid => {
                 if !cell.text.is_empty() {
-                    values.guid = Some(cell.text.to_ascii_lowercase());
+                    values.guid = Some(span);
                     values.guid_valid = guid::is_guid(cell.text);
                 }
             }
             Field::StudentId => {
                 if !cell.text.is_empty() {
                     diagnostics.extend(student_id::check(&at, cell.text));
-                    values.student_id = Some(cell.text.to_owned());
+                    values.student_id = Some(span);
                 }
             }
             Field::FirstName | Field::LastName => {
                 diagnostics.extend(names::check(&at, cell.text));
-                let name = cell.text.to_owned();
                 if field == Field::FirstName {
-                    values.first_name = name;
+                    values.first_name = span;
                 } else {
-                    values.last_name = name;
+                    values.last_name = span;
                 }
             }
             Field::Grade => {
@@ -138,31 +137,30 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
             }
             Field::Username => {
                 if !cell.text.is_empty() {
-                    let (username, diagnostic) = username::check(&at, cell.text);
-                    values.username = Some(username);
-                    diagnostics.extend(diagnostic);
+                    diagnostics.extend(username::check(&at, cell.text));
+                    values.username = Some(span);
                 }
             }
-            Field::Password => {}
+            Field::Password => {
+                if !cell.text.is_empty() {
+                    values.password = Some(span);
+                }
+            }
         }
     }
     // The password rule compares with the username, so it runs once the username is known.
-    if let Some(column) = table.column(Field::Password) {
-        let cell = table.cell(index, Field::Password);
-        if !cell.text.is_empty() && !cell.date && cell.text.chars().count() <= max_cell_chars as usize
-        {
-            let at = CellAt {
-                row,
-                field: Field::Password,
-                header: table.header(Field::Password),
-                column: Some(column),
-                lang,
-            };
-            check
-                .diagnostics
-                .extend(password::check(&at, cell.text, check.values.username.as_deref()));
-            check.values.password = Some(cell.text.to_owned());
-        }
+    if let (Some(password), Some(column)) = (check.values.password, table.column(Field::Password)) {
+        let at = CellAt {
+            row,
+            field: Field::Password,
+            header: table.header(Field::Password),
+            column: Some(column),
+            lang,
+        };
+        let username = text_of(table, check.values.username);
+        check
+            .diagnostics
+            .extend(password::check(&at, password.get(table.text()), username));
     }
     check
 }

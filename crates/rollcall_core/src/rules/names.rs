@@ -27,7 +27,9 @@ pub fn is_forbidden(ch: char) -> bool {
 
 /// The characters that make a spreadsheet program read a cell as a formula.
 pub fn formula_sign(text: &str) -> Option<char> {
-    text.chars().next().filter(|ch| matches!(ch, '=' | '+' | '-' | '@'))
+    text.chars()
+        .next()
+        .filter(|ch| matches!(ch, '=' | '+' | '-' | '@'))
 }
 
 pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
@@ -46,12 +48,19 @@ pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
         );
     }
     if text.chars().any(is_forbidden) {
-        let cleaned: Vec<&str> = text.split(is_forbidden).flat_map(str::split_whitespace).collect();
+        let cleaned: Vec<&str> = text
+            .split(is_forbidden)
+            .flat_map(str::split_whitespace)
+            .collect();
         let cleaned = cleaned.join(" ");
         found.push(
             at.diagnostic(Code::InvalidCharacters)
                 .arg("value", shown(text))
-                .fix(if cleaned.is_empty() { None } else { at.fix(cleaned) })
+                .fix(if cleaned.is_empty() {
+                    None
+                } else {
+                    at.fix(cleaned)
+                })
                 .build(at.lang),
         );
     }
@@ -75,7 +84,11 @@ mod tests {
     use crate::rules::test_support::{at, codes};
 
     fn check_name(text: &str, expect: &[&str]) {
-        assert_eq!(codes(&check(&at(Field::FirstName), text)), expect, "name {text:?}");
+        assert_eq!(
+            codes(&check(&at(Field::FirstName), text)),
+            expect,
+            "name {text:?}"
+        );
     }
 
     #[test]
@@ -106,9 +119,16 @@ mod tests {
         let fix = found[0].fix.as_ref().expect("a fix");
         assert_eq!(fix.value, "Garcia Lopez");
         assert_eq!((fix.row, fix.field), (5, Field::LastName));
-        assert!(found[0].message.contains("\"Garcia⏎⏎Lopez\""), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("\"Garcia⏎⏎Lopez\""),
+            "{}",
+            found[0].message
+        );
         let found = check(&at(Field::LastName), "=Smith");
-        assert_eq!(found[0].fix.as_ref().map(|f| f.value.as_str()), Some("Smith"));
+        assert_eq!(
+            found[0].fix.as_ref().map(|f| f.value.as_str()),
+            Some("Smith")
+        );
         let found = check(&at(Field::LastName), "==");
         assert_eq!(found[0].fix, None);
     }

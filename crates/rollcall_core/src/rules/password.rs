@@ -20,10 +20,16 @@ use crate::rules::CellAt;
 fn reason(text: &str, username: Option<&str>) -> Option<Text> {
     let length = text.chars().count();
     if length < 8 {
-        return Some(Text::translated("is shorter than 8 characters", "tiene menos de 8 caracteres"));
+        return Some(Text::translated(
+            "is shorter than 8 characters",
+            "tiene menos de 8 caracteres",
+        ));
     }
     if length > 128 {
-        return Some(Text::translated("is longer than 128 characters", "tiene más de 128 caracteres"));
+        return Some(Text::translated(
+            "is longer than 128 characters",
+            "tiene más de 128 caracteres",
+        ));
     }
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
         return Some(Text::translated(
@@ -32,7 +38,10 @@ fn reason(text: &str, username: Option<&str>) -> Option<Text> {
         ));
     }
     if username.is_some_and(|name| name.to_lowercase() == text.to_lowercase()) {
-        return Some(Text::translated("is the same as the username", "es igual al nombre de usuario"));
+        return Some(Text::translated(
+            "is the same as the username",
+            "es igual al nombre de usuario",
+        ));
     }
     None
 }
@@ -40,7 +49,8 @@ fn reason(text: &str, username: Option<&str>) -> Option<Text> {
 pub fn check(at: &CellAt, text: &str, username: Option<&str>) -> Option<Diagnostic> {
     let reason = reason(text, username)?;
     let trimmed = text.trim();
-    let fix = (trimmed != text && self::reason(trimmed, username).is_none()).then(|| at.fix(trimmed));
+    let fix =
+        (trimmed != text && self::reason(trimmed, username).is_none()).then(|| at.fix(trimmed));
     Some(
         at.diagnostic(Code::WeakPassword)
             .arg("reason", reason)
@@ -60,7 +70,10 @@ mod tests {
         assert_eq!(found.is_some(), weak, "password {text:?}");
         if let Some(d) = found {
             assert_eq!(d.code, Code::WeakPassword);
-            assert!(!d.message.contains(text.trim()), "the message repeats the password");
+            assert!(
+                !d.message.contains(text.trim()),
+                "the message repeats the password"
+            );
         }
     }
 
@@ -85,9 +98,20 @@ mod tests {
     fn a_password_with_an_outer_space_is_offered_trimmed() {
         let d = check(&at(Field::Password), "Sunflower42 ", None).expect("weak");
         assert_eq!(d.fix.map(|f| f.value), Some("Sunflower42".to_owned()));
-        assert!(d.message.starts_with("The password starts or ends with a space."));
-        let es = CellAt { lang: crate::code::Lang::Es, ..at(Field::Password) };
+        assert!(
+            d.message
+                .starts_with("The password starts or ends with a space.")
+        );
+        let es = CellAt {
+            lang: crate::code::Lang::Es,
+            ..at(Field::Password)
+        };
         let d = check(&es, "corta", None).expect("weak");
-        assert!(d.message.starts_with("La contraseña tiene menos de 8 caracteres."), "{}", d.message);
+        assert!(
+            d.message
+                .starts_with("La contraseña tiene menos de 8 caracteres."),
+            "{}",
+            d.message
+        );
     }
 }

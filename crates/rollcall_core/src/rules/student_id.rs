@@ -72,7 +72,16 @@ mod tests {
 
     #[test]
     fn bad_ids_are_invalid() {
-        for id in ["#4411", "ID 17", "-17", ".5", "_a", "ñ17", &"9".repeat(33), "12,5"] {
+        for id in [
+            "#4411",
+            "ID 17",
+            "-17",
+            ".5",
+            "_a",
+            "ñ17",
+            &"9".repeat(33),
+            "12,5",
+        ] {
             check_id(id, Some("invalid-student-id"));
         }
     }

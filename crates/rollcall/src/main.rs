@@ -16,14 +16,18 @@ use rollcall_core::{Checker, Input, Lang, Options, Report};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit status of SPEC section 9.
-fn status(report: &Report) -> ExitCode {
-    if report.is_unreadable() {
+fn exit_status(errors: bool, unreadable: bool) -> ExitCode {
+    if unreadable {
         ExitCode::from(2)
-    } else if report.has_errors() {
+    } else if errors {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn status(report: &Report) -> ExitCode {
+    exit_status(report.has_errors(), report.is_unreadable())
 }
 
 /// Reads a file, or says in one line why it cannot be read.

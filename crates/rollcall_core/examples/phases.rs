@@ -9,7 +9,7 @@ fn main() {
     let r = read::read(&export, None, &o);
     println!("read export {:?}", t.elapsed());
     let t = Instant::now();
-    let roster = Roster::from_export(&r.table);
+    let roster = Roster::from_export(r.table);
     println!("roster {:?}", t.elapsed());
     let t = Instant::now();
     let c = Checker::with_roster(Input::new(&edited, None), Some(roster), &o);

@@ -340,13 +340,8 @@ impl Checker {
 
     /// The full report (SPEC section 6).
     pub fn report(&self) -> Report {
-        let absent: Vec<RowUpdate> = self
-            .absent_students()
-            .filter_map(|s| self.absent_update(s))
-            .collect();
-        let mut diagnostics = self.file_diagnostics.clone();
-        diagnostics.extend(absent.iter().flat_map(|a| a.diagnostics.iter().cloned()));
-        sort_diagnostics(&mut diagnostics);
+        let absent = self.absent_updates();
+        let mut diagnostics = self.file_level_diagnostics(&absent);
         let mut rows = Vec::with_capacity(self.results.len() + absent.len());
         for (i, result) in self.results.iter().enumerate() {
             diagnostics.extend(result.diagnostics.iter().cloned());
@@ -363,6 +358,26 @@ impl Checker {
         }
     }
 
+    /// Writes the report's JSON, the same bytes as `self.report().to_json()`, without building
+    /// the report in memory first.
+    pub fn write_report_json(&self, writer: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer(writer, &ReportJson(self)).map_err(std::io::Error::other)
+    }
+
+    /// The row-null diagnostics (file level, then students not in the file), sorted.
+    fn file_level_diagnostics(&self, absent: &[RowUpdate]) -> Vec<Diagnostic> {
+        let mut diagnostics = self.file_diagnostics.clone();
+        diagnostics.extend(absent.iter().flat_map(|a| a.diagnostics.iter().cloned()));
+        sort_diagnostics(&mut diagnostics);
+        diagnostics
+    }
+
+    fn absent_updates(&self) -> Vec<RowUpdate> {
+        self.absent_students()
+            .filter_map(|s| self.absent_update(s))
+            .collect()
+    }
+
     pub fn summary(&self) -> Summary {
         self.summary
     }
@@ -373,6 +388,13 @@ impl Checker {
 
     pub fn roster(&self) -> Option<&Roster> {
         self.roster.as_ref()
+    }
+
+    /// True when either file could not be read at all (`file-unreadable`).
+    pub fn is_unreadable(&self) -> bool {
+        self.file_diagnostics
+            .iter()
+            .any(|d| d.code == crate::code::Code::FileUnreadable)
     }
 
     /// True when a file-level error keeps the rows from being checked.
@@ -571,6 +593,58 @@ impl Checker {
     }
 }
 
+/// The report of a checker, serialised straight from its state (field for field the shape of
+/// [`Report`]).
+struct ReportJson<'a>(&'a Checker);
+
+impl Serialize for ReportJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+
+        struct Diagnostics<'a>(&'a Checker, &'a [Diagnostic]);
+        impl Serialize for Diagnostics<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(None)?;
+                for diagnostic in self.1 {
+                    seq.serialize_element(diagnostic)?;
+                }
+                for result in &self.0.results {
+                    for diagnostic in &result.diagnostics {
+                        seq.serialize_element(diagnostic)?;
+                    }
+                }
+                seq.end()
+            }
+        }
+
+        struct Rows<'a>(&'a Checker, &'a [RowUpdate]);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(None)?;
+                for (i, result) in self.0.results.iter().enumerate() {
+                    if result.outcome != Outcome::Blank {
+                        seq.serialize_element(&self.0.entry(i))?;
+                    }
+                }
+                for absent in self.1 {
+                    seq.serialize_element(&absent.entry)?;
+                }
+                seq.end()
+            }
+        }
+
+        let checker = self.0;
+        let absent = checker.absent_updates();
+        let file_level = checker.file_level_diagnostics(&absent);
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("file", &checker.table.info)?;
+        map.serialize_entry("summary", &checker.summary)?;
+        map.serialize_entry("diagnostics", &Diagnostics(checker, &file_level))?;
+        map.serialize_entry("rows", &Rows(checker, &absent))?;
+        map.end()
+    }
+}
+
 /// The roster the original export describes, or the `file-unreadable` diagnostic saying why
 /// it is not an export.
 fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnostic> {
@@ -587,7 +661,7 @@ fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnos
         return Err(unreadable
             .unwrap_or_else(|| read::unreadable(&label, Unreadable::NotAnExport, options)));
     }
-    Ok(Roster::from_export(&read.table))
+    Ok(Roster::from_export(read.table))
 }
 
 type RosterRead = Option<Result<Roster, Diagnostic>>;

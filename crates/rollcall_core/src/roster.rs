@@ -130,6 +130,29 @@ fn store_lowercase(text: &mut String, value: &str) -> Span {
     }
 }
 
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+/// Lower-cases ASCII text where it stands.
+fn lowercase_in_place(text: &mut str, span: Span) {
+    let range = span.start as usize..(span.start + span.len) as usize;
+    if let Some(part) = text.get_mut(range) {
+        part.make_ascii_lowercase();
+    }
+}
+
+/// The span's text in lower case: in place when ASCII, else appended.
+fn lowercase(text: &mut String, span: Span) -> Span {
+    if span.get(text).is_ascii() {
+        lowercase_in_place(text, span);
+        span
+    } else {
+        let lower = span.get(text).to_lowercase();
+        store(text, &lower)
+    }
+}
+
 /// One student's fields, as spans into the roster's text.
 #[derive(Debug, Clone, Copy)]
 struct Record {
@@ -164,10 +187,10 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(capacity: usize, text_capacity: usize) -> Builder {
+    fn new(capacity: usize, text: String) -> Builder {
         Builder {
             roster: Roster {
-                text: String::with_capacity(text_capacity),
+                text,
                 records: Vec::with_capacity(capacity),
                 by_guid: KeyIndex::with_capacity(capacity),
                 by_student_id: KeyIndex::with_capacity(capacity),
@@ -178,86 +201,100 @@ impl Builder {
         }
     }
 
-    /// Adds a student; a GUID given twice keeps its first student.
-    fn add(&mut self, student: StudentRef) {
+    /// Adds a student whose fields are already in the roster's text; a GUID given twice keeps
+    /// its first student (and `false` says the record was not added).
+    fn add(&mut self, record: Record) -> bool {
         let roster = &mut self.roster;
         let index = roster.records.len() as u32;
-        let mark = roster.text.len();
-        let guid = store_lowercase(&mut roster.text, student.guid);
-        let guid_id = roster.by_guid.intern(&roster.text, guid);
-        if !roster.by_guid.list(guid_id).is_empty() {
-            roster.text.truncate(mark);
-            return;
+        let text = roster.text.as_str();
+        let guid = roster.by_guid.intern(text, record.guid);
+        if !roster.by_guid.list(guid).is_empty() {
+            return false;
         }
-        roster.by_guid.add(guid_id, index);
-        let text = &mut roster.text;
-        let student_id = student
-            .student_id
-            .filter(|v| !v.is_empty())
-            .map(|v| store(text, v));
-        let username = student
-            .username
-            .filter(|v| !v.is_empty())
-            .map(|v| store_lowercase(text, v));
-        let record = Record {
-            guid,
-            export_row: student.export_row,
-            student_id,
-            first_name: store(text, student.first_name),
-            last_name: store(text, student.last_name),
-            grade: store(text, student.grade),
-            username,
-        };
-        if let Some(id) = student_id {
-            let key = roster.by_student_id.intern(&roster.text, id);
+        roster.by_guid.add(guid, index);
+        if let Some(id) = record.student_id {
+            let key = roster.by_student_id.intern(text, id);
             roster.by_student_id.add(key, index);
         }
-        if let Some(username) = username {
-            let key = roster.by_username.intern(&roster.text, username);
+        if let Some(username) = record.username {
+            let key = roster.by_username.intern(text, username);
             roster.by_username.add(key, index);
         }
-        let hash = name_hash(student.first_name, student.last_name, student.grade);
+        let hash = name_hash(
+            record.first_name.get(text),
+            record.last_name.get(text),
+            record.grade.get(text),
+        );
         roster.by_name.entry(hash).or_default().push(index);
         roster.records.push(record);
+        true
     }
 }
 
 impl Roster {
     /// Indexes the students. A GUID given twice keeps its first student.
     pub fn new(students: &[Student]) -> Roster {
-        let mut builder = Builder::new(students.len(), students.len() * 96);
+        let mut builder = Builder::new(students.len(), String::with_capacity(students.len() * 96));
         for student in students {
-            builder.add(StudentRef {
-                guid: &student.guid,
+            let text = &mut builder.roster.text;
+            let mark = text.len();
+            let record = Record {
+                guid: store_lowercase(text, &student.guid),
                 export_row: student.export_row,
-                student_id: student.student_id.as_deref(),
-                first_name: &student.first_name,
-                last_name: &student.last_name,
-                grade: &student.grade,
-                username: student.username.as_deref(),
-            });
+                student_id: non_empty(&student.student_id).map(|v| store(text, v)),
+                first_name: store(text, &student.first_name),
+                last_name: store(text, &student.last_name),
+                grade: store(text, &student.grade),
+                username: non_empty(&student.username).map(|v| store_lowercase(text, v)),
+            };
+            if !builder.add(record) {
+                builder.roster.text.truncate(mark);
+            }
         }
         builder.roster
     }
 
-    /// The roster an export file describes: every row with a well-formed GUID.
-    pub fn from_export(table: &Table) -> Roster {
-        let mut builder = Builder::new(table.len(), table.text().len());
-        for index in 0..table.len() {
-            let text = |field| table.cell(index, field).text;
-            let guid_text = text(Field::Guid);
-            if !guid::is_guid(guid_text) {
+    /// The roster an export file describes: every row with a well-formed GUID. The roster
+    /// keeps the table's text, so no cell is copied.
+    pub fn from_export(table: Table) -> Roster {
+        let rows: Vec<(u32, [Span; 7])> = (0..table.len())
+            .map(|i| {
+                (
+                    table.row_number(i),
+                    Field::ALL.map(|field| table.span(i, field)),
+                )
+            })
+            .collect();
+        let mut builder = Builder::new(rows.len(), table.into_text());
+        for (row, spans) in rows {
+            let [
+                guid,
+                student_id,
+                first_name,
+                last_name,
+                grade_span,
+                username,
+                _,
+            ] = spans;
+            let text = &mut builder.roster.text;
+            if !guid::is_guid(guid.get(text)) {
                 continue;
             }
-            let grade_text = text(Field::Grade);
-            builder.add(StudentRef {
-                guid: guid_text,
-                export_row: Some(table.row_number(index)),
-                student_id: Some(text(Field::StudentId)),
-                first_name: text(Field::FirstName),
-                last_name: text(Field::LastName),
-                grade: grade::normalize(grade_text).unwrap_or(grade_text),
-                username: Some(text(Field::Username)),
+            lowercase_in_place(text, guid);
+            let username = (!username.is_empty()).then(|| lowercase(text, username));
+            let typed_grade = grade_span.get(text);
+            let grade = match grade::normalize(typed_grade) {
+                Some(standard) if standard != typed_grade => store(text, standard),
+                _ => grade_span,
+            };
+            builder.add(Record {
+                guid,
+                export_row: Some(row),
+                student_id: (!student_id.is_empty()).then_some(student_id),
+                first_name,
+                last_name,
+                grade,
+                username,
             });
         }
         builder.roster

@@ -110,6 +110,11 @@ impl Table {
         self.spans[index * FIELDS + field.index()].span
     }
 
+    /// Gives up the table for its text buffer (the spans of [`Table::span`] stay valid in it).
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// The buffer every cell's text lives in.
     pub fn text(&self) -> &str {
         &self.text

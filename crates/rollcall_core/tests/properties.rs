@@ -123,6 +123,15 @@ proptest! {
             &options(),
         ).to_json();
         prop_assert_eq!(run(), run());
+        // The streamed JSON the command line writes is the same bytes.
+        let checker = Checker::new(
+            Input::new(edited.as_bytes(), Some("e.csv")),
+            Some(Input::new(export.as_bytes(), Some("x.csv"))),
+            &options(),
+        );
+        let mut streamed = Vec::new();
+        checker.write_report_json(&mut streamed).expect("write");
+        prop_assert_eq!(String::from_utf8(streamed).expect("utf-8"), run());
     }
 
     #[test]

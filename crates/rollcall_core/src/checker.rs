@@ -130,19 +130,20 @@ pub struct Checker {
 impl Checker {
     /// Checks `edited` against the original export, if one is given.
     pub fn new(edited: Input, original: Option<Input>, options: &Options) -> Checker {
-        let (read, roster) = read_both(edited, original, options);
+        let (read, locals, roster) = read_both(edited, original, options);
         let (roster, file_diagnostics) = match roster {
             None => (None, Vec::new()),
             Some(Ok(roster)) => (Some(roster), Vec::new()),
             Some(Err(unreadable)) => (None, vec![unreadable]),
         };
-        Checker::build(read, roster, file_diagnostics, options)
+        Checker::build(read, locals, roster, file_diagnostics, options)
     }
 
     /// Checks `edited` against a roster the caller holds (the server's), or none.
     pub fn with_roster(edited: Input, roster: Option<Roster>, options: &Options) -> Checker {
         let read = read::read(edited.bytes, edited.file_name, options);
-        Checker::build(read, roster, Vec::new(), options)
+        let locals = local_checks(&read, options);
+        Checker::build(read, locals, roster, Vec::new(), options)
     }
 
     /// A full check of the table as it is now, sharing nothing with this checker's state.
@@ -151,7 +152,9 @@ impl Checker {
             table: self.table.clone(),
             diagnostics: Vec::new(),
         };
-        let mut checker = Checker::build(read, self.roster.clone(), Vec::new(), &self.options);
+        let locals = local_checks(&read, &self.options);
+        let mut checker =
+            Checker::build(read, locals, self.roster.clone(), Vec::new(), &self.options);
         checker.summary = Summary::default();
         checker.file_diagnostics = self.file_diagnostics.clone();
         checker.fatal = self.fatal;
@@ -159,8 +162,10 @@ impl Checker {
         checker
     }
 
+    /// `locals` are the value rules' findings on every row of `read` (see [`local_checks`]).
     fn build(
         read: ReadOutcome,
+        mut locals: Vec<LocalCheck>,
         roster: Option<Roster>,
         mut file_diagnostics: Vec<Diagnostic>,
         options: &Options,
@@ -169,11 +174,7 @@ impl Checker {
         file_diagnostics.extend(read.diagnostics);
         let table = read.table;
         let rows = if fatal { 0 } else { table.len() };
-        let lang = options.lang;
-        let max_cell_chars = options.limits.max_cell_chars;
-        let locals: Vec<LocalCheck> = (0..rows)
-            .map(|i| check_row(&table, i, lang, max_cell_chars))
-            .collect();
+        locals.truncate(rows);
         let mut index = FileIndex::new(rows, roster.as_ref().map_or(0, Roster::len));
         let keys = locals
             .iter()
@@ -203,7 +204,7 @@ impl Checker {
         for (i, matched) in checker.matches.iter().enumerate() {
             checker.index.add_match(i as u32, matched);
         }
-        checker.results = (0..rows).map(|i| checker.compute(i)).collect();
+        checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));
         checker.retally();
         checker
     }
@@ -360,8 +361,46 @@ impl Checker {
 
     /// Writes the report's JSON, the same bytes as `self.report().to_json()`, without building
     /// the report in memory first.
-    pub fn write_report_json(&self, writer: impl std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer(writer, &ReportJson(self)).map_err(std::io::Error::other)
+    pub fn write_report_json(&self, mut writer: impl std::io::Write) -> std::io::Result<()> {
+        let w = &mut writer;
+        let json = |w: &mut dyn std::io::Write, value: &dyn erased::Json| value.write(w);
+        let absent = self.absent_updates();
+        w.write_all(b"{\"file\":")?;
+        json(w, &self.table.info)?;
+        w.write_all(b",\"summary\":")?;
+        json(w, &self.summary)?;
+        w.write_all(b",\"diagnostics\":[")?;
+        let row_diagnostics = self.results.iter().flat_map(|r| r.diagnostics.iter());
+        for (n, diagnostic) in self
+            .file_level_diagnostics(&absent)
+            .iter()
+            .chain(row_diagnostics)
+            .enumerate()
+        {
+            if n > 0 {
+                w.write_all(b",")?;
+            }
+            json(w, diagnostic)?;
+        }
+        w.write_all(b"],\"rows\":[")?;
+        let mut first = true;
+        for (i, result) in self.results.iter().enumerate() {
+            if result.outcome != Outcome::Blank {
+                if !first {
+                    w.write_all(b",")?;
+                }
+                first = false;
+                crate::report::write_entry(w, &self.entry(i))?;
+            }
+        }
+        for update in &absent {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            crate::report::write_entry(w, &update.entry)?;
+        }
+        w.write_all(b"]}")
     }
 
     /// The row-null diagnostics (file level, then students not in the file), sorted.
@@ -593,55 +632,16 @@ impl Checker {
     }
 }
 
-/// The report of a checker, serialised straight from its state (field for field the shape of
-/// [`Report`]).
-struct ReportJson<'a>(&'a Checker);
+mod erased {
+    /// Any serialisable value, written as JSON.
+    pub trait Json {
+        fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()>;
+    }
 
-impl Serialize for ReportJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-
-        struct Diagnostics<'a>(&'a Checker, &'a [Diagnostic]);
-        impl Serialize for Diagnostics<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut seq = serializer.serialize_seq(None)?;
-                for diagnostic in self.1 {
-                    seq.serialize_element(diagnostic)?;
-                }
-                for result in &self.0.results {
-                    for diagnostic in &result.diagnostics {
-                        seq.serialize_element(diagnostic)?;
-                    }
-                }
-                seq.end()
-            }
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+            serde_json::to_writer(w, self).map_err(std::io::Error::other)
         }
-
-        struct Rows<'a>(&'a Checker, &'a [RowUpdate]);
-        impl Serialize for Rows<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut seq = serializer.serialize_seq(None)?;
-                for (i, result) in self.0.results.iter().enumerate() {
-                    if result.outcome != Outcome::Blank {
-                        seq.serialize_element(&self.0.entry(i))?;
-                    }
-                }
-                for absent in self.1 {
-                    seq.serialize_element(&absent.entry)?;
-                }
-                seq.end()
-            }
-        }
-
-        let checker = self.0;
-        let absent = checker.absent_updates();
-        let file_level = checker.file_level_diagnostics(&absent);
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("file", &checker.table.info)?;
-        map.serialize_entry("summary", &checker.summary)?;
-        map.serialize_entry("diagnostics", &Diagnostics(checker, &file_level))?;
-        map.serialize_entry("rows", &Rows(checker, &absent))?;
-        map.end()
     }
 }
 
@@ -666,24 +666,35 @@ fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnos
 
 type RosterRead = Option<Result<Roster, Diagnostic>>;
 
-/// Reads the edited file and the original export: natively on two threads (they are
-/// independent, and the machine has the cores), in WebAssembly one after the other.
+/// The value rules on every row of a read file (none when a file-level error stops it).
+fn local_checks(read: &ReadOutcome, options: &Options) -> Vec<LocalCheck> {
+    let rows = if read.is_fatal() { 0 } else { read.table.len() };
+    let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
+    (0..rows)
+        .map(|i| check_row(&read.table, i, lang, max_chars))
+        .collect()
+}
+
+/// Reads the edited file and runs its value rules, and reads the original export into a
+/// roster: natively on two threads (the two are independent), in WebAssembly one after the
+/// other.
 #[cfg(not(target_arch = "wasm32"))]
 fn read_both(
     edited: Input,
     original: Option<Input>,
     options: &Options,
-) -> (ReadOutcome, RosterRead) {
+) -> (ReadOutcome, Vec<LocalCheck>, RosterRead) {
     std::thread::scope(|scope| {
         let roster =
             original.map(|original| scope.spawn(move || original_roster(original, options)));
         let read = read::read(edited.bytes, edited.file_name, options);
+        let locals = local_checks(&read, options);
         let roster = roster.map(|handle| {
             handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
-        (read, roster)
+        (read, locals, roster)
     })
 }
 
@@ -692,7 +703,9 @@ fn read_both(
     edited: Input,
     original: Option<Input>,
     options: &Options,
-) -> (ReadOutcome, RosterRead) {
+) -> (ReadOutcome, Vec<LocalCheck>, RosterRead) {
     let roster = original.map(|original| original_roster(original, options));
-    (read::read(edited.bytes, edited.file_name, options), roster)
+    let read = read::read(edited.bytes, edited.file_name, options);
+    let locals = local_checks(&read, options);
+    (read, locals, roster)
 }

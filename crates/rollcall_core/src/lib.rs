@@ -32,6 +32,7 @@ pub mod file_index;
 pub mod key_index;
 pub mod matching;
 pub mod options;
+pub mod parallel;
 pub mod read;
 pub mod report;
 pub mod roster;

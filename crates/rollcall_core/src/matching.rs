@@ -20,6 +20,16 @@ pub enum MatchedBy {
     Username,
 }
 
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Guid => "guid",
+            MatchedBy::StudentId => "student_id",
+            MatchedBy::Username => "username",
+        }
+    }
+}
+
 /// The GUID finding of a row, at most one (they come first in the precedence of SPEC 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GuidProblem {

@@ -42,6 +42,50 @@ pub struct RowEntry {
     pub changes: Vec<Change>,
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Unchanged => "unchanged",
+            Outcome::Update => "update",
+            Outcome::Create => "create",
+            Outcome::Error => "error",
+            Outcome::Blank => "blank",
+            Outcome::Absent => "absent",
+        }
+    }
+}
+
+/// Writes one row entry as JSON, the same bytes serde writes for [`RowEntry`], faster: the
+/// report has one entry per row and most of each is fixed text.
+pub fn write_entry(w: &mut dyn std::io::Write, entry: &RowEntry) -> std::io::Result<()> {
+    fn number(w: &mut dyn std::io::Write, value: Option<u32>) -> std::io::Result<()> {
+        match value {
+            Some(n) => write!(w, "{n}"),
+            None => w.write_all(b"null"),
+        }
+    }
+    w.write_all(b"{\"row\":")?;
+    number(w, entry.row)?;
+    w.write_all(b",\"export_row\":")?;
+    number(w, entry.export_row)?;
+    write!(w, ",\"outcome\":\"{}\",\"guid\":", entry.outcome.as_str())?;
+    match &entry.guid {
+        // GUIDs are hexadecimal digits and hyphens: nothing to escape.
+        Some(guid) if guid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
+            write!(w, "\"{guid}\"")?
+        }
+        guid => serde_json::to_writer(&mut *w, guid).map_err(std::io::Error::other)?,
+    }
+    w.write_all(b",\"matched_by\":")?;
+    match entry.matched_by {
+        Some(by) => write!(w, "\"{}\"", by.as_str())?,
+        None => w.write_all(b"null")?,
+    }
+    w.write_all(b",\"changes\":")?;
+    serde_json::to_writer(&mut *w, &entry.changes).map_err(std::io::Error::other)?;
+    w.write_all(b"}")
+}
+
 /// Counts of rows by outcome and of diagnostics by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {

@@ -7,7 +7,6 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::field::Field;
 use crate::key_index::{KeyId, KeyIndex, List};
@@ -96,12 +95,30 @@ pub fn fingerprint(student: &StudentRef) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The characters of a name folded for spotting duplicates: case-, accent- and
-/// space-insensitive.
-fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
-    name.nfd()
-        .filter(|ch| !unicode_normalization::char::is_combining_mark(*ch) && !ch.is_whitespace())
-        .flat_map(char::to_lowercase)
+/// Calls `out` with each character of a name folded for spotting duplicates: case-, accent-
+/// and space-insensitive. ASCII passes straight through; other characters are decomposed and
+/// their combining marks dropped.
+fn fold_chars(name: &str, mut out: impl FnMut(char)) {
+    for ch in name.chars() {
+        if ch.is_ascii() {
+            if !ch.is_ascii_whitespace() {
+                out(ch.to_ascii_lowercase());
+            }
+        } else {
+            unicode_normalization::char::decompose_canonical(ch, |part| {
+                if !unicode_normalization::char::is_combining_mark(part) && !part.is_whitespace() {
+                    part.to_lowercase().for_each(&mut out);
+                }
+            });
+        }
+    }
+}
+
+/// The folded characters of a name, for comparing two names.
+fn folded_chars(name: &str) -> impl Iterator<Item = char> {
+    let mut chars = Vec::with_capacity(name.len());
+    fold_chars(name, |ch| chars.push(ch));
+    chars.into_iter()
 }
 
 /// A name folded for spotting duplicates: case-, accent- and space-insensitive.
@@ -112,9 +129,9 @@ pub fn fold_name(name: &str) -> String {
 /// A hash of the folded first name, last name and grade, computed without allocating.
 fn name_hash(first: &str, last: &str, grade: &str) -> u64 {
     let mut hasher = FxHasher::default();
-    folded_chars(first).for_each(|ch| ch.hash(&mut hasher));
-    0x1f_u8.hash(&mut hasher);
-    folded_chars(last).for_each(|ch| ch.hash(&mut hasher));
+    fold_chars(first, |ch| hasher.write_u32(ch as u32));
+    hasher.write_u32(0x1f);
+    fold_chars(last, |ch| hasher.write_u32(ch as u32));
     grade.hash(&mut hasher);
     hasher.finish()
 }

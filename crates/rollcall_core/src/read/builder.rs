@@ -236,11 +236,20 @@ impl<'a> TableBuilder<'a> {
                 values[field.index()] = (text, date);
             }
         }
-        for i in 0..cells.len() {
-            let index = i as u32 + offset;
-            let unnamed = self.unnamed.get(index as usize).copied().unwrap_or(true);
-            if unnamed && !cells.cell(i).0.trim().is_empty() {
-                self.unnamed_with_data.insert(index);
+        // Cells under a blank header, or past the header's last column, must be empty.
+        let beyond = (self.unnamed.len() as u32).saturating_sub(offset) as usize;
+        let blank_headers = self
+            .unnamed
+            .iter()
+            .enumerate()
+            .filter(|(_, unnamed)| **unnamed);
+        let unnamed_positions = blank_headers
+            .filter_map(|(index, _)| (index as u32).checked_sub(offset))
+            .map(|position| position as usize)
+            .chain(beyond..cells.len());
+        for position in unnamed_positions {
+            if position < cells.len() && !cells.cell(position).0.trim().is_empty() {
+                self.unnamed_with_data.insert(position as u32 + offset);
             }
         }
         table.push_row(row, values);

@@ -34,6 +34,8 @@ impl Cell<'_> {
 pub struct Table {
     pub info: FileInfo,
     columns: [Option<u32>; FIELDS],
+    /// Where each field's column is in `info.columns`.
+    headers: [Option<usize>; FIELDS],
     rows: Vec<u32>,
     spans: Vec<CellSpan>,
     text: String,
@@ -44,6 +46,7 @@ impl Table {
         Table {
             info,
             columns: [None; FIELDS],
+            headers: [None; FIELDS],
             rows: Vec::new(),
             spans: Vec::new(),
             text: String::new(),
@@ -52,8 +55,12 @@ impl Table {
 
     /// A table for a file whose `field → column index` mapping is `columns`.
     pub(crate) fn with_columns(info: FileInfo, columns: [Option<u32>; FIELDS]) -> Table {
+        let headers = columns.map(|column| {
+            column.and_then(|index| info.columns.iter().position(|c| c.index == index))
+        });
         Table {
             columns,
+            headers,
             ..Table::empty(info)
         }
     }
@@ -92,8 +99,8 @@ impl Table {
 
     /// The header of `field`'s column as written in the file.
     pub fn header(&self, field: Field) -> &str {
-        self.column(field)
-            .and_then(|index| self.info.columns.iter().find(|c| c.index == index))
+        self.headers[field.index()]
+            .and_then(|position| self.info.columns.get(position))
             .map_or(field.header(), |c| c.header.as_str())
     }
 

@@ -15,6 +15,10 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::CellAt;
 
 pub fn check(at: &CellAt, text: &str, limit: u32) -> Option<Diagnostic> {
+    // A text has no more characters than bytes.
+    if text.len() <= limit as usize {
+        return None;
+    }
     let length = text.chars().count();
     (length > limit as usize).then(|| {
         at.diagnostic(Code::ValueTooLong)

@@ -26,6 +26,9 @@ pub const GRADES: [&str; 21] = [
 /// The standard form of a grade as typed, or `None` when it is not a grade.
 pub fn normalize(text: &str) -> Option<&'static str> {
     let text = text.trim();
+    if let Some(grade) = GRADES.iter().find(|g| **g == text) {
+        return Some(grade);
+    }
     // The longest accepted spelling is "kindergarten"; "grade 12th" and "grade 3rd" are shorter.
     if text.len() > 16 || !text.is_ascii() {
         return None;

@@ -90,7 +90,6 @@ cases! {
     files_unreadable_original => "files/unreadable-original",
     files_unreadable_pdf_named_xlsx => "files/unreadable-pdf-named-xlsx",
     files_unreadable_utf16 => "files/unreadable-utf16",
-    #[ignore = "engine disagrees with the letter of SPEC.md section 2: an XLS named .xlsx (extension names a workbook format its content does not match) is read as XLS instead of file-unreadable"]
     files_xls_named_xlsx => "files/xls-named-xlsx",
     files_xlsx_named_csv => "files/xlsx-named-csv",
     files_zip_bomb_lying_sizes_xlsx => "files/zip-bomb-lying-sizes-xlsx",
@@ -114,7 +113,6 @@ cases! {
     no_original_value_rules => "no-original/value-rules",
     values_formula_like_value => "values/formula-like-value",
     values_grade_case_insensitive => "values/grade-case-insensitive",
-    #[ignore = "engine disagrees with SPEC.md: grade '00' is normalised to KG (an accepted spelling is '0', not '00') instead of invalid-grade"]
     values_grade_leading_zeros => "values/grade-leading-zeros",
     values_grade_normalized_existing => "values/grade-normalized-existing",
     values_grade_normalized_new => "values/grade-normalized-new",
@@ -827,7 +825,6 @@ fn every_code_is_covered() {
 /// ••••••••"; section 8: passwords are "never logged, exported or echoed", and the server returns
 /// this same report).
 #[test]
-#[ignore = "engine disagrees with SPEC.md: weak-password offers a fix whose value is the trimmed password (values/password, csv/whitespace-trim)"]
 fn no_report_shows_a_password() {
     let mut shown = Vec::new();
     for case in CASES {

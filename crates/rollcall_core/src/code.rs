@@ -198,10 +198,10 @@ registry! {
         "Student GUID \"{value}\" is not a valid GUID. Copy the Student GUID from the export, or leave it empty for a new student.",
         "El GUID de alumno «{value}» no es un GUID válido. Copie el GUID de alumno de la exportación, o déjelo vacío para un alumno nuevo.";
     InvalidValue = "invalid-value", Error, "value",
-        "A roster cell holds a date instead of text.",
-        "Una celda de la lista contiene una fecha en lugar de texto.",
-        "{column} holds a date ({value}), not text. Format the column as Text and type the value again.",
-        "{column} contiene una fecha ({value}), no texto. Dé formato de Texto a la columna y escriba el valor de nuevo.";
+        "A roster cell holds a date or time instead of text.",
+        "Una celda de la lista contiene una fecha u hora en lugar de texto.",
+        "{column} holds a date or time ({value}), not text. Format the column as Text and type the value again.",
+        "{column} contiene una fecha u hora ({value}), no texto. Dé formato de Texto a la columna y escriba el valor de nuevo.";
     UnknownGuid = "unknown-guid", Error, "matching",
         "The Student GUID belongs to no student of this school.",
         "El GUID de alumno no pertenece a ningún alumno de esta escuela.",

@@ -83,8 +83,8 @@ impl Unreadable {
                 "no es una hoja de cálculo (contiene datos binarios)",
             ),
             Unreadable::ExtensionMismatch => Text::translated(
-                "its name says it is a workbook, but its content is not",
-                "su nombre dice que es un libro de cálculo, pero su contenido no lo es",
+                "its name says it is one kind of workbook, but its content is not",
+                "su nombre dice que es un tipo de libro de cálculo, pero su contenido no lo es",
             ),
             Unreadable::NotAWorkbook => Text::translated(
                 "it is a ZIP archive but not a workbook",
@@ -128,6 +128,20 @@ fn extension(file_name: Option<&str>) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
+/// False when the file's extension names a workbook format other than the one its content is
+/// (SPEC section 2): an XLS saved as `.xlsx` is refused. Other extensions (`.csv`, `.txt`,
+/// none) leave the content to decide.
+pub(crate) fn extension_allows(extension: Option<&str>, content: Format) -> bool {
+    let named = match extension {
+        Some("xlsx" | "xlsm") => [Format::Xlsx, Format::Xlsm],
+        Some("xlsb") => [Format::Xlsb; 2],
+        Some("xls") => [Format::Xls; 2],
+        Some("ods") => [Format::Ods; 2],
+        _ => return true,
+    };
+    named.contains(&content)
+}
+
 /// Reads a file: sniffs its format from its content, then reads it as CSV or as a workbook.
 pub fn read(bytes: &[u8], file_name: Option<&str>, options: &Options) -> ReadOutcome {
     read_labeled(bytes, file_name, &file_text(file_name), options)
@@ -166,6 +180,9 @@ pub(crate) fn read_labeled(
         };
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if !extension_allows(extension(file_name).as_deref(), Format::Xls) {
+            return fail(Unreadable::ExtensionMismatch, None);
+        }
         return match workbook::read_xls(bytes, label, options) {
             Ok(outcome) => outcome,
             Err(why) => fail(why, Some(Format::Xls)),

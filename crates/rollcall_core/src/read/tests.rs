@@ -248,7 +248,7 @@ fn binary_and_mislabelled_files_are_unreadable() {
     assert!(
         outcome.diagnostics[0]
             .message
-            .starts_with("roster.xlsx cannot be read: its name says it is a workbook")
+            .starts_with("roster.xlsx cannot be read: its name says it is one kind of workbook")
     );
     assert!(
         outcome.diagnostics[0].message.contains(".csv"),
@@ -272,6 +272,27 @@ fn binary_and_mislabelled_files_are_unreadable() {
         &Options::default(),
     );
     assert_eq!(codes(&outcome), ["file-unreadable"]);
+}
+
+#[test]
+fn the_extension_must_name_the_content_s_workbook_format() {
+    assert!(extension_allows(Some("xlsx"), Format::Xlsm));
+    assert!(extension_allows(Some("xlsm"), Format::Xlsx));
+    assert!(
+        extension_allows(Some("csv"), Format::Xls),
+        "content decides for other names"
+    );
+    assert!(extension_allows(None, Format::Ods));
+    assert!(!extension_allows(Some("xlsx"), Format::Xls));
+    assert!(!extension_allows(Some("xls"), Format::Xlsx));
+    assert!(!extension_allows(Some("ods"), Format::Xlsx));
+    let cfb = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+    let outcome = read(&cfb, Some("old.xlsx"), &Options::default());
+    assert!(
+        outcome.diagnostics[0]
+            .message
+            .contains("its name says it is one kind of workbook")
+    );
 }
 
 #[test]
@@ -340,6 +361,7 @@ fn numbers_read_as_a_person_sees_them() {
     assert_eq!(workbook::format_serial_date(45536.0), "2024-09-01");
     assert_eq!(workbook::format_serial_date(45536.5), "2024-09-01 12:00");
     assert_eq!(workbook::format_serial_date(1.0), "1899-12-31");
+    assert_eq!(workbook::format_serial_date(0.354_166_666_7), "08:30");
 }
 
 #[test]

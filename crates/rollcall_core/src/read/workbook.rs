@@ -58,6 +58,9 @@ fn inspect_zip(bytes: &[u8], limit: u64, extension: Option<&str>) -> Result<Form
     } else {
         return Err(Unreadable::NotAWorkbook);
     };
+    if !super::extension_allows(extension, format) {
+        return Err(Unreadable::ExtensionMismatch);
+    }
     let mut total: u64 = 0;
     for index in 0..archive.len() {
         let part = archive.by_index(index).map_err(|_| Unreadable::Damaged)?;
@@ -180,7 +183,10 @@ pub(crate) fn format_serial_date(serial: f64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    if seconds == 0 {
+    if days == 0 && seconds != 0 {
+        // A time of day with no date.
+        format!("{:02}:{:02}", seconds / 3600, seconds / 60 % 60)
+    } else if seconds == 0 {
         format!("{year:04}-{month:02}-{day:02}")
     } else {
         let (h, m) = (seconds / 3600, seconds / 60 % 60);

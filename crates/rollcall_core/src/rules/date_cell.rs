@@ -34,7 +34,8 @@ mod tests {
         assert_eq!(d.code, Code::InvalidValue);
         assert_eq!(d.row, Some(5));
         assert!(
-            d.message.contains("Grade Level holds a date (2026-03-04)"),
+            d.message
+                .contains("Grade Level holds a date or time (2026-03-04)"),
             "{}",
             d.message
         );

@@ -50,12 +50,15 @@ pub fn normalize(text: &str) -> Option<&'static str> {
     if number != lower && matches!(number, "k" | "kg") {
         return Some("KG");
     }
+    if number == "0" {
+        return Some("KG");
+    }
+    // `1`…`13` and the two-digit forms; `00` and `007` are not grades.
     let digits = ordinal_digits(number).unwrap_or(number);
     if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     match digits.parse::<usize>() {
-        Ok(0) => Some("KG"),
         Ok(n @ 1..=13) => Some(GRADES[4 + n]),
         _ => None,
     }

@@ -104,7 +104,9 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
             diagnostics.push(date_cell::check(&at, cell.text));
             continue;
         }
-        if let Some(diagnostic) = cell_length::check(&at, cell.text, max_cell_chars) {
+        // Names have their own, lower, length limit, which speaks for them.
+        let is_name = matches!(field, Field::FirstName | Field::LastName);
+        if !is_name && let Some(diagnostic) = cell_length::check(&at, cell.text, max_cell_chars) {
             diagnostics.push(diagnostic);
             continue;
         }

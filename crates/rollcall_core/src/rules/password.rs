@@ -46,15 +46,13 @@ fn reason(text: &str, username: Option<&str>) -> Option<Text> {
     None
 }
 
+/// Checks a non-empty password cell. The diagnostic never carries the password: no fix is
+/// offered, since a fix would have to repeat it.
 pub fn check(at: &CellAt, text: &str, username: Option<&str>) -> Option<Diagnostic> {
     let reason = reason(text, username)?;
-    let trimmed = text.trim();
-    let fix =
-        (trimmed != text && self::reason(trimmed, username).is_none()).then(|| at.fix(trimmed));
     Some(
         at.diagnostic(Code::WeakPassword)
             .arg("reason", reason)
-            .fix(fix.flatten())
             .build(at.lang),
     )
 }
@@ -95,9 +93,9 @@ mod tests {
     }
 
     #[test]
-    fn a_password_with_an_outer_space_is_offered_trimmed() {
+    fn a_password_is_never_repeated_not_even_in_a_fix() {
         let d = check(&at(Field::Password), "Sunflower42 ", None).expect("weak");
-        assert_eq!(d.fix.map(|f| f.value), Some("Sunflower42".to_owned()));
+        assert_eq!(d.fix, None);
         assert!(
             d.message
                 .starts_with("The password starts or ends with a space.")

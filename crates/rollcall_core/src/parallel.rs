@@ -3,8 +3,13 @@
 
 /// `(0..rows).map(f).collect()`, natively split over two threads for large files.
 pub fn map_rows<T: Send>(rows: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    map_split(rows, 4096, f)
+}
+
+/// `(0..count).map(f).collect()`, natively split over two threads from `threshold` items on.
+pub fn map_split<T: Send>(rows: usize, threshold: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     #[cfg(not(target_arch = "wasm32"))]
-    if rows >= 4096 {
+    if rows >= threshold.max(2) {
         let middle = rows / 2;
         return std::thread::scope(|scope| {
             let second = scope.spawn(|| (middle..rows).map(&f).collect::<Vec<T>>());

@@ -300,3 +300,38 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(report.summary.absent, 2);
     assert!(checker.set_cell(9, Field::Username, "x").is_err());
 }
+
+#[test]
+fn a_large_file_streams_the_same_json_as_its_report() {
+    // Large enough for the work to be split over threads and the rows written in chunks.
+    let mut export = format!("{HEADER}\n");
+    let mut edited = format!("{HEADER}\n");
+    for i in 0..20_000u32 {
+        let guid = format!("{:08x}-0000-4000-8000-{:012x}", i, u64::from(i) * 7);
+        export.push_str(&format!("{guid},{i:06},Ana,Lopez,03,user.{i},\n"));
+        match i % 50 {
+            0 => edited.push_str(&format!("{guid},{i:06},Anne,Lopez,03,user.{i},\n")),
+            1 => edited.push_str(&format!("{guid},{i},Ana,Lopez,03,user.{i},\n")),
+            2 => {}
+            3 => edited.push_str(&format!(",,New{i},Student,05,,\n")),
+            _ => edited.push_str(&format!("{guid},{i:06},Ana,Lopez,03,user.{i},\n")),
+        }
+    }
+    let checker = Checker::new(
+        Input::new(edited.as_bytes(), Some("e.csv")),
+        Some(Input::new(export.as_bytes(), Some("x.csv"))),
+        &options(),
+    );
+    let report = checker.report();
+    assert_eq!(report.summary.update, 400);
+    assert_eq!(report.summary.error, 400, "leading zeros lost");
+    assert_eq!(report.summary.create, 400);
+    assert_eq!(report.summary.absent, 800, "removed and replaced students");
+    let mut streamed = Vec::new();
+    checker.write_report_json(&mut streamed).expect("write");
+    assert_eq!(
+        String::from_utf8(streamed).expect("utf-8"),
+        report.to_json()
+    );
+    assert_eq!(checker.rechecked().report(), report);
+}

@@ -200,7 +200,14 @@ impl Checker {
             index,
             summary: Summary::default(),
         };
-        checker.matches = crate::parallel::map_rows(rows, |i| checker.match_at(i));
+        checker.matches = crate::parallel::alongside(
+            || {
+                if let Some(roster) = &checker.roster {
+                    roster.prepare_names();
+                }
+            },
+            || crate::parallel::map_rows(rows, |i| checker.match_at(i)),
+        );
         for (i, matched) in checker.matches.iter().enumerate() {
             checker.index.add_match(i as u32, matched);
         }

@@ -3,6 +3,7 @@
 //! ID, username and name, without a key ever being copied.
 
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
@@ -190,8 +191,9 @@ pub struct Roster {
     by_guid: KeyIndex,
     by_student_id: KeyIndex,
     by_username: KeyIndex,
-    /// By [`name_hash`]; lookups compare the folded names, so collisions are harmless.
-    by_name: FxHashMap<u64, List>,
+    /// By [`name_hash`], built on first use (only new students need it); lookups compare the
+    /// folded names, so collisions are harmless.
+    by_name: OnceLock<FxHashMap<u64, List>>,
     /// Usernames (lower case) held by accounts outside this roster (the server's other schools).
     pub outside_usernames: FxHashSet<String>,
     /// Student IDs (lower case) held by students outside this roster (the rest of the district).
@@ -212,7 +214,6 @@ impl Builder {
                 by_guid: KeyIndex::with_capacity(capacity),
                 by_student_id: KeyIndex::with_capacity(capacity),
                 by_username: KeyIndex::with_capacity(capacity),
-                by_name: FxHashMap::with_capacity_and_hasher(capacity, Default::default()),
                 ..Roster::default()
             },
         }
@@ -237,12 +238,6 @@ impl Builder {
             let key = roster.by_username.intern(text, username);
             roster.by_username.add(key, index);
         }
-        let hash = name_hash(
-            record.first_name.get(text),
-            record.last_name.get(text),
-            record.grade.get(text),
-        );
-        roster.by_name.entry(hash).or_default().push(index);
         roster.records.push(record);
         true
     }
@@ -380,13 +375,31 @@ impl Roster {
 
     /// The first student with this first name, last name and grade (names folded).
     pub fn by_name(&self, first: &str, last: &str, grade: &str) -> Option<u32> {
-        let candidates = self.by_name.get(&name_hash(first, last, grade))?;
+        let candidates = self.names().get(&name_hash(first, last, grade))?;
         candidates.iter().copied().find(|&s| {
             let student = self.student(s);
             student.grade == grade
                 && folded_chars(student.first_name).eq(folded_chars(first))
                 && folded_chars(student.last_name).eq(folded_chars(last))
         })
+    }
+
+    /// The name index, built the first time it is needed.
+    fn names(&self) -> &FxHashMap<u64, List> {
+        self.by_name.get_or_init(|| {
+            let mut names: FxHashMap<u64, List> =
+                FxHashMap::with_capacity_and_hasher(self.records.len(), Default::default());
+            for (index, student) in self.students().enumerate() {
+                let hash = name_hash(student.first_name, student.last_name, student.grade);
+                names.entry(hash).or_default().push(index as u32);
+            }
+            names
+        })
+    }
+
+    /// Builds the name index now (for a caller with a core to spare).
+    pub fn prepare_names(&self) {
+        self.names();
     }
 
     /// True when an account outside this roster holds the username (any case).

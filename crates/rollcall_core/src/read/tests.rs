@@ -371,3 +371,26 @@ fn sizes_read_like_a_person_writes_them() {
     assert_eq!(format_size(21 * 1024 * 1024 + 300_000), "21.3 MiB");
     assert_eq!(format_size(512 * 1024), "512 KiB");
 }
+
+/// The fuzzer's reproducers: .xls containers that made calamine 0.38 panic or allocate without
+/// end. Each is one name byte (the fuzz target's convention) and the file.
+#[test]
+fn broken_xls_containers_are_unreadable_not_a_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/regressions") {
+        let path = entry.expect("entry").path();
+        if !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("read_any-xls-"))
+        {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("reproducer");
+        let outcome = read(&bytes[1..], Some("x.xls"), &Options::default());
+        assert_eq!(codes(&outcome), ["file-unreadable"], "{}", path.display());
+        assert!(outcome.diagnostics[0].message.contains("damaged"));
+        seen += 1;
+    }
+    assert_eq!(seen, 4);
+}

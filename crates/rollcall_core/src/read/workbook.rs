@@ -38,8 +38,32 @@ pub(crate) fn read_xls(
     label: &Text,
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
+    check_compound_file(bytes)?;
     let workbook = calamine::Xls::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
     read_sheets(Sheets::Xls(workbook), Format::Xls, label, options)
+}
+
+/// Checks the structure of an .xls file's compound-file container before calamine sees it.
+///
+/// calamine 0.38 trusts the container's sector tables: a short table sector, a sector past the
+/// end, an index out of range or a chain that loops back on itself makes it panic or allocate
+/// without end (fuzz/regressions/read_any-xls-*). The cfb crate validates all of that, so a
+/// container it opens, and whose workbook stream it reads to the end, is safe to hand on.
+fn check_compound_file(bytes: &[u8]) -> Result<(), Unreadable> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
+    let stream = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|name| file.is_stream(name))
+        .ok_or(Unreadable::Damaged)?;
+    let mut workbook = file.open_stream(stream).map_err(|_| Unreadable::Damaged)?;
+    // A stream cannot hold more than the file: read at most that, to the end.
+    let mut bounded = (&mut workbook).take(bytes.len() as u64 + 1);
+    let read =
+        std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|_| Unreadable::Damaged)?;
+    if read > bytes.len() as u64 {
+        return Err(Unreadable::Damaged);
+    }
+    Ok(())
 }
 
 /// Tells which workbook a ZIP holds and checks that it unpacks within `limit` bytes.

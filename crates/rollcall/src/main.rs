@@ -69,25 +69,32 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let edited_name = file_name(&args.edited);
     let original_name = args.original.as_deref().map(file_name);
     let options = Options::with_lang(args.lang);
-    let report = rollcall_core::check(
+    let checker = Checker::new(
         Input::new(&edited, Some(&edited_name)),
         original
             .as_deref()
             .map(|bytes| Input::new(bytes, original_name.as_deref())),
         &options,
     );
-    match args.format {
+    let status = match args.format {
         Format::Json => {
             let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             // A closed pipe is not worth a panic; the exit status still tells the verdict.
-            let _ = report
-                .write_json(&mut stdout)
+            let _ = checker
+                .write_report_json(&mut stdout)
                 .and_then(|()| stdout.write_all(b"\n"));
             let _ = stdout.flush();
+            exit_status(checker.summary().errors > 0, checker.is_unreadable())
         }
-        Format::Text => print(&output::text(&report, &edited_name, args.lang)),
-    }
-    Ok(status(&report))
+        Format::Text => {
+            let report = checker.report();
+            print(&output::text(&report, &edited_name, args.lang));
+            status(&report)
+        }
+    };
+    // The process ends here: giving the memory back piece by piece would only cost time.
+    std::mem::forget(checker);
+    Ok(status)
 }
 
 fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {

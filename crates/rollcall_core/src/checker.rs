@@ -11,6 +11,7 @@
 //! - for every student whose set of matching rows changed: those rows, and the rows holding
 //!   that student's Student ID or username (duplicate-match, match-conflict, *-taken).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -25,7 +26,7 @@ use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::{RowMatch, match_row};
 use crate::options::Options;
 use crate::read::{self, ReadOutcome, Table, Unreadable};
-use crate::report::{Change, Outcome, Report, RowEntry, Summary};
+use crate::report::{Change, Outcome, Report, RowEntry, RowEntryRef, Summary};
 use crate::roster::{Roster, fingerprint};
 use crate::rules::{LocalCheck, check_row};
 
@@ -298,6 +299,11 @@ impl Checker {
     }
 
     fn entry(&self, i: usize) -> RowEntry {
+        self.entry_ref(i).to_owned()
+    }
+
+    /// Row `i`'s report entry, borrowed from the checker.
+    fn entry_ref(&self, i: usize) -> RowEntryRef<'_> {
         let result = &self.results[i];
         let matched = &self.matches[i];
         let subject = matched
@@ -305,19 +311,19 @@ impl Checker {
             .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
         let values = &self.locals[i].values;
         let guid = match subject {
-            Some(student) => Some(student.guid.to_owned()),
+            Some(student) => Some(Cow::Borrowed(student.guid)),
             None if self.roster.is_none() && values.guid_valid => values
                 .guid
-                .map(|g| g.get(self.table.text()).to_ascii_lowercase()),
+                .map(|g| Cow::Owned(g.get(self.table.text()).to_ascii_lowercase())),
             None => None,
         };
-        RowEntry {
+        RowEntryRef {
             row: Some(self.table.row_number(i)),
             export_row: subject.and_then(|s| s.export_row),
             outcome: result.outcome,
             guid,
             matched_by: matched.by,
-            changes: result.changes.clone(),
+            changes: &result.changes,
         }
     }
 
@@ -399,8 +405,7 @@ impl Checker {
             for i in rows {
                 if self.results[i].outcome != Outcome::Blank {
                     out.push(b',');
-                    // Writing to memory cannot fail.
-                    let _ = crate::report::write_entry(&mut out, &self.entry(i));
+                    crate::report::write_entry(&mut out, &self.entry_ref(i));
                 }
             }
             out
@@ -416,13 +421,15 @@ impl Checker {
             first = false;
             w.write_all(part)?;
         }
+        let mut out = Vec::new();
         for update in &absent {
             if !first {
-                w.write_all(b",")?;
+                out.push(b',');
             }
             first = false;
-            crate::report::write_entry(w, &update.entry)?;
+            crate::report::write_entry(&mut out, &RowEntryRef::from(&update.entry));
         }
+        w.write_all(&out)?;
         w.write_all(b"]}")
     }
 

@@ -104,6 +104,24 @@ pub fn match_row(
             ..RowMatch::default()
         };
     };
+    // A row whose GUID finds its student usually keeps that student's Student ID and
+    // username: their keys are known without a lookup.
+    if let Some(guid) = values.guid
+        && values.guid_valid
+        && let Some(student) = roster.by_guid(guid.get(text))
+    {
+        return RowMatch {
+            student: Some(student),
+            by: Some(MatchedBy::Guid),
+            roster_student_id: values
+                .student_id
+                .and_then(|id| roster.student_id_key_near(student, id.get(text))),
+            roster_username: values
+                .username
+                .and_then(|name| roster.username_key_near(student, name.get(text))),
+            ..RowMatch::default()
+        };
+    }
     // The roster's students holding the row's Student ID and username, found once.
     let keys = RowMatch {
         roster_student_id: values
@@ -122,16 +140,7 @@ pub fn match_row(
             ..keys
         })
     };
-    if let Some(guid) = values.guid {
-        if values.guid_valid
-            && let Some(student) = roster.by_guid(guid.get(text))
-        {
-            return RowMatch {
-                student: Some(student),
-                by: Some(MatchedBy::Guid),
-                ..keys
-            };
-        }
+    if values.guid.is_some() {
         return identified(GuidProblem::Modified).unwrap_or(RowMatch {
             guid_problem: Some(if values.guid_valid {
                 GuidProblem::Unknown

@@ -1,5 +1,7 @@
 //! The report of SPEC section 6: what the file is, counts, diagnostics and one entry per row.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::code::Severity;
@@ -55,35 +57,87 @@ impl Outcome {
     }
 }
 
-/// Writes one row entry as JSON, the same bytes serde writes for [`RowEntry`], faster: the
-/// report has one entry per row and most of each is fixed text.
-pub fn write_entry(w: &mut dyn std::io::Write, entry: &RowEntry) -> std::io::Result<()> {
-    fn number(w: &mut dyn std::io::Write, value: Option<u32>) -> std::io::Result<()> {
-        match value {
-            Some(n) => write!(w, "{n}"),
-            None => w.write_all(b"null"),
+/// A report entry borrowed from the checker, for writing without copying.
+#[derive(Debug, Clone)]
+pub struct RowEntryRef<'a> {
+    pub row: Option<u32>,
+    pub export_row: Option<u32>,
+    pub outcome: Outcome,
+    pub guid: Option<Cow<'a, str>>,
+    pub matched_by: Option<MatchedBy>,
+    pub changes: &'a [Change],
+}
+
+impl RowEntryRef<'_> {
+    pub fn to_owned(&self) -> RowEntry {
+        RowEntry {
+            row: self.row,
+            export_row: self.export_row,
+            outcome: self.outcome,
+            guid: self.guid.as_ref().map(|g| g.clone().into_owned()),
+            matched_by: self.matched_by,
+            changes: self.changes.to_vec(),
         }
     }
-    w.write_all(b"{\"row\":")?;
-    number(w, entry.row)?;
-    w.write_all(b",\"export_row\":")?;
-    number(w, entry.export_row)?;
-    write!(w, ",\"outcome\":\"{}\",\"guid\":", entry.outcome.as_str())?;
+}
+
+impl<'a> From<&'a RowEntry> for RowEntryRef<'a> {
+    fn from(entry: &'a RowEntry) -> RowEntryRef<'a> {
+        RowEntryRef {
+            row: entry.row,
+            export_row: entry.export_row,
+            outcome: entry.outcome,
+            guid: entry.guid.as_deref().map(Cow::Borrowed),
+            matched_by: entry.matched_by,
+            changes: &entry.changes,
+        }
+    }
+}
+
+/// Appends one row entry as JSON: the same bytes serde writes for [`RowEntry`], faster. The
+/// report has one entry per row, and most of each entry is fixed text.
+pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef) {
+    fn number(out: &mut Vec<u8>, value: Option<u32>) {
+        match value {
+            Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.extend_from_slice(b"{\"row\":");
+    number(out, entry.row);
+    out.extend_from_slice(b",\"export_row\":");
+    number(out, entry.export_row);
+    out.extend_from_slice(b",\"outcome\":\"");
+    out.extend_from_slice(entry.outcome.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"guid\":");
     match &entry.guid {
         // GUIDs are hexadecimal digits and hyphens: nothing to escape.
         Some(guid) if guid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
-            write!(w, "\"{guid}\"")?
+            out.push(b'"');
+            out.extend_from_slice(guid.as_bytes());
+            out.push(b'"');
         }
-        guid => serde_json::to_writer(&mut *w, guid).map_err(std::io::Error::other)?,
+        guid => {
+            let _ = serde_json::to_writer(&mut *out, guid);
+        }
     }
-    w.write_all(b",\"matched_by\":")?;
+    out.extend_from_slice(b",\"matched_by\":");
     match entry.matched_by {
-        Some(by) => write!(w, "\"{}\"", by.as_str())?,
-        None => w.write_all(b"null")?,
+        Some(by) => {
+            out.push(b'"');
+            out.extend_from_slice(by.as_str().as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
     }
-    w.write_all(b",\"changes\":")?;
-    serde_json::to_writer(&mut *w, &entry.changes).map_err(std::io::Error::other)?;
-    w.write_all(b"}")
+    out.extend_from_slice(b",\"changes\":");
+    if entry.changes.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        // Writing to memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, entry.changes);
+    }
+    out.push(b'}');
 }
 
 /// Counts of rows by outcome and of diagnostics by severity.

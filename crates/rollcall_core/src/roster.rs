@@ -13,7 +13,7 @@ use crate::field::Field;
 use crate::key_index::{KeyId, KeyIndex, List};
 use crate::read::Table;
 use crate::rules::{grade, guid};
-use crate::text::{Span, store};
+use crate::text::{Span, fold_eq, store};
 
 /// An existing student, as a caller (the server) hands it over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +181,9 @@ struct Record {
     last_name: Span,
     grade: Span,
     username: Option<Span>,
+    /// The record's Student ID and username in the roster's indexes.
+    student_id_key: Option<KeyId>,
+    username_key: Option<KeyId>,
 }
 
 /// The students a file is checked against, with their indexes.
@@ -221,7 +224,7 @@ impl Builder {
 
     /// Adds a student whose fields are already in the roster's text; a GUID given twice keeps
     /// its first student (and `false` says the record was not added).
-    fn add(&mut self, record: Record) -> bool {
+    fn add(&mut self, mut record: Record) -> bool {
         let roster = &mut self.roster;
         let index = roster.records.len() as u32;
         let text = roster.text.as_str();
@@ -233,10 +236,12 @@ impl Builder {
         if let Some(id) = record.student_id {
             let key = roster.by_student_id.intern(text, id);
             roster.by_student_id.add(key, index);
+            record.student_id_key = Some(key);
         }
         if let Some(username) = record.username {
             let key = roster.by_username.intern(text, username);
             roster.by_username.add(key, index);
+            record.username_key = Some(key);
         }
         roster.records.push(record);
         true
@@ -258,6 +263,8 @@ impl Roster {
                 last_name: store(text, &student.last_name),
                 grade: store(text, &student.grade),
                 username: non_empty(&student.username).map(|v| store_lowercase(text, v)),
+                student_id_key: None,
+                username_key: None,
             };
             if !builder.add(record) {
                 builder.roster.text.truncate(mark);
@@ -307,6 +314,8 @@ impl Roster {
                 last_name,
                 grade,
                 username,
+                student_id_key: None,
+                username_key: None,
             });
         }
         builder.roster
@@ -361,6 +370,25 @@ impl Roster {
     /// The key of a username in the roster, for [`Roster::with_username`].
     pub fn username_key(&self, username: &str) -> Option<KeyId> {
         self.by_username.find(&self.text, username)
+    }
+
+    /// The key of a Student ID as matching sees it, knowing the row matched `student`: that
+    /// student's own key when the row keeps their Student ID, without a lookup.
+    pub fn student_id_key_near(&self, student: u32, id: &str) -> Option<KeyId> {
+        let record = &self.records[student as usize];
+        match record.student_id {
+            Some(own) if fold_eq(own.get(&self.text), id) => record.student_id_key,
+            _ => self.student_id_key(id),
+        }
+    }
+
+    /// Like [`Roster::student_id_key_near`], for usernames.
+    pub fn username_key_near(&self, student: u32, username: &str) -> Option<KeyId> {
+        let record = &self.records[student as usize];
+        match record.username {
+            Some(own) if fold_eq(own.get(&self.text), username) => record.username_key,
+            _ => self.username_key(username),
+        }
     }
 
     /// Students holding a Student ID found earlier with [`Roster::student_id_key`].

@@ -28,6 +28,16 @@ pub fn store(buffer: &mut String, text: &str) -> Span {
     }
 }
 
+/// Trims Unicode White_Space from both ends, as `str::trim` does, returning at once when the
+/// text starts and ends with a visible ASCII character (nearly every cell).
+pub fn trim(text: &str) -> &str {
+    let visible = |b: &u8| b.is_ascii_graphic();
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if visible(first) && visible(last) => text,
+        _ => text.trim(),
+    }
+}
+
 /// Equal ignoring case (Unicode lower case), without allocating.
 pub fn fold_eq(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
@@ -102,6 +112,24 @@ mod tests {
             let word = u64::from_le_bytes([byte; 8]);
             let expected = u64::from_le_bytes([byte.to_ascii_lowercase(); 8]);
             assert_eq!(ascii_lowercase_word(word), expected, "byte {byte:#x}");
+        }
+    }
+
+    #[test]
+    fn trim_agrees_with_the_standard_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{a0}Ana\u{a0}",
+            "Ana",
+            "a b",
+            "\tx",
+            "é ",
+            " é",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticBuilder, Text};
 use crate::field::{Field, HeaderMeaning, classify_header, column_letter};
 use crate::options::Options;
 use crate::read::{ColumnInfo, FileInfo, ReadOutcome, Table};
+use crate::text::trim;
 
 /// One row of a sheet, as the reader sees it.
 pub(crate) trait SheetRow {
@@ -48,7 +49,7 @@ pub(crate) enum Feed {
 fn width(row: &(impl SheetRow + ?Sized), offset: u32) -> u32 {
     (0..row.len())
         .rev()
-        .find(|&i| !row.cell(i).0.trim().is_empty())
+        .find(|&i| !trim(row.cell(i).0).is_empty())
         .map_or(0, |i| i as u32 + 1 + offset)
 }
 
@@ -231,7 +232,7 @@ impl<'a> TableBuilder<'a> {
                 let text = if field == Field::Password {
                     text
                 } else {
-                    text.trim()
+                    trim(text)
                 };
                 values[field.index()] = (text, date);
             }
@@ -248,7 +249,7 @@ impl<'a> TableBuilder<'a> {
             .map(|position| position as usize)
             .chain(beyond..cells.len());
         for position in unnamed_positions {
-            if position < cells.len() && !cells.cell(position).0.trim().is_empty() {
+            if position < cells.len() && !trim(cells.cell(position).0).is_empty() {
                 self.unnamed_with_data.insert(position as u32 + offset);
             }
         }

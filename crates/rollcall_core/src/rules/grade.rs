@@ -25,7 +25,7 @@ pub const GRADES: [&str; 21] = [
 
 /// The standard form of a grade as typed, or `None` when it is not a grade.
 pub fn normalize(text: &str) -> Option<&'static str> {
-    let text = text.trim();
+    let text = crate::text::trim(text);
     if let Some(grade) = GRADES.iter().find(|g| **g == text) {
         return Some(grade);
     }

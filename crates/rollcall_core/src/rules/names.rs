@@ -47,7 +47,12 @@ pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
                 .build(at.lang),
         );
     }
-    if text.chars().any(is_forbidden) {
+    let forbidden = if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_control())
+    } else {
+        text.chars().any(is_forbidden)
+    };
+    if forbidden {
         let cleaned: Vec<&str> = text
             .split(is_forbidden)
             .flat_map(str::split_whitespace)

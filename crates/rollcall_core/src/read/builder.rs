@@ -15,6 +15,11 @@ pub(crate) trait SheetRow {
     fn len(&self) -> usize;
     /// The cell's text untrimmed, and whether it is a date cell.
     fn cell(&self, index: usize) -> (&str, bool);
+    /// Every cell's text back to back, when the row holds them that way (a CSV record): the
+    /// table then copies the row once instead of cell by cell.
+    fn whole(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl SheetRow for csv::StringRecord {
@@ -24,6 +29,10 @@ impl SheetRow for csv::StringRecord {
 
     fn cell(&self, index: usize) -> (&str, bool) {
         (self.get(index).unwrap_or(""), false)
+    }
+
+    fn whole(&self) -> Option<&str> {
+        Some(self.as_slice())
     }
 }
 
@@ -253,7 +262,10 @@ impl<'a> TableBuilder<'a> {
                 self.unnamed_with_data.insert(position as u32 + offset);
             }
         }
-        table.push_row(row, values);
+        match cells.whole() {
+            Some(whole) => table.push_row_within(row, whole, values),
+            None => table.push_row(row, values),
+        }
         // The sheet ends at its last row with any non-empty cell, ignored columns included.
         if row_width > 0 {
             self.kept_rows = table.len();

@@ -143,6 +143,39 @@ impl Table {
         }
     }
 
+    /// Appends a data row whose cells are all slices of `whole`: `whole` is copied once and
+    /// the cells point into the copy.
+    pub(crate) fn push_row_within(&mut self, row: u32, whole: &str, cells: [(&str, bool); FIELDS]) {
+        let base = self.text.len();
+        let whole_start = whole.as_ptr() as usize;
+        let within = |text: &str| {
+            let start = text.as_ptr() as usize;
+            start >= whole_start && start + text.len() <= whole_start + whole.len()
+        };
+        if !cells
+            .iter()
+            .all(|(text, _)| text.is_empty() || within(text))
+        {
+            return self.push_row(row, cells);
+        }
+        self.text.push_str(whole);
+        self.rows.push(row);
+        for (text, date) in cells {
+            let offset = if text.is_empty() {
+                0
+            } else {
+                text.as_ptr() as usize - whole_start
+            };
+            self.spans.push(CellSpan {
+                span: Span {
+                    start: (base + offset) as u32,
+                    len: text.len() as u32,
+                },
+                date,
+            });
+        }
+    }
+
     /// Drops the rows from `len` on (trailing blank rows).
     pub(crate) fn truncate(&mut self, len: usize) {
         self.rows.truncate(len);

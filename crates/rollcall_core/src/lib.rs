@@ -71,32 +71,48 @@ pub fn change_set(
 /// The one-line summary the command line prints after the diagnostics.
 pub fn summary_line(summary: &Summary, lang: Lang) -> String {
     let s = summary;
-    match lang {
-        Lang::En => format!(
-            "{} rows: {} to update, {} to create, {} unchanged, {} with errors, {} blank, {} not in file; {} errors, {} warnings, {} infos",
-            s.rows,
-            s.update,
-            s.create,
-            s.unchanged,
-            s.error,
-            s.blank,
-            s.absent,
-            s.errors,
-            s.warnings,
-            s.infos
-        ),
-        Lang::Es => format!(
-            "{} filas: {} por actualizar, {} por crear, {} sin cambios, {} con errores, {} en blanco, {} fuera del archivo; {} errores, {} avisos, {} notas",
-            s.rows,
-            s.update,
-            s.create,
-            s.unchanged,
-            s.error,
-            s.blank,
-            s.absent,
-            s.errors,
-            s.warnings,
-            s.infos
-        ),
-    }
+    let words: [&str; 10] = match lang {
+        Lang::En => [
+            "rows:",
+            "to update,",
+            "to create,",
+            "unchanged,",
+            "with errors,",
+            "blank,",
+            "not in file;",
+            "errors,",
+            "warnings,",
+            "infos",
+        ],
+        Lang::Es => [
+            "filas:",
+            "por actualizar,",
+            "por crear,",
+            "sin cambios,",
+            "con errores,",
+            "en blanco,",
+            "fuera del archivo;",
+            "errores,",
+            "avisos,",
+            "notas",
+        ],
+    };
+    let counts = [
+        s.rows,
+        s.update,
+        s.create,
+        s.unchanged,
+        s.error,
+        s.blank,
+        s.absent,
+        s.errors,
+        s.warnings,
+        s.infos,
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .zip(words)
+        .map(|(count, word)| format!("{count} {word}"))
+        .collect();
+    parts.join(" ")
 }

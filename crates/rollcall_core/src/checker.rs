@@ -714,18 +714,61 @@ fn read_both(
     original: Option<Input>,
     options: &Options,
 ) -> (ReadOutcome, Vec<LocalCheck>, RosterRead) {
-    std::thread::scope(|scope| {
-        let roster =
-            original.map(|original| scope.spawn(move || original_roster(original, options)));
-        let read = read::read(edited.bytes, edited.file_name, options);
-        let locals = local_checks(&read, options);
-        let roster = roster.map(|handle| {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, OnceLock};
+
+    // The value rules run in chunks that either thread may take: the main thread starts once
+    // the edited file is read, the other joins in when the roster is built.
+    const CHUNK: usize = 2048;
+    let edited_read: OnceLock<ReadOutcome> = OnceLock::new();
+    let next = AtomicUsize::new(0);
+    let parts: Mutex<Vec<(usize, Vec<LocalCheck>)>> = Mutex::new(Vec::new());
+    let work = |read: &ReadOutcome| {
+        let rows = if read.is_fatal() { 0 } else { read.table.len() };
+        let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= rows {
+                break;
+            }
+            let end = (start + CHUNK).min(rows);
+            let part = (start..end)
+                .map(|i| check_row(&read.table, i, lang, max_chars))
+                .collect();
+            parts
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((start, part));
+        }
+    };
+    let (work, shared) = (&work, &edited_read);
+    let roster = std::thread::scope(|scope| {
+        let roster = original.map(|original| {
+            scope.spawn(move || {
+                let roster = original_roster(original, options);
+                if let Some(read) = shared.get() {
+                    work(read);
+                }
+                roster
+            })
+        });
+        let read = shared.get_or_init(|| read::read(edited.bytes, edited.file_name, options));
+        work(read);
+        roster.map(|handle| {
             handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
-        (read, locals, roster)
-    })
+        })
+    });
+    let read = edited_read
+        .into_inner()
+        .unwrap_or_else(|| read::read(edited.bytes, edited.file_name, options));
+    let mut parts = parts
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    parts.sort_by_key(|(start, _)| *start);
+    let locals = parts.into_iter().flat_map(|(_, part)| part).collect();
+    (read, locals, roster)
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -176,18 +176,11 @@ impl Checker {
         let table = read.table;
         let rows = if fatal { 0 } else { table.len() };
         locals.truncate(rows);
-        let mut index = FileIndex::new(rows, roster.as_ref().map_or(0, Roster::len));
-        let keys = locals
-            .iter()
-            .enumerate()
-            .map(|(i, local)| {
-                if local.blank {
-                    RowKeys::default()
-                } else {
-                    index.add_values(table.text(), i as u32, &local.values)
-                }
-            })
-            .collect();
+        let (index, keys) = FileIndex::build(
+            table.text(),
+            &locals,
+            roster.as_ref().map_or(0, Roster::len),
+        );
         let mut checker = Checker {
             options: *options,
             table,
@@ -201,7 +194,7 @@ impl Checker {
             index,
             summary: Summary::default(),
         };
-        checker.matches = crate::parallel::alongside(
+        let ((), matches) = crate::parallel::join(
             || {
                 if let Some(roster) = &checker.roster {
                     roster.prepare_names();
@@ -209,6 +202,7 @@ impl Checker {
             },
             || crate::parallel::map_rows(rows, |i| checker.match_at(i)),
         );
+        checker.matches = matches;
         for (i, matched) in checker.matches.iter().enumerate() {
             checker.index.add_match(i as u32, matched);
         }

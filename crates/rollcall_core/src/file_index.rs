@@ -6,7 +6,8 @@
 
 use crate::key_index::{KeyId, KeyIndex, List};
 use crate::matching::RowMatch;
-use crate::rules::RowValues;
+use crate::rules::{LocalCheck, RowValues};
+use crate::text::Span;
 
 /// The ids of a row's GUID, Student ID and username in the [`FileIndex`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,20 +37,54 @@ pub struct FileIndex {
 }
 
 impl FileIndex {
-    /// An empty index for a file of `rows` rows checked against `students` students.
-    pub fn new(rows: usize, students: usize) -> FileIndex {
-        FileIndex {
-            guids: KeyIndex::with_capacity(rows),
-            student_ids: KeyIndex::with_capacity(rows),
-            usernames: KeyIndex::with_capacity(rows),
+    /// The index of a whole file: every non-blank row's keys, the three kinds built side by
+    /// side. `text` is the table's text.
+    pub fn build(text: &str, locals: &[LocalCheck], students: usize) -> (FileIndex, Vec<RowKeys>) {
+        let rows = locals.len();
+        let index_of = |key: fn(&RowValues) -> Option<Span>| {
+            let mut index = KeyIndex::with_capacity(rows);
+            let ids: Vec<Option<KeyId>> = locals
+                .iter()
+                .enumerate()
+                .map(|(row, local)| {
+                    let span = key(&local.values).filter(|_| !local.blank)?;
+                    let id = index.intern(text, span);
+                    index.add(id, row as u32);
+                    Some(id)
+                })
+                .collect();
+            (index, ids)
+        };
+        let ((guids, guid_ids), ((student_ids, student_id_ids), (usernames, username_ids))) =
+            crate::parallel::join(
+                || index_of(|v| v.guid),
+                || {
+                    crate::parallel::join(
+                        || index_of(|v| v.student_id),
+                        || index_of(|v| v.username),
+                    )
+                },
+            );
+        let keys = (0..rows)
+            .map(|row| RowKeys {
+                guid: guid_ids[row],
+                student_id: student_id_ids[row],
+                username: username_ids[row],
+            })
+            .collect();
+        let index = FileIndex {
+            guids,
+            student_ids,
+            usernames,
             matched: vec![List::new(); students],
             in_file: vec![0; students],
-        }
+        };
+        (index, keys)
     }
 
     /// Adds a row's keys; `text` is the table's text.
     pub fn add_values(&mut self, text: &str, row: u32, values: &RowValues) -> RowKeys {
-        let add = |index: &mut KeyIndex, span: Option<crate::text::Span>| {
+        let add = |index: &mut KeyIndex, span: Option<Span>| {
             span.map(|span| {
                 let id = index.intern(text, span);
                 index.add(id, row);

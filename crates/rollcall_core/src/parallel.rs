@@ -24,23 +24,22 @@ pub fn map_split<T: Send>(rows: usize, threshold: usize, f: impl Fn(usize) -> T 
     (0..rows).map(f).collect()
 }
 
-/// Runs `side` alongside `main` (natively on another thread) and returns `main`'s result.
-pub fn alongside<T>(side: impl FnOnce() + Send, main: impl FnOnce() -> T) -> T {
+/// Runs `side` alongside `main` (natively on another thread) and returns both results.
+pub fn join<A: Send, B>(side: impl FnOnce() -> A + Send, main: impl FnOnce() -> B) -> (A, B) {
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::thread::scope(|scope| {
             let side = scope.spawn(side);
             let result = main();
-            if let Err(panic) = side.join() {
-                std::panic::resume_unwind(panic);
+            match side.join() {
+                Ok(side) => (side, result),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            result
         })
     }
     #[cfg(target_arch = "wasm32")]
     {
-        side();
-        main()
+        (side(), main())
     }
 }
 

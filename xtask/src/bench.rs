@@ -49,6 +49,7 @@ pub fn bench() -> Result<(), String> {
     let floor = mean_ns("check-50k", "csv-floor")?;
     let full = mean_ns("check-50k", "rollcall-check-json")?;
     let cell = mean_ns("check-50k", "single-cell-recheck")?;
+    let in_process = mean_ns("check-50k", "check-in-process")?;
     let mut table = String::new();
     let _ = writeln!(table, "| measurement (50,000 rows) | mean | target | |");
     let _ = writeln!(table, "| --- | --- | --- | --- |");
@@ -64,6 +65,12 @@ pub fn bench() -> Result<(), String> {
         human(4.0 * floor),
         full / floor,
         verdict(full <= 4.0 * floor)
+    );
+    let _ = writeln!(
+        table,
+        "| the same check and JSON in-process, warm (no process start, no cold memory) | {} | (for comparison) | {:.2}× floor |",
+        human(in_process),
+        in_process / floor
     );
     let _ = writeln!(
         table,

@@ -8,6 +8,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rollcall_core::{Checker, Field, Input, Options};
 
+/// The allocator the `rollcall` binary uses, so that in-process figures compare with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn data_dir() -> PathBuf {
     std::env::var_os("ROLLCALL_BENCH_DATA").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data"),
@@ -64,6 +68,18 @@ fn benches(c: &mut Criterion) {
                 .status()
                 .expect("rollcall runs");
             assert!(status.code().is_some_and(|code| code <= 1), "{status}");
+        })
+    });
+    group.bench_function("check-in-process", |b| {
+        b.iter(|| {
+            let checker = Checker::new(
+                Input::new(&edited, Some("edited.csv")),
+                Some(Input::new(&export, Some("export.csv"))),
+                &Options::default(),
+            );
+            let mut json = Vec::with_capacity(8 << 20);
+            checker.write_report_json(&mut json).expect("write");
+            json.len()
         })
     });
     let mut checker = Checker::new(

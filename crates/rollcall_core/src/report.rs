@@ -198,11 +198,6 @@ impl Report {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Writes the same JSON as [`Report::to_json`] without holding it in memory.
-    pub fn write_json(&self, writer: impl std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer(writer, self).map_err(std::io::Error::other)
-    }
-
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }

@@ -217,13 +217,3 @@ pub(crate) fn format_serial_date(serial: f64) -> String {
         format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}")
     }
 }
-
-impl SheetRow for Vec<(String, bool)> {
-    fn len(&self) -> usize {
-        self.as_slice().len()
-    }
-
-    fn cell(&self, index: usize) -> (&str, bool) {
-        self.as_slice().cell(index)
-    }
-}

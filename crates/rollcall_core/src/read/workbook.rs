@@ -12,7 +12,7 @@ use crate::code::Code;
 use crate::diagnostic::DiagnosticBuilder;
 use crate::diagnostic::Text;
 use crate::options::Options;
-use crate::read::builder::{Feed, SheetRow, TableBuilder, header_has_required};
+use crate::read::builder::{Feed, TableBuilder, header_has_required};
 use crate::read::{FileInfo, Format, ReadOutcome, Unreadable};
 
 /// Reads a ZIP-based workbook; `extension` tells XLSM from XLSX.

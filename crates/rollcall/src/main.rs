@@ -53,6 +53,19 @@ fn file_name(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Standard output without its line buffering, which would search every byte of a
+/// megabytes-long report for line ends. Falls back to the ordinary handle.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
+}
+
 /// Writes to standard output; a closed pipe is not an error worth a panic.
 fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
@@ -78,7 +91,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     );
     let status = match args.format {
         Format::Json => {
-            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, raw_stdout());
             // A closed pipe is not worth a panic; the exit status still tells the verdict.
             let _ = checker
                 .write_report_json(&mut stdout)

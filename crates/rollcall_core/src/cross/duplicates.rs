@@ -20,38 +20,46 @@ use crate::field::Field;
 
 pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let mut duplicate = |code, field, value: &str, rows: &[u32]| {
-        let others = ctx.other_rows(rows);
-        if !others.is_empty() {
-            found.push(
-                ctx.at(field)
-                    .diagnostic(code)
-                    .arg("value", value)
-                    .arg("rows", rows_phrase(&others))
-                    .build(ctx.lang),
-            );
-        }
-    };
     let (values, keys, file) = (ctx.values, ctx.keys, ctx.file);
-    if let Some(guid) = ctx.text(values.guid) {
-        duplicate(
+    let kinds = [
+        (
             Code::DuplicateGuid,
             Field::Guid,
-            guid,
+            values.guid,
             file.guid_rows(keys.guid),
-        );
-    }
-    if let Some(id) = ctx.text(values.student_id) {
-        let rows = file.student_id_rows(keys.student_id);
-        duplicate(Code::DuplicateStudentId, Field::StudentId, id, rows);
-    }
-    if let Some(username) = ctx.text(values.username) {
-        let rows = file.username_rows(keys.username);
-        duplicate(
+        ),
+        (
+            Code::DuplicateStudentId,
+            Field::StudentId,
+            values.student_id,
+            file.student_id_rows(keys.student_id),
+        ),
+        (
             Code::DuplicateUsername,
             Field::Username,
-            &username.to_lowercase(),
-            rows,
+            values.username,
+            file.username_rows(keys.username),
+        ),
+    ];
+    for (code, field, value, rows) in kinds {
+        // A key held by this row alone is the common case: nothing to build.
+        if rows.len() < 2 {
+            continue;
+        }
+        let Some(value) = ctx.text(value) else {
+            continue;
+        };
+        let shown = if field == Field::Username {
+            value.to_lowercase()
+        } else {
+            value.to_owned()
+        };
+        found.push(
+            ctx.at(field)
+                .diagnostic(code)
+                .arg("value", shown)
+                .arg("rows", rows_phrase(&ctx.other_rows(rows)))
+                .build(ctx.lang),
         );
     }
     found

@@ -40,6 +40,9 @@ pub fn trim(text: &str) -> &str {
 
 /// Equal ignoring case (Unicode lower case), without allocating.
 pub fn fold_eq(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }

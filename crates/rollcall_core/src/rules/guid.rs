@@ -15,11 +15,12 @@
 /// True for `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hexadecimal digits of any case.
 pub fn is_guid(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, &b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+    if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&i| bytes[i] != b'-') {
+        return false;
+    }
+    [0..8, 9..13, 14..18, 19..23, 24..36]
+        .into_iter()
+        .all(|group| bytes[group].iter().all(u8::is_ascii_hexdigit))
 }
 
 #[cfg(test)]

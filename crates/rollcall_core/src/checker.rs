@@ -259,6 +259,7 @@ impl Checker {
             None => changes(&self.table, values, None),
         };
         let context = RowContext {
+            subject,
             table: &self.table,
             index: i,
             lang: self.options.lang,
@@ -302,10 +303,10 @@ impl Checker {
         let matched = &self.matches[i];
         let subject = matched
             .subject()
-            .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
+            .and_then(|s| self.roster.as_ref().map(|r| (r, s)));
         let values = &self.locals[i].values;
         let guid = match subject {
-            Some(student) => Some(Cow::Borrowed(student.guid)),
+            Some((roster, student)) => Some(Cow::Borrowed(roster.guid(student))),
             None if self.roster.is_none() && values.guid_valid => values
                 .guid
                 .map(|g| Cow::Owned(g.get(self.table.text()).to_ascii_lowercase())),
@@ -313,7 +314,7 @@ impl Checker {
         };
         RowEntryRef {
             row: Some(self.table.row_number(i)),
-            export_row: subject.and_then(|s| s.export_row),
+            export_row: subject.and_then(|(roster, student)| roster.export_row(student)),
             outcome: result.outcome,
             guid,
             matched_by: matched.by,

@@ -343,6 +343,16 @@ impl Roster {
         }
     }
 
+    /// A student's GUID, without reading the rest of the record.
+    pub fn guid(&self, index: u32) -> &str {
+        self.records[index as usize].guid.get(&self.text)
+    }
+
+    /// A student's row in the original export, if the roster came from one.
+    pub fn export_row(&self, index: u32) -> Option<u32> {
+        self.records[index as usize].export_row
+    }
+
     /// Every student, in roster (export) order.
     pub fn students(&self) -> impl Iterator<Item = StudentRef<'_>> {
         (0..self.records.len() as u32).map(|i| self.student(i))

@@ -30,7 +30,8 @@ pub fn lost_zeros(original: &str, edited: &str) -> bool {
 
 pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     let edited = ctx.text(ctx.values.student_id)?;
-    let student = ctx.roster?.student(ctx.matched.student?);
+    ctx.matched.student?;
+    let student = ctx.subject?;
     let original = student.student_id?;
     if !lost_zeros(original, edited) {
         return None;

@@ -24,6 +24,8 @@ use crate::rules::{CellAt, RowValues};
 
 /// One row and everything the cross-row rules may look at.
 pub struct RowContext<'a> {
+    /// The student the row matched or identified, read from the roster once.
+    pub subject: Option<StudentRef<'a>>,
     pub table: &'a Table,
     pub index: usize,
     pub lang: Lang,

@@ -762,7 +762,10 @@ fn read_both(
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     parts.sort_by_key(|(start, _)| *start);
-    let locals = parts.into_iter().flat_map(|(_, part)| part).collect();
+    let mut locals = Vec::with_capacity(parts.iter().map(|(_, part)| part.len()).sum());
+    for (_, part) in parts {
+        locals.extend(part);
+    }
     (read, locals, roster)
 }
 

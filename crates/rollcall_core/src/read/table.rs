@@ -6,11 +6,34 @@ use crate::text::{self, Span};
 
 const FIELDS: usize = Field::ALL.len();
 
-/// Where one cell's text lives in the buffer, and whether the cell was a date.
+/// Where one cell's text lives in the buffer, and whether the cell was a date: eight bytes,
+/// the date flag in the top bit of the length (a cell is far shorter than 2 GiB).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct CellSpan {
-    span: Span,
-    date: bool,
+    start: u32,
+    len_and_date: u32,
+}
+
+const DATE: u32 = 1 << 31;
+
+impl CellSpan {
+    fn new(span: Span, date: bool) -> CellSpan {
+        CellSpan {
+            start: span.start,
+            len_and_date: span.len | if date { DATE } else { 0 },
+        }
+    }
+
+    fn span(self) -> Span {
+        Span {
+            start: self.start,
+            len: self.len_and_date & !DATE,
+        }
+    }
+
+    fn date(self) -> bool {
+        self.len_and_date & DATE != 0
+    }
 }
 
 /// One roster cell as read: its text (trimmed, except passwords) and whether it was a date cell.
@@ -107,14 +130,14 @@ impl Table {
     pub fn cell(&self, index: usize, field: Field) -> Cell<'_> {
         let cell = self.spans[index * FIELDS + field.index()];
         Cell {
-            text: cell.span.get(&self.text),
-            date: cell.date,
+            text: cell.span().get(&self.text),
+            date: cell.date(),
         }
     }
 
     /// Where a cell's text lives in [`Table::text`].
     pub fn span(&self, index: usize, field: Field) -> Span {
-        self.spans[index * FIELDS + field.index()].span
+        self.spans[index * FIELDS + field.index()].span()
     }
 
     /// Gives up the table for its text buffer (the spans of [`Table::span`] stay valid in it).
@@ -131,7 +154,7 @@ impl Table {
     pub fn is_blank(&self, index: usize) -> bool {
         self.spans[index * FIELDS..(index + 1) * FIELDS]
             .iter()
-            .all(|cell| cell.span.is_empty())
+            .all(|cell| cell.span().is_empty())
     }
 
     /// Appends a data row; `cells` are given in [`Field::ALL`] order, already trimmed.
@@ -166,13 +189,11 @@ impl Table {
             } else {
                 text.as_ptr() as usize - whole_start
             };
-            self.spans.push(CellSpan {
-                span: Span {
-                    start: (base + offset) as u32,
-                    len: text.len() as u32,
-                },
-                date,
-            });
+            let span = Span {
+                start: (base + offset) as u32,
+                len: text.len() as u32,
+            };
+            self.spans.push(CellSpan::new(span, date));
         }
     }
 
@@ -201,9 +222,6 @@ impl Table {
     }
 
     fn store(&mut self, text: &str, date: bool) -> CellSpan {
-        CellSpan {
-            span: text::store(&mut self.text, text),
-            date,
-        }
+        CellSpan::new(text::store(&mut self.text, text), date)
     }
 }

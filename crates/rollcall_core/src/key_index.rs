@@ -15,15 +15,11 @@ pub type List = SmallVec<[u32; 2]>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyId(u32);
 
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    hash: u64,
-    id: u32,
-}
-
+/// The table holds only key ids (four bytes each); a probe compares the key's text, and the
+/// table's own control bytes already rule out nearly every other key.
 #[derive(Debug, Clone, Default)]
 pub struct KeyIndex {
-    table: HashTable<Slot>,
+    table: HashTable<u32>,
     keys: Vec<Span>,
     lists: Vec<List>,
 }
@@ -42,17 +38,19 @@ impl KeyIndex {
         let text = key.get(buffer);
         let hash = fold_hash(text);
         let keys = &self.keys;
-        let found = self.table.find(hash, |slot| {
-            slot.hash == hash && fold_eq(keys[slot.id as usize].get(buffer), text)
-        });
-        if let Some(slot) = found {
-            return KeyId(slot.id);
+        let found = self
+            .table
+            .find(hash, |&id| fold_eq(keys[id as usize].get(buffer), text));
+        if let Some(&id) = found {
+            return KeyId(id);
         }
         let id = self.keys.len() as u32;
         self.keys.push(key);
         self.lists.push(List::new());
+        let keys = &self.keys;
+        // Growing the table re-hashes the keys from their text.
         self.table
-            .insert_unique(hash, Slot { hash, id }, |slot| slot.hash);
+            .insert_unique(hash, id, |&id| fold_hash(keys[id as usize].get(buffer)));
         KeyId(id)
     }
 
@@ -60,10 +58,8 @@ impl KeyIndex {
     pub fn find(&self, buffer: &str, key: &str) -> Option<KeyId> {
         let hash = fold_hash(key);
         self.table
-            .find(hash, |slot| {
-                slot.hash == hash && fold_eq(self.keys[slot.id as usize].get(buffer), key)
-            })
-            .map(|slot| KeyId(slot.id))
+            .find(hash, |&id| fold_eq(self.keys[id as usize].get(buffer), key))
+            .map(|&id| KeyId(id))
     }
 
     /// Adds `value` to the key's list, keeping it sorted and without repeats.
@@ -115,5 +111,21 @@ mod tests {
         assert_eq!(index.list(id), [2, 9]);
         assert_eq!(index.find(&buffer, "nobody"), None);
         assert_eq!(index.get(&buffer, "nobody"), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn keys_are_found_again_after_the_table_grows() {
+        let mut buffer = String::new();
+        let spans: Vec<Span> = (0..1000)
+            .map(|i| store(&mut buffer, &format!("User.{i}")))
+            .collect();
+        let mut index = KeyIndex::default();
+        for (i, span) in spans.iter().enumerate() {
+            let id = index.intern(&buffer, *span);
+            index.add(id, i as u32);
+        }
+        for i in 0..1000u32 {
+            assert_eq!(index.get(&buffer, &format!("user.{i}")), [i]);
+        }
     }
 }

@@ -61,6 +61,15 @@ fn string(value: OsString) -> Result<String, String> {
         .map_err(|v| format!("{} is not valid text", v.to_string_lossy()))
 }
 
+/// The value of the option just read, as text or as a path.
+fn text_value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    string(parser.value().map_err(|e| e.to_string())?)
+}
+
+fn path_value(parser: &mut lexopt::Parser) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+}
+
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
@@ -77,11 +86,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
             Short('V') | Long("version") => return Ok(Command::Version),
-            Long("original") => {
-                original = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
-            }
+            Long("original") => original = Some(path_value(&mut parser)?),
             Long("format") => {
-                let value = string(parser.value().map_err(|e| e.to_string())?)?;
+                let value = text_value(&mut parser)?;
                 format = match value.as_str() {
                     "text" => Format::Text,
                     "json" => Format::Json,
@@ -89,18 +96,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 };
             }
             Long("lang") => {
-                let value = string(parser.value().map_err(|e| e.to_string())?)?;
+                let value = text_value(&mut parser)?;
                 lang =
                     Lang::parse(&value).ok_or(format!("--lang must be en or es, not {value}"))?;
             }
-            Long("school") => school = Some(string(parser.value().map_err(|e| e.to_string())?)?),
-            Short('o') | Long("out") => {
-                out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
-            }
-            Long("id") => id = Some(string(parser.value().map_err(|e| e.to_string())?)?),
-            Long("created-at") => {
-                created_at = Some(string(parser.value().map_err(|e| e.to_string())?)?)
-            }
+            Long("school") => school = Some(text_value(&mut parser)?),
+            Short('o') | Long("out") => out = Some(path_value(&mut parser)?),
+            Long("id") => id = Some(text_value(&mut parser)?),
+            Long("created-at") => created_at = Some(text_value(&mut parser)?),
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),

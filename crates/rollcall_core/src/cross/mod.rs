@@ -55,7 +55,7 @@ impl RowContext<'_> {
 
     /// The text of one of the row's values.
     pub fn text(&self, span: Option<crate::text::Span>) -> Option<&str> {
-        span.map(|span| span.get(self.table.text()))
+        crate::rules::text_of(self.table, span)
     }
 
     /// Spreadsheet row numbers of `rows` (data row indexes) other than this row.

@@ -78,7 +78,27 @@ fn line(out: &mut String, s: &Student, password: &str) {
     );
 }
 
-/// Writes export.csv and edited.csv into `dir`; returns a line describing the edit.
+/// The edited file as a workbook, every cell a text cell, the way a spreadsheet program saves a
+/// roster whose columns are formatted as Text. (The generated CSV has no quoted fields.)
+fn write_xlsx(path: &Path, csv: &str) -> Result<(), String> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Students").map_err(|e| e.to_string())?;
+    for (row, line) in csv.lines().enumerate() {
+        for (column, value) in line.split(',').enumerate() {
+            if !value.is_empty() {
+                sheet
+                    .write_string(row as u32, column as u16, value)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    workbook
+        .save(path)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes export.csv, edited.csv and edited.xlsx into `dir`; returns a line describing the edit.
 pub fn generate(dir: &Path) -> Result<String, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut random = Random(2026);
@@ -156,6 +176,7 @@ pub fn generate(dir: &Path) -> Result<String, String> {
     };
     write("export.csv", &export)?;
     write("edited.csv", &edited)?;
+    write_xlsx(&dir.join("edited.xlsx"), &edited)?;
     Ok(format!(
         "{ROWS} exported rows; edited copy: {changed} edited, {new} replaced by new students, {bad} with bad values"
     ))

@@ -13,11 +13,21 @@ pub fn root() -> PathBuf {
 
 /// Runs a program in the workspace root; an error names the command and how it failed.
 pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_in(".", program, args)
+}
+
+/// Runs a program in `folder` (relative to the workspace root).
+pub fn run_in(folder: &str, program: &str, args: &[&str]) -> Result<(), String> {
     let line = format!("{program} {}", args.join(" "));
-    println!("$ {line}");
+    let shown = if folder == "." {
+        line.clone()
+    } else {
+        format!("(in {folder}) {line}")
+    };
+    println!("$ {shown}");
     let status = Command::new(program)
         .args(args)
-        .current_dir(root())
+        .current_dir(root().join(folder))
         .status()
         .map_err(|e| format!("could not start `{line}`: {e}"))?;
     if status.success() {

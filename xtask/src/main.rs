@@ -5,16 +5,19 @@
 //! - `cargo xtask test`   every test: format, lints, unit, fixture, property, wasm32 build, docs
 //! - `cargo xtask bench`  generates the 50,000-row files and runs the benchmarks
 //! - `cargo xtask docs`   regenerates docs/rules.md from the code registry
+//! - `cargo xtask pkg`    builds the npm package (`pkg/dist`) from `crates/rollcall_wasm`
 
 mod bench;
 mod bench_data;
 mod cmd;
 mod docs;
+mod npm;
+mod pkg;
 mod setup;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs>";
+const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs|pkg>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::bench(),
         Some("docs") => docs::write(),
+        Some("pkg") => pkg::build(),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -88,6 +92,21 @@ fn test() -> Result<(), String> {
         ])
     })?;
     cmd::step("docs/rules.md is up to date", docs::check)?;
+    pkg::build()?;
+    cmd::step("the release command line, for the parity test", || {
+        cmd::cargo(&["build", "--release", "-p", "rollcall"])
+    })?;
+    cmd::step("npm package: node --test (API, types, npm pack)", || {
+        npm::ci("pkg")?;
+        cmd::run_in("pkg", "npm", &["test"])
+    })?;
+    cmd::step(
+        "end to end: parity with the command line, headless Chromium",
+        || {
+            npm::ci("tests/e2e")?;
+            cmd::run_in("tests/e2e", "npm", &["test"])
+        },
+    )?;
     println!("\nxtask: every test passed");
     Ok(())
 }

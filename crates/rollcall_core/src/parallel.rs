@@ -21,6 +21,8 @@ pub fn map_split<T: Send>(rows: usize, threshold: usize, f: impl Fn(usize) -> T 
             all
         });
     }
+    #[cfg(target_arch = "wasm32")]
+    let _ = threshold;
     (0..rows).map(f).collect()
 }
 

@@ -1,0 +1,280 @@
+//! The npm package's engine: `rollcall_core` for JavaScript.
+//!
+//! Thin by design, every export has the same shape: read the arguments, call the core, hand the
+//! result back. Reports, deltas and change-sets cross the boundary as the core's own JSON, which
+//! is then parsed into plain objects, so the package returns the very bytes the command line
+//! prints (the `*Json` exports give them unparsed; the parity test compares them). Findings are
+//! data; only unusable arguments throw, as a `TypeError` whose message says what was expected.
+//!
+//! The TypeScript types live in the package (`pkg/index.d.ts`) and are tested there.
+
+mod args;
+
+use args::{ArgError, OptionBag};
+use js_sys::JSON;
+use rollcall_core::{Input, Lang, Options};
+use wasm_bindgen::prelude::*;
+
+/// The options `check` and the `Checker` constructor take.
+const CHECK_OPTIONS: &[&str] = &["original", "fileName", "originalFileName", "lang"];
+/// The options `changeSet` takes.
+const CHANGE_SET_OPTIONS: &[&str] = &[
+    "original",
+    "fileName",
+    "originalFileName",
+    "lang",
+    "school",
+    "id",
+    "createdAt",
+];
+/// The options `Checker.changeSet` takes.
+const CHECKER_CHANGE_SET_OPTIONS: &[&str] = &["school", "id", "createdAt"];
+
+/// The files and options of one check, read from JavaScript.
+struct CheckArgs {
+    edited: Vec<u8>,
+    file_name: Option<String>,
+    original: Option<Vec<u8>>,
+    original_file_name: Option<String>,
+    options: Options,
+}
+
+impl CheckArgs {
+    fn read(edited: &JsValue, bag: &OptionBag, lang: Lang) -> Result<CheckArgs, JsValue> {
+        let fail = |error: ArgError| error.into_js(lang);
+        let edited = args::bytes(edited, "edited").map_err(fail)?;
+        let original = bag.get("original");
+        let original = if original.is_undefined() || original.is_null() {
+            None
+        } else {
+            Some(args::bytes(&original, "original").map_err(fail)?)
+        };
+        Ok(CheckArgs {
+            edited,
+            file_name: args::string(&bag.get("fileName"), "fileName", false).map_err(fail)?,
+            original,
+            original_file_name: args::string(
+                &bag.get("originalFileName"),
+                "originalFileName",
+                false,
+            )
+            .map_err(fail)?,
+            options: Options::with_lang(lang),
+        })
+    }
+
+    fn checker(&self) -> rollcall_core::Checker {
+        rollcall_core::Checker::new(
+            Input::new(&self.edited, self.file_name.as_deref()),
+            self.original
+                .as_deref()
+                .map(|bytes| Input::new(bytes, self.original_file_name.as_deref())),
+            &self.options,
+        )
+    }
+}
+
+/// Reads the options object and its language first, so later messages speak it.
+fn options_of(value: &JsValue, known: &[&str]) -> Result<(OptionBag, Lang), JsValue> {
+    let bag = OptionBag::new(value, "options", known).map_err(|error| error.into_js(Lang::En))?;
+    let lang = args::lang(&bag.get("lang")).map_err(|error| error.into_js(Lang::En))?;
+    Ok((bag, lang))
+}
+
+/// Parses JSON the core wrote into plain JavaScript objects.
+fn parse(json: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(json)
+}
+
+fn report_json(checker: &rollcall_core::Checker) -> String {
+    let mut out = Vec::with_capacity(4096);
+    // Writing into a vector cannot fail, and the core writes UTF-8.
+    let _ = checker.write_report_json(&mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The change-set's id and time: given by the caller, or a fresh UUID v4 and the current time.
+struct Stamp {
+    school: String,
+    id: String,
+    created_at: String,
+}
+
+impl Stamp {
+    fn read(bag: &OptionBag, lang: Lang) -> Result<Stamp, JsValue> {
+        let fail = |error: ArgError| error.into_js(lang);
+        let school = args::string(&bag.get("school"), "school", true)
+            .map_err(fail)?
+            .unwrap_or_default();
+        let id = args::string(&bag.get("id"), "id", false)
+            .map_err(fail)?
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let created_at = args::string(&bag.get("createdAt"), "createdAt", false)
+            .map_err(fail)?
+            .unwrap_or_else(now);
+        Ok(Stamp {
+            school,
+            id,
+            created_at,
+        })
+    }
+}
+
+/// The current time in RFC 3339, to the second, as the command line writes it.
+fn now() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    // `2026-11-22T10:00:00.000Z` → `2026-11-22T10:00:00Z`.
+    match iso.split_once('.') {
+        Some((seconds, _)) => format!("{seconds}Z"),
+        None => iso,
+    }
+}
+
+/// Checks `edited` (against `options.original` when given) and returns the report as JSON text,
+/// byte for byte what `rollcall check --format json` prints.
+#[wasm_bindgen(js_name = checkJson)]
+pub fn check_json(edited: JsValue, options: JsValue) -> Result<String, JsValue> {
+    let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
+    let args = CheckArgs::read(&edited, &bag, lang)?;
+    Ok(report_json(&args.checker()))
+}
+
+/// Checks `edited` (against `options.original` when given) and returns the report.
+#[wasm_bindgen]
+pub fn check(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    parse(&check_json(edited, options)?)
+}
+
+/// Checks `edited` against `options.original` and returns `{report, changeSet}`; rows with
+/// errors stay out of the change-set.
+#[wasm_bindgen(js_name = changeSet)]
+pub fn change_set(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let (bag, lang) = options_of(&options, CHANGE_SET_OPTIONS)?;
+    if bag.get("original").is_undefined() || bag.get("original").is_null() {
+        return Err(ArgError::new(
+            "`options.original` is required: a change-set says what changed since the export",
+            "`options.original` es obligatorio: un conjunto de cambios dice qué cambió desde la exportación",
+        )
+        .into_js(lang));
+    }
+    let stamp = Stamp::read(&bag, lang)?;
+    let args = CheckArgs::read(&edited, &bag, lang)?;
+    let checker = args.checker();
+    let change_set = checker
+        .change_set(&stamp.school, &stamp.id, &stamp.created_at)
+        .to_json();
+    let json = format!(
+        "{{\"report\":{},\"changeSet\":{change_set}}}",
+        report_json(&checker)
+    );
+    parse(&json)
+}
+
+/// Every code: its name, severity, area and description in English and Spanish.
+#[wasm_bindgen]
+pub fn codes() -> Result<JsValue, JsValue> {
+    let list: Vec<serde_json::Value> = rollcall_core::CODES
+        .iter()
+        .map(|info| {
+            serde_json::json!({
+                "code": info.name,
+                "severity": info.severity.as_str(),
+                "area": info.area,
+                "description": {"en": info.description_en, "es": info.description_es},
+            })
+        })
+        .collect();
+    parse(&serde_json::Value::Array(list).to_string())
+}
+
+/// A checked file that can be edited cell by cell: each edit re-checks only the rows it affects.
+#[wasm_bindgen]
+pub struct Checker {
+    inner: rollcall_core::Checker,
+    lang: Lang,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// Reads and checks `edited` (against `options.original` when given).
+    #[wasm_bindgen(constructor)]
+    pub fn new(edited: JsValue, options: JsValue) -> Result<Checker, JsValue> {
+        let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
+        let args = CheckArgs::read(&edited, &bag, lang)?;
+        Ok(Checker {
+            inner: args.checker(),
+            lang,
+        })
+    }
+
+    /// Puts `value` into `field` on spreadsheet row `row`, re-checks the rows it affects and
+    /// returns what changed (a `Delta`).
+    #[wasm_bindgen(js_name = setCell)]
+    pub fn set_cell(
+        &mut self,
+        row: JsValue,
+        field: JsValue,
+        value: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let lang = self.lang;
+        let fail = |error: ArgError| error.into_js(lang);
+        let row = args::row(&row).map_err(fail)?;
+        let field = args::field(&field).map_err(fail)?;
+        let value = args::string(&value, "value", false)
+            .map_err(fail)?
+            .unwrap_or_default();
+        let delta = self
+            .inner
+            .set_cell(row, field, &value)
+            .map_err(|error| edit_error(&error, lang))?;
+        parse(&serde_json::to_string(&delta).unwrap_or_default())
+    }
+
+    /// The report of the file as it is now.
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        parse(&self.report_json())
+    }
+
+    /// The report as JSON text.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> String {
+        report_json(&self.inner)
+    }
+
+    /// The counts of the report, without building the whole report.
+    pub fn summary(&self) -> Result<JsValue, JsValue> {
+        parse(&serde_json::to_string(&self.inner.summary()).unwrap_or_default())
+    }
+
+    /// The change-set of the file as it is now.
+    #[wasm_bindgen(js_name = changeSet)]
+    pub fn change_set(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let bag = OptionBag::new(&options, "options", CHECKER_CHANGE_SET_OPTIONS)
+            .map_err(|error| error.into_js(self.lang))?;
+        let stamp = Stamp::read(&bag, self.lang)?;
+        parse(
+            &self
+                .inner
+                .change_set(&stamp.school, &stamp.id, &stamp.created_at)
+                .to_json(),
+        )
+    }
+}
+
+/// An edit the checker cannot make, as a JavaScript `Error`.
+fn edit_error(error: &rollcall_core::EditError, lang: Lang) -> JsValue {
+    use rollcall_core::EditError;
+    let message = match (error, lang) {
+        (_, Lang::En) => error.to_string(),
+        (EditError::NotChecked, Lang::Es) => {
+            "el archivo tiene un error de archivo; sus filas no se comprueban".to_owned()
+        }
+        (EditError::NoSuchRow(row), Lang::Es) => {
+            format!("la fila {row} no es una fila de datos del archivo")
+        }
+        (EditError::NoSuchColumn(field), Lang::Es) => {
+            format!("el archivo no tiene la columna {}", field.header())
+        }
+    };
+    js_sys::Error::new(&format!("rollcall: {message}")).into()
+}

@@ -1,0 +1,132 @@
+// Native/wasm parity: every fixture case, and a few hundred damaged copies of them, through the
+// `rollcall` command line and through the npm package in Node. The report JSON must be
+// byte-identical, in English and in Spanish, and so must the change-set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { checkJson, changeSet } from 'rollcall';
+import { cases, repo } from './cases.mjs';
+
+const cli = path.join(repo, 'target/release/rollcall');
+
+function native(dir, args) {
+  const run = spawnSync(cli, args, { cwd: dir, maxBuffer: 1 << 28 });
+  assert.ok(run.status !== null, `${cli} ${args.join(' ')}: ${run.error ?? run.signal}`);
+  return { stdout: run.stdout.toString('utf8'), status: run.status };
+}
+
+function read(dir, name) {
+  return name === null ? undefined : fs.readFileSync(path.join(dir, name));
+}
+
+/** The CLI's and the package's report for one file, compared byte for byte. */
+function assertSameReport(dir, edited, original, lang) {
+  const args = ['check', edited, '--format', 'json', '--lang', lang];
+  if (original !== null) args.push('--original', original);
+  const { stdout, status } = native(dir, args);
+  const json = checkJson(read(dir, edited), {
+    original: read(dir, original),
+    fileName: edited,
+    originalFileName: original ?? undefined,
+    lang,
+  });
+  assert.ok([0, 1, 2].includes(status), `exit ${status}`);
+  if (stdout !== json + '\n') {
+    const at = [...stdout].findIndex((c, i) => c !== json[i]);
+    assert.fail(`${dir} ${edited} (${lang}): the reports differ from character ${at}:\n` +
+      `native: ${stdout.slice(Math.max(0, at - 80), at + 80)}\nwasm:   ${json.slice(Math.max(0, at - 80), at + 80)}`);
+  }
+  return json;
+}
+
+const all = cases();
+
+test('the fixture suite is there', () => {
+  assert.ok(fs.existsSync(cli), `build the command line first: ${cli}`);
+  assert.ok(all.length >= 100, `only ${all.length} cases found`);
+});
+
+for (const { dir, name, edited, original } of all) {
+  test(`parity: ${name}`, () => {
+    const en = assertSameReport(dir, edited, original, 'en');
+    const es = assertSameReport(dir, edited, original, 'es');
+    if (JSON.parse(en).diagnostics.length > 0) assert.notEqual(en, es, 'Spanish messages differ');
+    if (original === null) return;
+    const stamp = ['--school', 'lincoln', '--id', '00000000-0000-4000-8000-000000000000', '--created-at', '2026-11-22T10:00:00Z'];
+    const { stdout } = native(dir, ['changeset', edited, '--original', original, ...stamp]);
+    const report = JSON.parse(en);
+    const fatal = report.diagnostics.some((d) => d.row === null && d.severity === 'error');
+    const result = changeSet(read(dir, edited), {
+      original: read(dir, original),
+      fileName: edited,
+      originalFileName: original,
+      school: 'lincoln',
+      id: '00000000-0000-4000-8000-000000000000',
+      createdAt: '2026-11-22T10:00:00Z',
+    });
+    assert.equal(JSON.stringify(result.report), en);
+    if (fatal) {
+      assert.equal(stdout, '', 'the command line writes no change-set for an unusable file');
+      assert.deepEqual(result.changeSet.ops, []);
+    } else {
+      assert.equal(JSON.stringify(result.changeSet) + '\n', stdout);
+    }
+  });
+}
+
+/** A small deterministic random generator, so a failure can be replayed. */
+function generator(seed) {
+  let state = seed >>> 0 || 1;
+  return (n) => {
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    return state % n;
+  };
+}
+
+const damage = [
+  (b, r) => { const c = Buffer.from(b); for (let i = 0; i < 4; i++) c[r(c.length)] = r(256); return c; },
+  (b, r) => b.subarray(0, r(b.length + 1)),
+  (b, r) => { const at = r(b.length); return Buffer.concat([b.subarray(0, at), Buffer.from([[0x2c], [0x22], [0x0a], [0x0d], [0x3b], [0x09], [0xc3], [0xa9, 0x22], [0xef, 0xbb, 0xbf]][r(9)]), b.subarray(at)]); },
+  (b, r) => { const at = r(b.length); const len = r(40); return Buffer.concat([b.subarray(0, at), b.subarray(at + len)]); },
+  (b, r) => { const lines = b.toString('latin1').split('\n'); const i = 1 + r(Math.max(1, lines.length - 1)); lines.splice(i, 0, lines[r(lines.length)]); return Buffer.from(lines.join('\n'), 'latin1'); },
+];
+
+test('parity on damaged copies of the fixtures', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-parity-'));
+  const random = generator(20261122);
+  let compared = 0;
+  try {
+    for (let round = 0; round < 3; round++) {
+      for (const { dir, edited, original } of all) {
+        const source = fs.readFileSync(path.join(dir, edited));
+        const damaged = damage[random(damage.length)](source, random);
+        const name = `damaged${path.extname(edited)}`;
+        fs.writeFileSync(path.join(work, name), damaged);
+        let originalName = null;
+        if (original !== null) {
+          originalName = 'export.csv';
+          fs.copyFileSync(path.join(dir, original), path.join(work, originalName));
+        }
+        try {
+          assertSameReport(work, name, originalName, round === 1 ? 'es' : 'en');
+        } catch (error) {
+          const kept = path.join(repo, 'tests/artifacts/parity-failure');
+          fs.mkdirSync(kept, { recursive: true });
+          fs.cpSync(work, kept, { recursive: true });
+          error.message += `\n(the input is kept in ${kept})`;
+          throw error;
+        }
+        compared++;
+      }
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  assert.ok(compared >= 300, `${compared} damaged files compared`);
+});

@@ -1,0 +1,148 @@
+//! `cargo xtask pkg`: builds the npm package in `pkg/dist/` from `crates/rollcall_wasm`.
+//!
+//! The wasm is built once with the `wasm` profile, bound by the pinned wasm-bindgen CLI for
+//! Node (CommonJS, plus an ES module shim), bundlers and plain browser pages, then shrunk and
+//! sped up by wasm-opt from npm's binaryen 132 (never Debian's older binaryen: its output does
+//! not load with this wasm-bindgen).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::{cmd, npm, setup};
+
+/// wasm-bindgen's targets and the folders of `pkg/dist/` they go to.
+const TARGETS: [(&str, &str); 3] = [("nodejs", "node"), ("bundler", "bundler"), ("web", "web")];
+
+/// binaryen's version on npm; its wasm-opt runs in Node.
+const BINARYEN: &str = "binaryen@132.0.0";
+
+/// The ES module face of the Node build, which is CommonJS.
+const NODE_ESM_SHIM: &str = "\
+// The ES module entry of the package in Node: the same engine as the CommonJS build.
+import engine from './rollcall_wasm.js';
+
+export const { check, checkJson, changeSet, codes, Checker } = engine;
+export default engine;
+";
+
+pub fn dist() -> PathBuf {
+    cmd::root().join("pkg/dist")
+}
+
+pub fn build() -> Result<(), String> {
+    setup::wasm_bindgen_cli()?;
+    setup::node()?;
+    cmd::step("pkg: build the wasm", || {
+        cmd::cargo(&[
+            "build",
+            "-p",
+            "rollcall_wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm",
+        ])
+    })?;
+    let wasm = cmd::root().join("target/wasm32-unknown-unknown/wasm/rollcall_wasm.wasm");
+    let dist = dist();
+    cmd::step("pkg: bind it for Node, bundlers and the web", || {
+        let _ = std::fs::remove_dir_all(&dist);
+        for (target, folder) in TARGETS {
+            let out = dist.join(folder);
+            cmd::run(
+                "wasm-bindgen",
+                &[
+                    "--target",
+                    target,
+                    "--no-typescript",
+                    "--out-dir",
+                    &out.to_string_lossy(),
+                    &wasm.to_string_lossy(),
+                ],
+            )?;
+        }
+        // The web and bundler builds are ES modules in `.js` files: say so to Node-based tools.
+        for folder in ["web", "bundler"] {
+            write(
+                &dist.join(folder).join("package.json"),
+                b"{\"type\": \"module\"}\n",
+            )?;
+        }
+        write(&dist.join("node/index.mjs"), NODE_ESM_SHIM.as_bytes())
+    })?;
+    cmd::step(
+        "pkg: optimise with wasm-opt (binaryen 132 from npm)",
+        || optimise(&dist),
+    )?;
+    cmd::step("pkg: sizes", || {
+        for (_, folder) in TARGETS {
+            let file = dist.join(folder).join("rollcall_wasm_bg.wasm");
+            let (raw, gzipped) = sizes(&file)?;
+            println!(
+                "{:<40} {:>9} bytes, {:>8} gzipped",
+                relative(&file),
+                raw,
+                gzipped
+            );
+        }
+        Ok(())
+    })
+}
+
+/// Runs wasm-opt once per distinct wasm (the targets usually share one) and copies the result.
+fn optimise(dist: &Path) -> Result<(), String> {
+    let tools = npm::tools(&[BINARYEN])?;
+    let wasm_opt = tools.join("node_modules/binaryen/bin/wasm-opt");
+    let mut done: Vec<(Vec<u8>, PathBuf)> = Vec::new();
+    for (_, folder) in TARGETS {
+        let file = dist.join(folder).join("rollcall_wasm_bg.wasm");
+        let bytes =
+            std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        if let Some((_, optimised)) = done.iter().find(|(original, _)| *original == bytes) {
+            std::fs::copy(optimised, &file)
+                .map_err(|e| format!("cannot copy to {}: {e}", file.display()))?;
+            continue;
+        }
+        let file_text = file.to_string_lossy().into_owned();
+        cmd::run(
+            "node",
+            &[
+                &wasm_opt.to_string_lossy(),
+                "-O3",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                &file_text,
+                "-o",
+                &file_text,
+            ],
+        )?;
+        done.push((bytes, file));
+    }
+    Ok(())
+}
+
+/// A file's size, and its size gzipped at the highest level (as a server would send it).
+pub fn sizes(file: &Path) -> Result<(u64, u64), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(&bytes)
+        .map_err(|e| format!("gzip: {e}"))?;
+    let gzipped = encoder.finish().map_err(|e| format!("gzip: {e}"))?;
+    Ok((bytes.len() as u64, gzipped.len() as u64))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(cmd::root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::{bench_data, cmd};
+use crate::{bench_data, cmd, npm, pkg};
 
 /// Criterion's mean estimate for a benchmark, in nanoseconds.
 fn mean_ns(group: &str, name: &str) -> Result<f64, String> {
@@ -78,12 +78,70 @@ pub fn bench() -> Result<(), String> {
         human(cell),
         verdict(cell <= 1e6)
     );
+    let package_met = package_table(&mut table, &dir)?;
     println!("\n{table}");
     let path = cmd::root().join("target/bench-report.md");
     std::fs::write(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("(also written to {})", path.display());
-    if full > 4.0 * floor || cell > 1e6 {
-        return Err("a speed target was missed".to_owned());
+    if full > 4.0 * floor || cell > 1e6 || !package_met {
+        return Err("a speed or size target was missed".to_owned());
     }
     Ok(())
+}
+
+/// The npm package in Node against PapaParse and SheetJS on the same files, and the size of
+/// its `.wasm`. Returns whether every target was met.
+fn package_table(table: &mut String, dir: &std::path::Path) -> Result<bool, String> {
+    pkg::build()?;
+    let json = cmd::step("node: the package, PapaParse and SheetJS", || {
+        npm::ci("pkg/bench")?;
+        let out = cmd::output("node", &["pkg/bench/bench.mjs", &dir.to_string_lossy()])?;
+        out.lines()
+            .last()
+            .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .ok_or_else(|| format!("pkg/bench/bench.mjs printed no result: {out}"))
+    })?;
+    let ms = |name: &str| json[name]["mean_ms"].as_f64().unwrap_or(f64::NAN) * 1e6;
+    let (check, papa, xlsx, sheetjs) = (
+        ms("package_check"),
+        ms("papaparse"),
+        ms("package_xlsx"),
+        ms("sheetjs"),
+    );
+    let wasm = pkg::dist().join("web/rollcall_wasm_bg.wasm");
+    let (raw, gzipped) = pkg::sizes(&wasm)?;
+    let _ = writeln!(
+        table,
+        "| PapaParse parses both CSVs, in Node | {} | | |",
+        human(papa)
+    );
+    let _ = writeln!(
+        table,
+        "| npm package `check` with the original, report object, in Node | {} | ≤ ¼ PapaParse ({}) | {:.2}× PapaParse, {} |",
+        human(check),
+        human(papa / 4.0),
+        check / papa,
+        verdict(check <= papa / 4.0)
+    );
+    let _ = writeln!(
+        table,
+        "| SheetJS reads the 50,000-row XLSX into rows, in Node | {} | | |",
+        human(sheetjs)
+    );
+    let _ = writeln!(
+        table,
+        "| npm package `check` of that XLSX (read + row rules), in Node | {} | ≤ ¼ SheetJS ({}) | {:.2}× SheetJS, {} |",
+        human(xlsx),
+        human(sheetjs / 4.0),
+        xlsx / sheetjs,
+        verdict(xlsx <= sheetjs / 4.0)
+    );
+    let _ = writeln!(
+        table,
+        "| `rollcall_wasm_bg.wasm` size | {:.0} KB gzipped ({:.0} KB raw) | ≤ 400 KB gzipped | {} |",
+        gzipped as f64 / 1000.0,
+        raw as f64 / 1000.0,
+        verdict(gzipped <= 400_000)
+    );
+    Ok(check <= papa / 4.0 && xlsx <= sheetjs / 4.0 && gzipped <= 400_000)
 }

@@ -61,7 +61,7 @@ pub fn cargo(args: &[&str]) -> Result<(), String> {
 }
 
 /// One named step of a task, announced before it runs.
-pub fn step(name: &str, body: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+pub fn step<T>(name: &str, body: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     println!("\n== {name}");
     body().map_err(|e| format!("{name}: {e}"))
 }

@@ -87,16 +87,33 @@ fn inspect_zip(bytes: &[u8], limit: u64, extension: Option<&str>) -> Result<Form
     }
     let mut total: u64 = 0;
     for index in 0..archive.len() {
-        let part = archive.by_index(index).map_err(|_| Unreadable::Damaged)?;
-        let mut bounded = part.take(limit - total + 1);
-        let inflated =
-            std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|_| Unreadable::Damaged)?;
-        total += inflated;
+        total += unpacked_size(&mut archive, index, limit - total + 1)?;
         if total > limit {
             return Err(Unreadable::TooLargeUnpacked);
         }
     }
     Ok(format)
+}
+
+/// How many bytes part `index` really unpacks to, counted up to `most`, whatever its header
+/// claims. Inflates without the checksum: calamine checks it when it reads the part.
+fn unpacked_size(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    most: u64,
+) -> Result<u64, Unreadable> {
+    let part = archive
+        .by_index_raw(index)
+        .map_err(|_| Unreadable::Damaged)?;
+    let count = |reader: &mut dyn Read| {
+        std::io::copy(&mut reader.take(most), &mut std::io::sink()).map_err(|_| Unreadable::Damaged)
+    };
+    match part.compression() {
+        zip::CompressionMethod::Stored => count(&mut { part }),
+        zip::CompressionMethod::Deflated => count(&mut flate2::read::DeflateDecoder::new(part)),
+        // calamine reads no other method.
+        _ => Err(Unreadable::Damaged),
+    }
 }
 
 /// A worksheet row turned into text cells, reused from row to row.

@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's task runner (rust-analyzer's xtask pattern).
 //!
 //! - `cargo xtask setup`  installs what the build needs (the wasm32 target)
-//! - `cargo xtask run`    sets up, builds and runs the main job
+//! - `cargo xtask run`    sets up, builds and starts `rollcall serve --demo`
 //! - `cargo xtask test`   every test: format, lints, unit, fixture, property, wasm32 build, docs
 //! - `cargo xtask bench`  generates the 50,000-row files and runs the benchmarks
 //! - `cargo xtask docs`   regenerates docs/rules.md from the code registry
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::setup(),
-        Some("run") => run(),
+        Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench::bench(),
         Some("docs") => docs::write(),
@@ -43,28 +43,33 @@ fn main() -> ExitCode {
     }
 }
 
-/// Sets up, builds the command line and checks a bundled example edit against its export.
-fn run() -> Result<(), String> {
+/// Sets up, builds, and starts `rollcall serve --demo` on its embedded SQLite database
+/// (`rollcall.db`), which prints the URL and the demo sign-ins. Extra arguments go to `serve`
+/// (for example `--addr 127.0.0.1:9000`).
+fn run(extra: &[String]) -> Result<(), String> {
     setup::setup()?;
-    cmd::cargo(&["build", "--release", "-p", "rollcall"])?;
+    cmd::step("build", || {
+        cmd::cargo(&["build", "--release", "-p", "rollcall"])
+    })?;
     let root = cmd::root();
-    let example = root.join("tests/fixtures/examples/new-students");
     let binary = root.join("target/release/rollcall");
-    println!("\n== rollcall check (a teacher's edited export, against the original export)\n");
+    println!(
+        "\n== rollcall serve --demo (Ctrl-C stops it)\n\n\
+         Also try the command line on a bundled example:\n  \
+         target/release/rollcall check tests/fixtures/examples/new-students/edited.csv \\\n    \
+         --original tests/fixtures/examples/new-students/export.csv\n"
+    );
     let status = std::process::Command::new(&binary)
-        .arg("check")
-        .arg(example.join("edited.csv"))
-        .arg("--original")
-        .arg(example.join("export.csv"))
+        .args(["serve", "--demo"])
+        .args(extra)
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    println!(
-        "\nrollcall exited with status {} (0 no errors, 1 errors found, 2 unreadable).\n\
-         Try it on your own files: target/release/rollcall check EDITED --original EXPORT [--format json] [--lang es]",
-        status.code().unwrap_or(-1)
-    );
-    Ok(())
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("rollcall serve stopped ({status})"))
+    }
 }
 
 /// Every test the project has.

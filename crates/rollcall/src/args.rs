@@ -31,10 +31,20 @@ pub struct ChangesetArgs {
     pub created_at: Option<String>,
 }
 
+#[derive(Debug, PartialEq, Eq)]
+pub struct ServeArgs {
+    pub addr: String,
+    /// `sqlite://…`; the embedded default is `sqlite://rollcall.db`.
+    pub db: String,
+    pub demo: bool,
+    pub lang: Lang,
+}
+
 #[derive(Debug)]
 pub enum Command {
     Check(CheckArgs),
     Changeset(ChangesetArgs),
+    Serve(ServeArgs),
     Help,
     Version,
 }
@@ -43,6 +53,7 @@ pub const USAGE: &str = "\
 Usage:
   rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es]
   rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
+  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo]
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
 or the command line is wrong.";
@@ -51,6 +62,7 @@ pub const USAGE_ES: &str = "\
 Uso:
   rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es]
   rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
+  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo]
 
 Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un
 archivo o la línea de órdenes es incorrecta.";
@@ -82,6 +94,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut out = None;
     let mut id = None;
     let mut created_at = None;
+    let mut addr = None;
+    let mut db = None;
+    let mut demo = false;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -104,12 +119,33 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Short('o') | Long("out") => out = Some(path_value(&mut parser)?),
             Long("id") => id = Some(text_value(&mut parser)?),
             Long("created-at") => created_at = Some(text_value(&mut parser)?),
+            Long("addr") => addr = Some(text_value(&mut parser)?),
+            Long("db") => db = Some(text_value(&mut parser)?),
+            Long("demo") => demo = true,
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),
         }
     }
-    let command = command.ok_or("no command given: use check or changeset")?;
+    let command = command.ok_or("no command given: use check, changeset or serve")?;
+    let serving = command == "serve";
+    if !serving && (addr.is_some() || db.is_some() || demo) {
+        return Err("--addr, --db and --demo belong to serve".to_owned());
+    }
+    if serving {
+        if let Some(file) = files.first() {
+            return Err(format!("serve takes no file, not {}", file.display()));
+        }
+        if original.is_some() || school.is_some() || out.is_some() {
+            return Err("serve takes only --addr, --db, --demo and --lang".to_owned());
+        }
+        return Ok(Command::Serve(ServeArgs {
+            addr: addr.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            db: db.unwrap_or_else(|| "sqlite://rollcall.db".to_owned()),
+            demo,
+            lang,
+        }));
+    }
     let edited = match files.len() {
         1 => files.remove(0),
         0 => return Err(format!("{command} needs the edited file")),
@@ -141,7 +177,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             id,
             created_at,
         })),
-        other => Err(format!("unknown command {other}: use check or changeset")),
+        other => Err(format!(
+            "unknown command {other}: use check, changeset or serve"
+        )),
     }
 }
 
@@ -151,6 +189,28 @@ mod tests {
 
     fn parse_line(line: &str) -> Result<Command, String> {
         parse(line.split_whitespace().map(OsString::from))
+    }
+
+    #[test]
+    fn serve_takes_an_address_a_database_and_demo() {
+        let Ok(Command::Serve(args)) = parse_line("serve --demo --addr 127.0.0.1:0") else {
+            panic!("serve not parsed");
+        };
+        assert_eq!(
+            args,
+            ServeArgs {
+                addr: "127.0.0.1:0".to_owned(),
+                db: "sqlite://rollcall.db".to_owned(),
+                demo: true,
+                lang: Lang::En,
+            }
+        );
+        assert!(parse_line("serve x.csv").unwrap_err().contains("no file"));
+        assert!(
+            parse_line("check e.csv --demo")
+                .unwrap_err()
+                .contains("belong to serve")
+        );
     }
 
     #[test]

@@ -145,6 +145,40 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
     Ok(status(&report))
 }
 
+/// `rollcall serve`: the server, until interrupted. Prints the URL and, with `--demo`, how each
+/// demo teacher signs in.
+fn serve(args: &args::ServeArgs) -> Result<ExitCode, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("rollcall: cannot start the server: {e}"))?;
+    let config = rollcall_server::Config {
+        addr: args.addr.clone(),
+        db: args.db.clone(),
+        demo: args.demo,
+    };
+    let lang = args.lang;
+    runtime
+        .block_on(rollcall_server::serve(config, |addr, sign_ins| {
+            let mut text = match lang {
+                Lang::En => format!("Rollcall is running at http://{addr}/\n"),
+                Lang::Es => format!("Rollcall está en marcha en http://{addr}/\n"),
+            };
+            if !sign_ins.is_empty() {
+                text.push_str(match lang {
+                    Lang::En => "Demo sign-ins:\n",
+                    Lang::Es => "Accesos de demostración:\n",
+                });
+                for (email, password) in sign_ins {
+                    text.push_str(&format!("{email} password: {password}\n"));
+                }
+            }
+            print(&text);
+        }))
+        .map_err(|message| format!("rollcall: {message}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let command = match args::parse(std::env::args_os().skip(1)) {
         Ok(command) => command,
@@ -164,6 +198,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => check(&args),
         Command::Changeset(args) => changeset(&args),
+        Command::Serve(args) => serve(&args),
     };
     result.unwrap_or_else(|message| {
         eprintln!("{message}");

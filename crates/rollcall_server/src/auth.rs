@@ -1,0 +1,213 @@
+//! Sign-in and sessions: Argon2id password hashes (hashed and verified off the async threads),
+//! a random session token in an HttpOnly, SameSite=Strict cookie (only its SHA-256 is stored),
+//! a CSRF token required on unsafe methods, and a brake on repeated failed sign-ins.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::store::{School, Teacher};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "rollcall_session";
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
+/// Failed sign-ins for one email within [`FAILURE_WINDOW`] before further attempts are refused.
+pub const MAX_FAILURES: u32 = 5;
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Argon2id at OWASP's minimum: 19 MiB, two passes, one lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password (blocking: call it from a blocking thread).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(AppError::internal)
+}
+
+/// Hashes on a blocking thread.
+pub async fn hash_password_off_thread(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// Checks a password against a stored hash (blocking).
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random token: 244 bits from the operating system's generator, as hex.
+pub fn random_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The `Set-Cookie` value that opens a session, or (with an empty token) ends it.
+pub fn session_cookie(token: &str) -> String {
+    let max_age = if token.is_empty() { 0 } else { SESSION_SECONDS };
+    format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}")
+}
+
+/// The session token from a request's cookies.
+pub fn cookie_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, token)| token.to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+/// Failed sign-ins per email, to slow down guessing.
+#[derive(Debug, Default)]
+pub struct SignInBrake {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl SignInBrake {
+    /// Refuses an attempt for `email` while it has too many recent failures.
+    pub fn check(&self, email: &str) -> Result<(), AppError> {
+        let failures = self.failures.lock().map_err(AppError::internal)?;
+        if let Some((count, first)) = failures.get(&email.to_lowercase()) {
+            let elapsed = first.elapsed();
+            if *count >= MAX_FAILURES && elapsed < FAILURE_WINDOW {
+                return Err(AppError::TooManyRequests(
+                    (FAILURE_WINDOW - elapsed).as_secs().max(1),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn failed(&self, email: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            let entry = failures
+                .entry(email.to_lowercase())
+                .or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= FAILURE_WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(&email.to_lowercase());
+        }
+    }
+}
+
+/// A signed-in teacher. Extracting it answers 401 without a valid session, and 403 for an
+/// unsafe method without the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub teacher: Teacher,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
+        let token = cookie_token(parts).ok_or(AppError::Unauthorized("Sign in first."))?;
+        let hash = token_hash(&token);
+        let (teacher, csrf) =
+            state
+                .store
+                .session(&hash, now_seconds())
+                .await?
+                .ok_or(AppError::Unauthorized(
+                    "Your session has ended. Sign in again.",
+                ))?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|value| value.to_str().ok());
+            if sent != Some(csrf.as_str()) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        Ok(Session {
+            teacher,
+            csrf,
+            token_hash: hash,
+        })
+    }
+}
+
+/// A school of the signed-in teacher, from the `{school}` of the path. Any other school —
+/// unknown, or one the teacher does not work in — is 404, the same answer for both.
+#[derive(Debug, Clone)]
+pub struct SchoolScope {
+    pub session: Session,
+    pub school: School,
+}
+
+impl FromRequestParts<AppState> for SchoolScope {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<SchoolScope, AppError> {
+        let session = Session::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let id = params.get("school").ok_or(AppError::NotFound)?;
+        let school = state
+            .store
+            .school_of(&session.teacher.id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(SchoolScope { session, school })
+    }
+}

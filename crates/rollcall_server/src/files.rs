@@ -1,0 +1,160 @@
+//! The files the server writes — exports now, the Upload History downloads later — as CSV or
+//! XLSX. Every cell that a spreadsheet program could take for a formula (starting with `=` `+`
+//! `-` `@`, a tab or a carriage return) is escaped: in CSV with a leading apostrophe, in XLSX
+//! with Excel's quote prefix, which keeps the value as text without changing it.
+
+use rust_xlsxwriter::{DocProperties, Format, Workbook};
+
+use crate::error::AppError;
+use crate::store::StudentRecord;
+
+/// The export's columns, in SPEC order.
+pub const HEADER: [&str; 7] = [
+    "Student GUID",
+    "Student ID",
+    "First Name",
+    "Last Name",
+    "Grade Level",
+    "Username",
+    "Password",
+];
+
+/// The custom document property of an exported workbook that names its export.
+pub const EXPORT_ID_PROPERTY: &str = "Rollcall Export ID";
+
+/// CSV or XLSX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+impl FileFormat {
+    pub fn parse(text: Option<&str>) -> Result<FileFormat, AppError> {
+        match text.map(str::to_ascii_lowercase).as_deref() {
+            None | Some("csv") => Ok(FileFormat::Csv),
+            Some("xlsx") => Ok(FileFormat::Xlsx),
+            Some(other) => Err(AppError::BadRequest(format!(
+                "Unknown format {other:?}: ask for csv or xlsx."
+            ))),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "text/csv; charset=utf-8",
+            FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// True when a spreadsheet program could run the cell as a formula.
+pub fn needs_escape(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A table of text cells: a header and rows.
+pub struct Sheet {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Sheet {
+    /// The export layout of these students; the Password column is always empty.
+    pub fn students(students: &[StudentRecord]) -> Sheet {
+        Sheet {
+            header: HEADER.iter().map(|h| (*h).to_owned()).collect(),
+            rows: students
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.guid.clone(),
+                        s.student_id.clone().unwrap_or_default(),
+                        s.first_name.clone(),
+                        s.last_name.clone(),
+                        s.grade.clone(),
+                        s.username.clone(),
+                        String::new(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    pub fn write(&self, format: FileFormat, export_id: Option<&str>) -> Result<Vec<u8>, AppError> {
+        match format {
+            FileFormat::Csv => self.csv(),
+            FileFormat::Xlsx => self.xlsx(export_id),
+        }
+    }
+
+    /// UTF-8 CSV, CRLF line ends, quoted where needed, formula-like cells escaped.
+    pub fn csv(&self) -> Result<Vec<u8>, AppError> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        writer
+            .write_record(&self.header)
+            .map_err(AppError::internal)?;
+        for row in &self.rows {
+            let cells = row.iter().map(|cell| {
+                if needs_escape(cell) {
+                    format!("'{cell}")
+                } else {
+                    cell.clone()
+                }
+            });
+            writer.write_record(cells).map_err(AppError::internal)?;
+        }
+        writer.into_inner().map_err(AppError::internal)
+    }
+
+    /// An XLSX workbook with one sheet, "Students", every cell text.
+    pub fn xlsx(&self, export_id: Option<&str>) -> Result<Vec<u8>, AppError> {
+        let mut workbook = Workbook::new();
+        let mut properties = DocProperties::new().set_title("Students");
+        if let Some(id) = export_id {
+            properties = properties
+                .set_custom_property(EXPORT_ID_PROPERTY, id)
+                .set_keywords(format!("rollcall-export:{id}"));
+        }
+        workbook.set_properties(&properties);
+        let text = Format::new().set_num_format("@");
+        let header = Format::new().set_bold().set_num_format("@");
+        let escaped = Format::new().set_num_format("@").set_quote_prefix();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Students").map_err(AppError::internal)?;
+        for column in 0..self.header.len() as u16 {
+            sheet
+                .set_column_format(column, &text)
+                .map_err(AppError::internal)?;
+            sheet
+                .set_column_width(column, if column == 0 { 38 } else { 16 })
+                .map_err(AppError::internal)?;
+        }
+        for (column, cell) in self.header.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, column as u16, cell, &header)
+                .map_err(AppError::internal)?;
+        }
+        for (row, cells) in self.rows.iter().enumerate() {
+            for (column, cell) in cells.iter().enumerate() {
+                if cell.is_empty() {
+                    continue;
+                }
+                let format = if needs_escape(cell) { &escaped } else { &text };
+                sheet
+                    .write_string_with_format(row as u32 + 1, column as u16, cell, format)
+                    .map_err(AppError::internal)?;
+            }
+        }
+        workbook.save_to_buffer().map_err(AppError::internal)
+    }
+}

@@ -1,0 +1,76 @@
+//! Rollcall's server: sign-in, schools, Export Students, and (next) validated uploads with a
+//! durable queue and the Upload History. Every rule it applies comes from `rollcall_core`.
+//!
+//! `app(state)` is the whole HTTP API as an axum `Router`, so tests call
+//! `app(state).oneshot(request)` without a socket; `serve` binds it to an address.
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod files;
+mod json;
+mod routes;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use error::{AppError, AppResult};
+pub use store::Store;
+
+/// What every request handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub brake: Arc<auth::SignInBrake>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            brake: Arc::default(),
+        }
+    }
+}
+
+/// The HTTP API.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// How `rollcall serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: String,
+    pub db: String,
+    pub demo: bool,
+}
+
+/// Opens the store, seeds the demo data if asked, binds `addr` and serves until interrupted.
+/// `ready` is called with the bound address and the demo sign-ins before the first request.
+pub async fn serve(
+    config: Config,
+    ready: impl FnOnce(std::net::SocketAddr, &[(String, String)]),
+) -> Result<(), String> {
+    let store = Store::open(&config.db).await?;
+    let sign_ins = if config.demo {
+        demo::seed(&store).await?
+    } else {
+        Vec::new()
+    };
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    ready(addr, &sign_ins);
+    axum::serve(listener, app(AppState::new(store)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))
+}

@@ -1,0 +1,111 @@
+//! The roster, Export Students, an export's rows, and the username-availability check.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::SchoolScope;
+use crate::error::{AppError, AppResult};
+use crate::files::{FileFormat, Sheet};
+use crate::json::JsonBody;
+
+#[derive(Debug, Deserialize)]
+pub struct FormatQuery {
+    format: Option<String>,
+}
+
+/// `GET …/roster`: the current roster as JSON rows.
+pub async fn roster(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
+    let students = state.store.students(&scope.school.id).await?;
+    Ok(Json(students).into_response())
+}
+
+/// A file download.
+fn attachment(format: FileFormat, name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET …/export?format=csv|xlsx`: Export Students. The export is recorded with a snapshot of
+/// its rows, and its id is in the file name (and, in XLSX, a document property).
+pub async fn export(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    Query(query): Query<FormatQuery>,
+) -> AppResult<Response> {
+    let format = FileFormat::parse(query.format.as_deref())?;
+    let students = state.store.students(&scope.school.id).await?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    state
+        .store
+        .insert_export(
+            &id,
+            &scope.school.id,
+            &scope.session.teacher.id,
+            format.extension(),
+            &now,
+            &students,
+        )
+        .await?;
+    let bytes = Sheet::students(&students).write(format, Some(&id))?;
+    let name = format!("students-{}-{id}.{}", scope.school.id, format.extension());
+    Ok(attachment(format, &name, bytes))
+}
+
+/// `GET …/exports/{export}`: that export's rows exactly as exported, as CSV (the page's
+/// original, whatever format the teacher downloaded).
+pub async fn export_rows(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    Path((_, export)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let students = state
+        .store
+        .export_rows(&scope.school.id, &export)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = Sheet::students(&students).csv()?;
+    let name = format!("students-{}-{export}.csv", scope.school.id);
+    Ok(attachment(FileFormat::Csv, &name, bytes))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Usernames {
+    usernames: Vec<String>,
+}
+
+/// Most usernames one availability request may ask about.
+pub const MAX_USERNAMES: usize = 1000;
+
+/// `POST …/usernames`: which of these are taken by students outside this school.
+pub async fn usernames(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    JsonBody(body): JsonBody<Usernames>,
+) -> AppResult<Response> {
+    if body.usernames.len() > MAX_USERNAMES {
+        return Err(AppError::TooLarge(format!(
+            "Ask about at most {MAX_USERNAMES} usernames at a time."
+        )));
+    }
+    let taken = state
+        .store
+        .usernames_taken_outside(&scope.school.id, &body.usernames)
+        .await?;
+    Ok(Json(serde_json::json!({"taken": taken})).into_response())
+}

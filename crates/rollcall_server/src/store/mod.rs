@@ -1,0 +1,461 @@
+//! The store: every SQL statement the server runs, behind one type. SQLite today (WAL, created
+//! and migrated on open); the statements use `$n` parameters and portable SQL so PostgreSQL can
+//! follow with the same text.
+
+mod schema;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+/// A school as the teacher sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct School {
+    pub id: String,
+    pub name: String,
+}
+
+/// A signed-in teacher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Teacher {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// A student as stored (the password hash stays in the store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StudentRecord {
+    pub guid: String,
+    pub student_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub grade: String,
+    pub username: String,
+}
+
+impl StudentRecord {
+    /// The core's view of this student, as the export at `row` shows it.
+    pub fn to_core(&self, export_row: Option<u32>) -> rollcall_core::Student {
+        rollcall_core::Student {
+            guid: self.guid.clone(),
+            export_row,
+            student_id: self.student_id.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            grade: self.grade.clone(),
+            username: Some(self.username.clone()),
+        }
+    }
+
+    /// The change-set `base` of this student (rollcall_core's fingerprint).
+    pub fn fingerprint(&self) -> String {
+        let roster = rollcall_core::Roster::new(&[self.to_core(None)]);
+        rollcall_core::fingerprint(&roster.student(0))
+    }
+}
+
+/// A new student to insert.
+#[derive(Debug, Clone)]
+pub struct NewStudent {
+    pub record: StudentRecord,
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
+    StudentRecord {
+        guid: row.get("guid"),
+        student_id: row.get("student_id"),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        grade: row.get("grade"),
+        username: row.get("username"),
+    }
+}
+
+impl Store {
+    /// Opens (creating it if needed) and migrates the database at `url` (`sqlite://path`).
+    pub async fn open(url: &str) -> Result<Store, String> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| format!("bad database URL {url}: {e}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot open the database {url}: {e}"))?;
+        let store = Store { pool };
+        store
+            .migrate()
+            .await
+            .map_err(|e| format!("cannot migrate the database {url}: {e}"))?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            .execute(&self.pool)
+            .await?;
+        let applied: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                .fetch_one(&self.pool)
+                .await?;
+        for (number, sql) in schema::MIGRATIONS.iter().enumerate() {
+            let version = number as i64 + 1;
+            if version <= applied {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    // Districts, schools, teachers.
+
+    pub async fn district_exists(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM districts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    pub async fn insert_district(&self, id: &str, name: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO districts (id, name) VALUES ($1, $2)")
+            .bind(id)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_school(
+        &self,
+        id: &str,
+        district: &str,
+        name: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO schools (id, district_id, name) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(district)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Inserts a teacher, or sets the password of the teacher with this email.
+    pub async fn upsert_teacher(
+        &self,
+        id: &str,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO teachers (id, email, name, password_hash) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(id)
+        .bind(email)
+        .bind(name)
+        .bind(password_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn add_teacher_to_school(
+        &self,
+        teacher: &str,
+        school: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO teacher_schools (teacher_id, school_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(teacher)
+        .bind(school)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The teacher with this email (any case) and their password hash.
+    pub async fn teacher_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Option<(Teacher, String)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT id, email, name, password_hash FROM teachers WHERE lower(email) = lower($1)",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            (
+                Teacher {
+                    id: row.get("id"),
+                    email: row.get("email"),
+                    name: row.get("name"),
+                },
+                row.get("password_hash"),
+            )
+        }))
+    }
+
+    /// The schools a teacher works in, by name.
+    pub async fn schools_of(&self, teacher: &str) -> Result<Vec<School>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.name FROM schools s JOIN teacher_schools t ON t.school_id = s.id
+             WHERE t.teacher_id = $1 ORDER BY s.name",
+        )
+        .bind(teacher)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| School {
+                id: row.get("id"),
+                name: row.get("name"),
+            })
+            .collect())
+    }
+
+    /// The school, if the teacher works in it.
+    pub async fn school_of(
+        &self,
+        teacher: &str,
+        school: &str,
+    ) -> Result<Option<School>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT s.id, s.name FROM schools s JOIN teacher_schools t ON t.school_id = s.id
+             WHERE t.teacher_id = $1 AND s.id = $2",
+        )
+        .bind(teacher)
+        .bind(school)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| School {
+            id: row.get("id"),
+            name: row.get("name"),
+        }))
+    }
+
+    // Sessions.
+
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        teacher: &str,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO sessions (token_hash, teacher_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(teacher)
+            .bind(csrf)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The teacher and CSRF token of a session that has not expired at `now`.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Teacher, String)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT t.id, t.email, t.name, s.csrf FROM sessions s JOIN teachers t ON t.id = s.teacher_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            (
+                Teacher {
+                    id: row.get("id"),
+                    email: row.get("email"),
+                    name: row.get("name"),
+                },
+                row.get("csrf"),
+            )
+        }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // Students.
+
+    /// A school's students in roster order.
+    pub async fn students(&self, school: &str) -> Result<Vec<StudentRecord>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT guid, student_id, first_name, last_name, grade, username FROM students
+             WHERE school_id = $1 ORDER BY position, guid",
+        )
+        .bind(school)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(student).collect())
+    }
+
+    pub async fn insert_students(
+        &self,
+        school: &str,
+        district: &str,
+        students: &[NewStudent],
+        now: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let next: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM students WHERE school_id = $1",
+        )
+        .bind(school)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (i, new) in students.iter().enumerate() {
+            let s = &new.record;
+            sqlx::query(
+                "INSERT INTO students (guid, school_id, district_id, student_id, first_name, last_name,
+                     grade, username, username_key, password_hash, position, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(&s.guid)
+            .bind(school)
+            .bind(district)
+            .bind(&s.student_id)
+            .bind(&s.first_name)
+            .bind(&s.last_name)
+            .bind(&s.grade)
+            .bind(&s.username)
+            .bind(s.username.to_lowercase())
+            .bind(&new.password_hash)
+            .bind(next + i as i64)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Which of these usernames (compared in lower case) belong to students outside `school`.
+    pub async fn usernames_taken_outside(
+        &self,
+        school: &str,
+        usernames: &[String],
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let mut taken = Vec::new();
+        for username in usernames {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT guid FROM students WHERE username_key = $1 AND school_id <> $2",
+            )
+            .bind(username.to_lowercase())
+            .bind(school)
+            .fetch_optional(&self.pool)
+            .await?;
+            if found.is_some() {
+                taken.push(username.clone());
+            }
+        }
+        Ok(taken)
+    }
+
+    // Exports.
+
+    /// Records an export and its snapshot rows (row 2 onwards, as in the file).
+    pub async fn insert_export(
+        &self,
+        id: &str,
+        school: &str,
+        teacher: &str,
+        format: &str,
+        created_at: &str,
+        students: &[StudentRecord],
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO exports (id, school_id, teacher_id, format, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(school)
+            .bind(teacher)
+            .bind(format)
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
+        for (i, s) in students.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO export_rows (export_id, row, guid, student_id, first_name, last_name, grade,
+                     username, fingerprint)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(i as i64 + 2)
+            .bind(&s.guid)
+            .bind(&s.student_id)
+            .bind(&s.first_name)
+            .bind(&s.last_name)
+            .bind(&s.grade)
+            .bind(&s.username)
+            .bind(s.fingerprint())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// An export's rows as exported, if the export belongs to `school`.
+    pub async fn export_rows(
+        &self,
+        school: &str,
+        export: &str,
+    ) -> Result<Option<Vec<StudentRecord>>, sqlx::Error> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM exports WHERE id = $1 AND school_id = $2")
+                .bind(export)
+                .bind(school)
+                .fetch_optional(&self.pool)
+                .await?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "SELECT guid, student_id, first_name, last_name, grade, username FROM export_rows
+             WHERE export_id = $1 ORDER BY row",
+        )
+        .bind(export)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(rows.iter().map(student).collect()))
+    }
+}

@@ -1,0 +1,151 @@
+//! Test helpers: a fresh demo database per test, requests through `app(state).oneshot`, and
+//! signing in as the demo teachers.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use rollcall_server::{AppState, Store, app, demo};
+use tower::ServiceExt;
+
+pub struct Server {
+    pub state: AppState,
+    pub passwords: Vec<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+/// A signed-in teacher: the session cookie and the CSRF token.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The `{"error": {"code", "message"}}` body of an error reply.
+    pub fn error_code(&self) -> String {
+        let json = self.json();
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "an error needs a message: {json}"
+        );
+        json["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Server {
+    pub async fn demo() -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = Store::open(&url).await.expect("store");
+        let passwords = demo::seed(&store).await.expect("seed");
+        Server {
+            state: AppState::new(store),
+            passwords,
+            _dir: dir,
+        }
+    }
+
+    pub fn password(&self, email: &str) -> String {
+        self.passwords
+            .iter()
+            .find(|(e, _)| e == email)
+            .map(|(_, p)| p.clone())
+            .expect("demo teacher")
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response: Response<Body> = app(self.state.clone())
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn sign_in_as(&self, email: &str, password: &str) -> Reply {
+        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        self.send(
+            Request::post("/api/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> SignedIn {
+        let reply = self.sign_in_as(email, &self.password(email)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let cookie = reply
+            .header(header::SET_COOKIE)
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let csrf = reply.json()["csrf"].as_str().unwrap_or_default().to_owned();
+        SignedIn { cookie, csrf }
+    }
+
+    pub async fn get(&self, who: Option<&SignedIn>, path: &str) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(who) = who {
+            request = request.header(header::COOKIE, &who.cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// An unsafe request with the session's CSRF token.
+    pub async fn post_json(&self, who: &SignedIn, path: &str, body: serde_json::Value) -> Reply {
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, &who.cookie)
+                .header("x-csrf-token", &who.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await
+    }
+}

@@ -1,0 +1,61 @@
+// Starts the real `rollcall serve --demo` on a free 127.0.0.1 port with a fresh database, and
+// reads the URL and demo sign-ins it prints.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { repo } from './cases.mjs';
+
+export async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-serve-'));
+  const binary = path.join(repo, 'target/release/rollcall');
+  const child = spawn(binary, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'rollcall.db')}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk) => { err += chunk; });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rollcall serve printed no sign-ins in 30 s:\n${out}${err}`)), 30_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const url = out.match(/running at (http:\/\/127\.0\.0\.1:\d+)\//)?.[1];
+      const passwords = Object.fromEntries([...out.matchAll(/^(\S+@\S+) password: (\S+)$/gm)].map((m) => [m[1], m[2]]));
+      if (url && Object.keys(passwords).length === 2) {
+        clearTimeout(timer);
+        resolve({ url, passwords });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`rollcall serve exited with ${code}:\n${out}${err}`)));
+  });
+  return {
+    ...ready,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((done) => child.once('exit', done));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A teacher's HTTP session against the server: cookie and CSRF token kept. */
+export async function signIn(server, email) {
+  const response = await fetch(`${server.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: server.passwords[email] }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in as ${email}: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie').split(';')[0];
+  const body = await response.json();
+  return {
+    ...body,
+    get: (p) => fetch(`${server.url}${p}`, { headers: { cookie } }),
+    post: (p, json) => fetch(`${server.url}${p}`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': body.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify(json),
+    }),
+  };
+}

@@ -11,6 +11,7 @@ pub mod files;
 mod json;
 mod routes;
 pub mod store;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ pub use store::Store;
 pub struct AppState {
     pub store: Store,
     pub brake: Arc<auth::SignInBrake>,
+    pub queue: upload::worker::Queue,
 }
 
 impl AppState {
@@ -31,7 +33,14 @@ impl AppState {
         AppState {
             store,
             brake: Arc::default(),
+            queue: upload::worker::Queue::default(),
         }
+    }
+
+    /// Starts the queue worker, which finishes stored uploads (those a stopped server left
+    /// unfinished first). Needs a Tokio runtime.
+    pub fn start_worker(&self) {
+        self.queue.start(self.store.clone());
     }
 }
 
@@ -66,8 +75,10 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let state = AppState::new(store);
+    state.start_worker();
     ready(addr, &sign_ins);
-    axum::serve(listener, app(AppState::new(store)))
+    axum::serve(listener, app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

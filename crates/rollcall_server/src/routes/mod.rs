@@ -2,8 +2,10 @@
 
 mod roster;
 mod session;
+mod uploads;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -28,5 +30,17 @@ pub fn router(state: AppState) -> Router {
             get(roster::export_rows),
         )
         .route("/api/schools/{school}/usernames", post(roster::usernames))
+        .route(
+            "/api/schools/{school}/uploads",
+            post(uploads::upload)
+                .get(uploads::history)
+                // A 20 MiB file and its multipart framing.
+                .layer(DefaultBodyLimit::max(21 * 1024 * 1024)),
+        )
+        .route("/api/schools/{school}/uploads/{id}", get(uploads::one))
+        .route(
+            "/api/schools/{school}/uploads/{id}/files/{which}",
+            get(uploads::file),
+        )
         .with_state(state)
 }

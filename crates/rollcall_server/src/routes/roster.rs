@@ -14,7 +14,7 @@ use crate::json::JsonBody;
 
 #[derive(Debug, Deserialize)]
 pub struct FormatQuery {
-    format: Option<String>,
+    pub format: Option<String>,
 }
 
 /// `GET …/roster`: the current roster as JSON rows.
@@ -24,7 +24,7 @@ pub async fn roster(State(state): State<AppState>, scope: SchoolScope) -> AppRes
 }
 
 /// A file download.
-fn attachment(format: FileFormat, name: &str, bytes: Vec<u8>) -> Response {
+pub fn attachment(format: FileFormat, name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),

@@ -2,7 +2,9 @@
 //! and migrated on open); the statements use `$n` parameters and portable SQL so PostgreSQL can
 //! follow with the same text.
 
+pub mod apply;
 mod schema;
+pub mod uploads;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -70,7 +72,7 @@ pub struct Store {
     pool: SqlitePool,
 }
 
-fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
+pub(crate) fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
     StudentRecord {
         guid: row.get("guid"),
         student_id: row.get("student_id"),

@@ -70,4 +70,42 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (export_id, row)
     );
     ",
+    // 2: uploads and their rows: the durable queue and the Upload History.
+    "
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        teacher_id TEXT NOT NULL REFERENCES teachers(id),
+        -- the change-set id: replaying it returns this upload
+        changeset_id TEXT,
+        file_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        -- JSON array: the uploaded file's columns
+        header TEXT NOT NULL,
+        -- JSON object: rows, applied, failed, created, updated
+        counts TEXT NOT NULL,
+        UNIQUE (school_id, changeset_id)
+    );
+    CREATE INDEX uploads_by_school ON uploads (school_id, created_at);
+    CREATE INDEX uploads_by_status ON uploads (status, created_at);
+    CREATE TABLE upload_rows (
+        upload_id TEXT NOT NULL REFERENCES uploads(id),
+        row INTEGER NOT NULL,
+        -- JSON array: the row as uploaded, its password blanked
+        cells TEXT NOT NULL,
+        -- JSON change-set op still to apply (it may hold a password); NULL once done
+        op TEXT,
+        -- pending, applied or failed
+        state TEXT NOT NULL,
+        -- JSON array of the row's export columns after it was applied; the Password cell holds
+        -- a generated temporary password, the one place it is ever shown
+        result TEXT,
+        -- JSON array of {code, message}
+        errors TEXT NOT NULL,
+        PRIMARY KEY (upload_id, row)
+    );
+    ",
 ];

@@ -67,8 +67,10 @@ impl Server {
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = Store::open(&url).await.expect("store");
         let passwords = demo::seed(&store).await.expect("seed");
+        let state = AppState::new(store);
+        state.start_worker();
         Server {
-            state: AppState::new(store),
+            state,
             passwords,
             _dir: dir,
         }
@@ -147,5 +149,48 @@ impl Server {
                 .expect("request"),
         )
         .await
+    }
+}
+
+impl Server {
+    /// Posts a file as `multipart/form-data`, field `file`.
+    pub async fn post_file(&self, who: &SignedIn, path: &str, name: &str, bytes: &[u8]) -> Reply {
+        let boundary = "rollcall-test-boundary-7d2f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, &who.cookie)
+                .header("x-csrf-token", &who.csrf)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Polls an upload until its status is final; returns the upload with its rows.
+    pub async fn wait_for(&self, who: &SignedIn, school: &str, id: &str) -> serde_json::Value {
+        for _ in 0..600 {
+            let reply = self
+                .get(Some(who), &format!("/api/schools/{school}/uploads/{id}"))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+            let json = reply.json();
+            let status = json["status"].as_str().unwrap_or_default().to_owned();
+            if !["Queued", "In Progress"].contains(&status.as_str()) {
+                return json;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("upload {id} did not finish");
     }
 }

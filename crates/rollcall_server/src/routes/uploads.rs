@@ -1,0 +1,225 @@
+//! Uploads and the Upload History: post a change-set or a file, list, look at one, download
+//! its three files.
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::auth::SchoolScope;
+use crate::error::{AppError, AppResult};
+use crate::files::FileFormat;
+use crate::routes::roster::{FormatQuery, attachment};
+use crate::store::uploads::{NewUpload, NewUploadRow};
+use crate::upload::validate::CurrentRoster;
+use crate::upload::{Download, rows_of_change_set, rows_of_file};
+
+/// The largest file accepted (SPEC section 2).
+fn max_file_bytes() -> usize {
+    rollcall_core::Limits::default().max_file_bytes as usize
+}
+
+/// Refuses properties a change-set does not have, so a misspelt one is not silently dropped.
+fn check_keys(value: &serde_json::Value) -> Result<(), AppError> {
+    let unknown =
+        |object: &serde_json::Map<String, serde_json::Value>, known: &[&str], what: &str| {
+            match object.keys().find(|key| !known.contains(&key.as_str())) {
+                Some(key) => Err(AppError::BadRequest(format!(
+                    "Unknown field {key:?} in {what}."
+                ))),
+                None => Ok(()),
+            }
+        };
+    let object = value
+        .as_object()
+        .ok_or_else(|| AppError::BadRequest("A change-set is a JSON object.".to_owned()))?;
+    unknown(
+        object,
+        &["id", "school", "created_at", "ops"],
+        "the change-set",
+    )?;
+    for op in object
+        .get("ops")
+        .and_then(|o| o.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let Some(op) = op.as_object() {
+            unknown(op, &["op", "row", "guid", "base", "set", "values"], "an op")?;
+        }
+    }
+    Ok(())
+}
+
+/// `POST …/uploads`: a change-set (JSON) or a file (multipart, field `file`).
+pub async fn upload(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    request: Request,
+) -> AppResult<Response> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let school = scope.school.id.clone();
+    let (rows, file_name, kind, changeset_id): (Vec<NewUploadRow>, String, &str, Option<String>) =
+        if content_type.starts_with("multipart/form-data") {
+            let mut multipart = Multipart::from_request(request, &state)
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            let (name, bytes) = read_file_field(&mut multipart).await?;
+            let (students, outside_usernames, outside_student_ids) =
+                state.store.roster_with_outside(&school).await?;
+            let current = CurrentRoster {
+                students,
+                outside_usernames,
+                outside_student_ids,
+            };
+            let rows = rows_of_file(&bytes, &name, &current, rollcall_core::Lang::En)?;
+            (rows, name, "file", None)
+        } else if content_type.starts_with("application/json") {
+            let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
+                .await
+                .map_err(|_| {
+                    AppError::TooLarge("The change-set is larger than 20 MiB.".to_owned())
+                })?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                AppError::BadRequest(format!("The change-set is not valid JSON: {e}"))
+            })?;
+            check_keys(&value)?;
+            let set: rollcall_core::ChangeSet = serde_json::from_value(value)
+                .map_err(|e| AppError::BadRequest(format!("The change-set is malformed: {e}")))?;
+            if let Some(first) = state.store.upload_by_changeset(&school, &set.id).await? {
+                // A replay: the first result, nothing changed.
+                return Ok((
+                    StatusCode::OK,
+                    Json(serde_json::json!({"id": first.id, "status": first.status})),
+                )
+                    .into_response());
+            }
+            let rows = rows_of_change_set(&set, &school)?;
+            (
+                rows,
+                format!("change-set {}", set.id),
+                "changeset",
+                Some(set.id),
+            )
+        } else {
+            return Err(AppError::BadRequest(
+                "Send a change-set as application/json or a file as multipart/form-data (field \"file\").".to_owned(),
+            ));
+        };
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let header: Vec<String> = crate::files::HEADER
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
+    let stored = state
+        .store
+        .insert_upload(&NewUpload {
+            id: &id,
+            school: &school,
+            teacher: &scope.session.teacher.id,
+            changeset_id: changeset_id.as_deref(),
+            file_name: &file_name,
+            kind,
+            created_at: &now,
+            header: &header,
+            rows,
+        })
+        .await?;
+    if !stored {
+        // The same change-set arrived twice at once: answer with the one stored first.
+        let first = state
+            .store
+            .upload_by_changeset(&school, changeset_id.as_deref().unwrap_or_default())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok((
+            StatusCode::OK,
+            Json(serde_json::json!({"id": first.id, "status": first.status})),
+        )
+            .into_response());
+    }
+    state.queue.wake();
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"id": id, "status": "Queued"})),
+    )
+        .into_response())
+}
+
+async fn read_file_field(multipart: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload.csv").to_owned();
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge("The file is larger than 20 MiB.".to_owned())
+            } else {
+                AppError::BadRequest(e.body_text())
+            }
+        })?;
+        if bytes.len() > max_file_bytes() {
+            return Err(AppError::TooLarge(
+                "The file is larger than 20 MiB.".to_owned(),
+            ));
+        }
+        return Ok((name, bytes.to_vec()));
+    }
+    Err(AppError::BadRequest(
+        "The form has no \"file\" field.".to_owned(),
+    ))
+}
+
+/// `GET …/uploads`: the Upload History, newest first.
+pub async fn history(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
+    Ok(Json(state.store.uploads(&scope.school.id).await?).into_response())
+}
+
+/// `GET …/uploads/{id}`: one upload with its rows' results.
+pub async fn one(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let upload = state
+        .store
+        .upload(&scope.school.id, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = state.store.upload_rows(&id).await?;
+    let mut body = serde_json::to_value(&upload).map_err(AppError::internal)?;
+    body["rows"] = serde_json::to_value(&rows).map_err(AppError::internal)?;
+    Ok(Json(body).into_response())
+}
+
+/// `GET …/uploads/{id}/files/{uploaded|completed|error}?format=csv|xlsx`.
+pub async fn file(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    Path((_, id, which)): Path<(String, String, String)>,
+    Query(query): Query<FormatQuery>,
+) -> AppResult<Response> {
+    let which = Download::parse(&which).ok_or(AppError::NotFound)?;
+    let format = FileFormat::parse(query.format.as_deref())?;
+    state
+        .store
+        .upload(&scope.school.id, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = state.store.upload_rows(&id).await?;
+    let bytes = which.sheet(&rows).write(format, None)?;
+    let name = format!("{}-{id}.{}", which.name(), format.extension());
+    Ok(attachment(format, &name, bytes))
+}

@@ -1,0 +1,216 @@
+//! Uploads: a change-set from the page or a file from any client, stored with its rows before
+//! it is acknowledged, then finished by the queue worker; and the three downloads of the Upload
+//! History.
+
+pub mod validate;
+pub mod worker;
+
+use std::collections::BTreeSet;
+
+use rollcall_core::{ChangeSet, Checker, Field, Input, Lang, Op, Options, Severity};
+
+use crate::error::AppError;
+use crate::files::{HEADER, Sheet};
+use crate::store::StudentRecord;
+use crate::store::uploads::{NewUploadRow, RowError, UploadRow};
+use validate::{CurrentRoster, error, field_index};
+
+/// The highest spreadsheet row a change-set may name.
+const MAX_ROW: u32 = 1_000_000;
+
+fn op_row(op: &Op) -> u32 {
+    match op {
+        Op::Update { row, .. } | Op::Create { row, .. } => *row,
+    }
+}
+
+/// A row as the history shows it: the export columns, the password blanked.
+fn cells_of(op: &Op) -> Vec<String> {
+    let mut cells = vec![String::new(); HEADER.len()];
+    let values = match op {
+        Op::Update { guid, set, .. } => {
+            cells[0] = guid.clone();
+            set
+        }
+        Op::Create { values, .. } => values,
+    };
+    for (field, value) in values {
+        if *field != Field::Password {
+            cells[field_index(*field)] = value.clone();
+        }
+    }
+    cells
+}
+
+/// The rows of a posted change-set. Refuses a change-set that is not for this school, names a
+/// row twice or names no sensible row.
+pub fn rows_of_change_set(set: &ChangeSet, school: &str) -> Result<Vec<NewUploadRow>, AppError> {
+    if set.school != school {
+        return Err(AppError::BadRequest(format!(
+            "The change-set is for school {:?}, not {school:?}.",
+            set.school
+        )));
+    }
+    if uuid::Uuid::parse_str(&set.id).is_err() {
+        return Err(AppError::BadRequest(format!(
+            "The change-set id {:?} is not a UUID.",
+            set.id
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    let mut rows = Vec::with_capacity(set.ops.len());
+    for op in &set.ops {
+        let row = op_row(op);
+        if !(2..=MAX_ROW).contains(&row) {
+            return Err(AppError::BadRequest(format!(
+                "Row {row} is not a data row (2 to {MAX_ROW})."
+            )));
+        }
+        if !seen.insert(row) {
+            return Err(AppError::BadRequest(format!("Row {row} appears twice.")));
+        }
+        rows.push(NewUploadRow {
+            row,
+            cells: cells_of(op),
+            op: Some(serde_json::to_string(op).map_err(AppError::internal)?),
+            errors: Vec::new(),
+        });
+    }
+    rows.sort_by_key(|r| r.row);
+    Ok(rows)
+}
+
+/// The rows of an uploaded file, checked against the current roster with the rule engine: rows
+/// with errors fail at once (with the engine's messages); the others become ops. A file-level
+/// error refuses the whole file (422).
+pub fn rows_of_file(
+    bytes: &[u8],
+    file_name: &str,
+    current: &CurrentRoster,
+    lang: Lang,
+) -> Result<Vec<NewUploadRow>, AppError> {
+    let options = Options::with_lang(lang);
+    let checker = Checker::with_roster(
+        Input::new(bytes, Some(file_name)),
+        Some(current.roster()),
+        &options,
+    );
+    let report = checker.report();
+    let file_errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.row.is_none() && d.severity == Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    if !file_errors.is_empty() {
+        return Err(AppError::Unprocessable(file_errors.join(" ")));
+    }
+    let ops = checker.change_set("", "", "").ops;
+    let table = checker.table();
+    let mut rows = Vec::new();
+    for index in 0..table.len() {
+        if table.is_blank(index) {
+            continue;
+        }
+        let row = table.row_number(index);
+        let cells: Vec<String> = Field::ALL
+            .iter()
+            .map(|field| match field {
+                Field::Password => String::new(),
+                _ => table.cell(index, *field).text.to_owned(),
+            })
+            .collect();
+        let errors: Vec<RowError> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.row == Some(row) && d.severity == Severity::Error)
+            .map(error)
+            .collect();
+        let op = ops.iter().find(|op| op_row(op) == row);
+        let op = match (errors.is_empty(), op) {
+            (true, Some(op)) => Some(serde_json::to_string(op).map_err(AppError::internal)?),
+            // Unchanged rows are not part of the upload's work.
+            (true, None) => continue,
+            (false, _) => None,
+        };
+        rows.push(NewUploadRow {
+            row,
+            cells,
+            op,
+            errors,
+        });
+    }
+    Ok(rows)
+}
+
+/// Which of the three files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    Uploaded,
+    Completed,
+    Error,
+}
+
+impl Download {
+    pub fn parse(name: &str) -> Option<Download> {
+        match name {
+            "uploaded" => Some(Download::Uploaded),
+            "completed" => Some(Download::Completed),
+            "error" => Some(Download::Error),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Download::Uploaded => "uploaded",
+            Download::Completed => "completed",
+            Download::Error => "error",
+        }
+    }
+
+    /// The file's table. The uploaded cells never hold a password; the Completed File shows
+    /// generated temporary passwords, the only place they appear.
+    pub fn sheet(self, rows: &[UploadRow]) -> Sheet {
+        let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+        match self {
+            Download::Uploaded => Sheet {
+                header,
+                rows: rows.iter().map(|r| r.cells.clone()).collect(),
+            },
+            Download::Completed => Sheet {
+                header,
+                rows: rows
+                    .iter()
+                    .filter(|r| r.state == "applied")
+                    .map(|r| r.result.clone().unwrap_or_else(|| r.cells.clone()))
+                    .collect(),
+            },
+            Download::Error => {
+                let mut header = header;
+                header.push("Error".to_owned());
+                Sheet {
+                    header,
+                    rows: rows
+                        .iter()
+                        .filter(|r| r.state == "failed")
+                        .map(|r| {
+                            let mut cells = r.cells.clone();
+                            let messages: Vec<&str> =
+                                r.errors.iter().map(|e| e.message.as_str()).collect();
+                            cells.push(messages.join(" "));
+                            cells
+                        })
+                        .collect(),
+                }
+            }
+        }
+    }
+}
+
+/// The export row of a stored student, for tests and the history.
+pub fn export_cells(student: &StudentRecord) -> Vec<String> {
+    Sheet::students(std::slice::from_ref(student))
+        .rows
+        .remove(0)
+}

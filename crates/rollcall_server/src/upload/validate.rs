@@ -1,0 +1,167 @@
+//! Re-checking a change-set against the school's current roster with the rule engine itself.
+//!
+//! The ops are written back into a CSV whose rows keep their spreadsheet row numbers (gaps are
+//! blank lines, which the engine skips), each update filled in from the student as stored now,
+//! and checked against the current roster with the server-wide usernames and district-wide
+//! Student IDs. So every rule — value rules, duplicates, taken usernames and IDs — is the
+//! engine's, and its messages name the rows the teacher knows. An update whose `base` no longer
+//! matches the stored student is `stale-row`.
+
+use std::collections::HashMap;
+
+use rollcall_core::diagnostic::DiagnosticBuilder;
+use rollcall_core::{Checker, Code, Field, Input, Lang, Op, Options, Roster, Severity};
+
+use crate::files::HEADER;
+use crate::store::StudentRecord;
+use crate::store::uploads::RowError;
+
+/// The school as it is now.
+pub struct CurrentRoster {
+    pub students: Vec<StudentRecord>,
+    /// Usernames (lower case) of other schools' students.
+    pub outside_usernames: Vec<String>,
+    /// Student IDs (lower case) of the district's other schools.
+    pub outside_student_ids: Vec<String>,
+}
+
+impl CurrentRoster {
+    pub fn roster(&self) -> Roster {
+        let students: Vec<rollcall_core::Student> =
+            self.students.iter().map(|s| s.to_core(None)).collect();
+        let mut roster = Roster::new(&students);
+        roster.outside_usernames = self.outside_usernames.iter().cloned().collect();
+        roster.outside_student_ids = self.outside_student_ids.iter().cloned().collect();
+        roster
+    }
+}
+
+/// What re-checking decided for one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Apply this op (values normalised by the engine).
+    Apply(Op),
+    /// Nothing to change: the student already has these values.
+    Unchanged,
+    Failed(Vec<RowError>),
+}
+
+pub fn error(diagnostic: &rollcall_core::Diagnostic) -> RowError {
+    RowError {
+        code: diagnostic.code.as_str().to_owned(),
+        message: diagnostic.message.clone(),
+    }
+}
+
+fn row_of(op: &Op) -> u32 {
+    match op {
+        Op::Update { row, .. } | Op::Create { row, .. } => *row,
+    }
+}
+
+/// Re-checks `ops` (sorted by row, one per row) against `current`.
+pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, Verdict)> {
+    let by_guid: HashMap<String, &StudentRecord> = current
+        .students
+        .iter()
+        .map(|s| (s.guid.to_lowercase(), s))
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(HEADER);
+    let mut next_row = 2;
+    let mut stale: HashMap<u32, RowError> = HashMap::new();
+    for op in ops {
+        let row = row_of(op);
+        while next_row < row {
+            let _ = writer.write_record([""; 7]);
+            next_row += 1;
+        }
+        next_row = row + 1;
+        let mut cells: [String; 7] = Default::default();
+        match op {
+            Op::Update {
+                guid, base, set, ..
+            } => {
+                cells[0] = guid.clone();
+                if let Some(student) = by_guid.get(&guid.to_lowercase()) {
+                    cells = [
+                        student.guid.clone(),
+                        student.student_id.clone().unwrap_or_default(),
+                        student.first_name.clone(),
+                        student.last_name.clone(),
+                        student.grade.clone(),
+                        student.username.clone(),
+                        String::new(),
+                    ];
+                    if base
+                        .as_ref()
+                        .is_some_and(|base| *base != student.fingerprint())
+                    {
+                        let name = format!("{} {}", student.first_name, student.last_name);
+                        let diagnostic = DiagnosticBuilder::new(Code::StaleRow, Some(row))
+                            .arg("name", name)
+                            .build(lang);
+                        stale.insert(row, error(&diagnostic));
+                    }
+                }
+                for (field, value) in set {
+                    cells[field_index(*field)] = value.clone();
+                }
+            }
+            Op::Create { values, .. } => {
+                for (field, value) in values {
+                    cells[field_index(*field)] = value.clone();
+                }
+            }
+        }
+        let _ = writer.write_record(&cells);
+    }
+    let csv = writer.into_inner().unwrap_or_default();
+    let options = Options::with_lang(lang);
+    let checker = Checker::with_roster(
+        Input::new(&csv, Some("upload.csv")),
+        Some(current.roster()),
+        &options,
+    );
+    let report = checker.report();
+    let file_errors: Vec<RowError> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.row.is_none() && d.severity == Severity::Error)
+        .map(error)
+        .collect();
+    let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
+    for diagnostic in &report.diagnostics {
+        if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity) {
+            errors.entry(row).or_default().push(error(diagnostic));
+        }
+    }
+    let mut normalised: HashMap<u32, Op> = checker
+        .change_set("", "", "")
+        .ops
+        .into_iter()
+        .map(|op| (row_of(&op), op))
+        .collect();
+    ops.iter()
+        .map(|op| {
+            let row = row_of(op);
+            let verdict = if let Some(stale) = stale.remove(&row) {
+                Verdict::Failed(vec![stale])
+            } else if !file_errors.is_empty() {
+                Verdict::Failed(file_errors.clone())
+            } else if let Some(found) = errors.remove(&row) {
+                Verdict::Failed(found)
+            } else if let Some(op) = normalised.remove(&row) {
+                Verdict::Apply(op)
+            } else {
+                Verdict::Unchanged
+            };
+            (row, verdict)
+        })
+        .collect()
+}
+
+/// The export column of a field.
+pub fn field_index(field: Field) -> usize {
+    Field::ALL.iter().position(|f| *f == field).unwrap_or(0)
+}

@@ -7,8 +7,9 @@ import path from 'node:path';
 
 import { repo } from './cases.mjs';
 
-export async function startServer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-serve-'));
+/** Starts the server; pass `dir` to restart one on the same database (kept when stopped). */
+export async function startServer({ dir, keep = false } = {}) {
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-serve-'));
   const binary = path.join(repo, 'target/release/rollcall');
   const child = spawn(binary, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'rollcall.db')}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,10 +32,15 @@ export async function startServer() {
   });
   return {
     ...ready,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
-      fs.rmSync(dir, { recursive: true, force: true });
+    dir,
+    /** Ends the process with `signal`; the database is removed unless `keep` was asked for. */
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill(signal);
+        await exited;
+      }
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -57,5 +63,20 @@ export async function signIn(server, email) {
       headers: { cookie, 'x-csrf-token': body.csrf, 'content-type': 'application/json' },
       body: JSON.stringify(json),
     }),
+    postFile: (p, name, bytes) => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes]), name);
+      return fetch(`${server.url}${p}`, { method: 'POST', headers: { cookie, 'x-csrf-token': body.csrf }, body: form });
+    },
+    /** Polls an upload until its status is final. */
+    async waitFor(school, id, seconds = 120) {
+      const until = Date.now() + seconds * 1000;
+      while (Date.now() < until) {
+        const upload = await (await fetch(`${server.url}/api/schools/${school}/uploads/${id}`, { headers: { cookie } })).json();
+        if (!['Queued', 'In Progress'].includes(upload.status)) return upload;
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      throw new Error(`upload ${id} did not finish in ${seconds} s`);
+    },
   };
 }

@@ -590,3 +590,104 @@ async fn another_schools_teacher_cannot_reach_lincolns_uploads() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_row_that_collides_when_written_changes_nothing_and_says_why() {
+    use rollcall_server::store::Store;
+    use rollcall_server::store::apply::Conflict;
+    let server = Server::demo().await;
+    let students = server
+        .state
+        .store
+        .students(LINCOLN)
+        .await
+        .expect("students");
+    let (first, second) = (&students[0], &students[1]);
+    let mut tx = server.state.store.pool().begin().await.expect("begin");
+    let set = [(
+        rollcall_core::Field::Username,
+        second.username.to_uppercase(),
+    )]
+    .into_iter()
+    .collect();
+    let applied = Store::apply_update(
+        &mut tx,
+        "none",
+        2,
+        LINCOLN,
+        &first.guid,
+        None,
+        &set,
+        None,
+        "now",
+    )
+    .await
+    .expect("query");
+    assert_eq!(
+        applied,
+        Err(Conflict::UsernameTaken(second.username.to_uppercase()))
+    );
+    let set = [(
+        rollcall_core::Field::StudentId,
+        second.student_id.clone().expect("id"),
+    )]
+    .into_iter()
+    .collect();
+    let applied = Store::apply_update(
+        &mut tx,
+        "none",
+        2,
+        LINCOLN,
+        &first.guid,
+        None,
+        &set,
+        None,
+        "now",
+    )
+    .await
+    .expect("query");
+    assert_eq!(
+        applied,
+        Err(Conflict::StudentIdTaken(
+            second.student_id.clone().expect("id")
+        ))
+    );
+    let stale = Store::apply_update(
+        &mut tx,
+        "none",
+        2,
+        LINCOLN,
+        &first.guid,
+        Some("0000"),
+        &set,
+        None,
+        "now",
+    )
+    .await
+    .expect("query");
+    assert!(matches!(stale, Err(Conflict::Stale(_))));
+    let unknown = Store::apply_update(
+        &mut tx,
+        "none",
+        2,
+        ROOSEVELT,
+        &first.guid,
+        None,
+        &set,
+        None,
+        "now",
+    )
+    .await
+    .expect("query");
+    assert_eq!(unknown, Err(Conflict::UnknownGuid));
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        server
+            .state
+            .store
+            .students(LINCOLN)
+            .await
+            .expect("students"),
+        students
+    );
+}

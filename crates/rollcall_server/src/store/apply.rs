@@ -1,10 +1,13 @@
-//! Applying one row of an upload: the student's change and the row's new state commit in one
-//! transaction, so a row is applied exactly once, even if the server stops in between.
+//! Applying one row of an upload inside the worker's batch transaction: the student's change
+//! and the row's new state commit together, so a row is applied exactly once, even if the
+//! server stops in between (an interrupted batch is rolled back whole and its rows are still
+//! pending after a restart). A row is all or nothing: its student is written by one statement,
+//! which either succeeds or, on a unique constraint (username, Student ID), changes nothing.
 
 use std::collections::BTreeMap;
 
 use rollcall_core::Field;
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use super::{Store, StudentRecord};
 
@@ -54,9 +57,31 @@ pub fn username_base(first: &str, last: &str) -> String {
     }
 }
 
+/// The conflict a unique constraint reported when a student was written, if any.
+fn unique_conflict(
+    written: &Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error>,
+    student: &StudentRecord,
+) -> Option<Conflict> {
+    let Err(sqlx::Error::Database(error)) = written else {
+        return None;
+    };
+    if !error.is_unique_violation() {
+        return None;
+    }
+    if error.message().contains("username_key") {
+        Some(Conflict::UsernameTaken(student.username.clone()))
+    } else if error.message().contains("student_id") {
+        Some(Conflict::StudentIdTaken(
+            student.student_id.clone().unwrap_or_default(),
+        ))
+    } else {
+        None
+    }
+}
+
 impl Store {
     async fn mark_applied(
-        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        tx: &mut SqliteConnection,
         upload: &str,
         row: u32,
         result: &[String],
@@ -68,13 +93,13 @@ impl Store {
         .bind(upload)
         .bind(i64::from(row))
         .bind(serde_json::to_string(result).unwrap_or_default())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
         Ok(())
     }
 
     async fn username_holder(
-        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        tx: &mut SqliteConnection,
         username: &str,
         except: &str,
     ) -> Result<bool, sqlx::Error> {
@@ -82,32 +107,15 @@ impl Store {
             sqlx::query_scalar("SELECT guid FROM students WHERE username_key = $1 AND guid <> $2")
                 .bind(username.to_lowercase())
                 .bind(except)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-        Ok(found.is_some())
-    }
-
-    async fn student_id_holder(
-        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-        district: &str,
-        id: &str,
-        except: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let found: Option<String> = sqlx::query_scalar(
-            "SELECT guid FROM students WHERE district_id = $1 AND lower(student_id) = lower($2) AND guid <> $3",
-        )
-        .bind(district)
-        .bind(id)
-        .bind(except)
-        .fetch_optional(&mut **tx)
-        .await?;
         Ok(found.is_some())
     }
 
     /// Applies an update; returns the student's export row after it.
     #[allow(clippy::too_many_arguments)]
     pub async fn apply_update(
-        &self,
+        conn: &mut SqliteConnection,
         upload: &str,
         row: u32,
         school: &str,
@@ -117,19 +125,18 @@ impl Store {
         password_hash: Option<&str>,
         now: &str,
     ) -> Result<Result<Vec<String>, Conflict>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let tx = conn;
         let found = sqlx::query(
-            "SELECT guid, student_id, first_name, last_name, grade, username, district_id
-             FROM students WHERE school_id = $1 AND lower(guid) = lower($2)",
+            "SELECT guid, student_id, first_name, last_name, grade, username
+             FROM students WHERE school_id = $1 AND guid = $2",
         )
         .bind(school)
-        .bind(guid)
+        .bind(guid.to_lowercase())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(found) = found else {
             return Ok(Err(Conflict::UnknownGuid));
         };
-        let district: String = found.get("district_id");
         let mut student = super::student(&found);
         if base.is_some_and(|base| base != student.fingerprint()) {
             return Ok(Err(Conflict::Stale(format!(
@@ -149,15 +156,7 @@ impl Store {
                 Field::Guid | Field::Password => {}
             }
         }
-        if Self::username_holder(&mut tx, &student.username, &student.guid).await? {
-            return Ok(Err(Conflict::UsernameTaken(student.username)));
-        }
-        if let Some(id) = &student.student_id
-            && Self::student_id_holder(&mut tx, &district, id, &student.guid).await?
-        {
-            return Ok(Err(Conflict::StudentIdTaken(id.clone())));
-        }
-        sqlx::query(
+        let written = sqlx::query(
             "UPDATE students SET student_id = $2, first_name = $3, last_name = $4, grade = $5,
                  username = $6, username_key = $7, updated_at = $8,
                  password_hash = COALESCE($9, password_hash),
@@ -175,10 +174,13 @@ impl Store {
         .bind(now)
         .bind(password_hash)
         .execute(&mut *tx)
-        .await?;
+        .await;
+        if let Some(conflict) = unique_conflict(&written, &student) {
+            return Ok(Err(conflict));
+        }
+        written?;
         let result = export_row(&student, "");
-        Self::mark_applied(&mut tx, upload, row, &result).await?;
-        tx.commit().await?;
+        Self::mark_applied(tx, upload, row, &result).await?;
         Ok(Ok(result))
     }
 
@@ -186,7 +188,7 @@ impl Store {
     /// export row, its Password cell holding the temporary password if one was generated.
     #[allow(clippy::too_many_arguments)]
     pub async fn apply_create(
-        &self,
+        conn: &mut SqliteConnection,
         upload: &str,
         row: u32,
         school: &str,
@@ -196,7 +198,7 @@ impl Store {
         now: std::time::SystemTime,
     ) -> Result<Result<Vec<String>, Conflict>, sqlx::Error> {
         let value = |field: Field| values.get(&field).cloned().unwrap_or_default();
-        let mut tx = self.pool.begin().await?;
+        let tx = conn;
         let mut student = StudentRecord {
             guid: uuid::Uuid::new_v4().to_string(),
             student_id: Some(value(Field::StudentId)).filter(|v| !v.is_empty()),
@@ -214,19 +216,12 @@ impl Store {
                 } else {
                     format!("{base}{n}")
                 };
-                if !Self::username_holder(&mut tx, &candidate, "").await? {
+                if !Self::username_holder(tx, &candidate, "").await? {
                     student.username = candidate;
                     break;
                 }
                 n += 1;
             }
-        } else if Self::username_holder(&mut tx, &student.username, "").await? {
-            return Ok(Err(Conflict::UsernameTaken(student.username)));
-        }
-        if let Some(id) = &student.student_id
-            && Self::student_id_holder(&mut tx, district, id, "").await?
-        {
-            return Ok(Err(Conflict::StudentIdTaken(id.clone())));
         }
         let position: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM students WHERE school_id = $1",
@@ -239,7 +234,7 @@ impl Store {
             .temporary
             .as_ref()
             .map(|_| stamp(now + std::time::Duration::from_secs(TEMPORARY_DAYS * 24 * 60 * 60)));
-        sqlx::query(
+        let written = sqlx::query(
             "INSERT INTO students (guid, school_id, district_id, student_id, first_name, last_name,
                  grade, username, username_key, password_hash, password_temporary,
                  password_expires_at, position, updated_at)
@@ -260,36 +255,38 @@ impl Store {
         .bind(position)
         .bind(stamp(now))
         .execute(&mut *tx)
-        .await?;
+        .await;
+        if let Some(conflict) = unique_conflict(&written, &student) {
+            return Ok(Err(conflict));
+        }
+        written?;
         let result = export_row(&student, password.temporary.as_deref().unwrap_or(""));
-        Self::mark_applied(&mut tx, upload, row, &result).await?;
-        tx.commit().await?;
+        Self::mark_applied(tx, upload, row, &result).await?;
         Ok(Ok(result))
     }
 
     /// Marks a row applied without a change (the student already had these values).
     pub async fn applied_unchanged(
-        &self,
+        conn: &mut SqliteConnection,
         upload: &str,
         row: u32,
         guid: Option<&str>,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let tx = conn;
         let result = match guid {
             Some(guid) => {
                 let found = sqlx::query(
                     "SELECT guid, student_id, first_name, last_name, grade, username FROM students
-                     WHERE lower(guid) = lower($1)",
+                     WHERE guid = $1",
                 )
-                .bind(guid)
+                .bind(guid.to_lowercase())
                 .fetch_optional(&mut *tx)
                 .await?;
                 found.map(|row| export_row(&super::student(&row), ""))
             }
             None => None,
         };
-        Self::mark_applied(&mut tx, upload, row, &result.unwrap_or_default()).await?;
-        tx.commit().await
+        Self::mark_applied(tx, upload, row, &result.unwrap_or_default()).await
     }
 
     /// A student's password hash and whether it is temporary (for tests and sign-in later).

@@ -354,7 +354,7 @@ impl Store {
                      grade, username, username_key, password_hash, position, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
-            .bind(&s.guid)
+            .bind(s.guid.to_lowercase())
             .bind(school)
             .bind(district)
             .bind(&s.student_id)

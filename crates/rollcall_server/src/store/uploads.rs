@@ -263,11 +263,22 @@ impl Store {
         row: u32,
         errors: &[RowError],
     ) -> Result<(), sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        Store::fail_row_in(&mut conn, upload, row, errors).await
+    }
+
+    /// [`Store::fail_row`] inside the caller's transaction.
+    pub async fn fail_row_in(
+        conn: &mut sqlx::SqliteConnection,
+        upload: &str,
+        row: u32,
+        errors: &[RowError],
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE upload_rows SET state = 'failed', op = NULL, errors = $3 WHERE upload_id = $1 AND row = $2")
             .bind(upload)
             .bind(i64::from(row))
             .bind(json(&errors))
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?;
         Ok(())
     }

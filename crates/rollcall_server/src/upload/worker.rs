@@ -163,27 +163,41 @@ pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String
         outside_student_ids,
     };
     let verdicts = revalidate(&ops, &current, lang);
-    for batch in verdicts.chunks(BATCH) {
-        let passwords: Vec<Option<(String, bool)>> = batch
+    let batches: Vec<&[(u32, Verdict)]> = verdicts.chunks(BATCH).collect();
+    let passwords_of = |batch: &[(u32, Verdict)]| -> Vec<Option<(String, bool)>> {
+        batch
             .iter()
             .map(|(_, verdict)| match verdict {
                 Verdict::Apply(op) => password_for(op),
                 _ => None,
             })
+            .collect()
+    };
+    let start_hashing = |passwords: &[Option<(String, bool)>]| {
+        let plain: Vec<Option<String>> = passwords
+            .iter()
+            .map(|p| p.as_ref().map(|(p, _)| p.clone()))
             .collect();
-        let hashes = hash_all(
-            passwords
-                .iter()
-                .map(|p| p.as_ref().map(|(p, _)| p.clone()))
-                .collect(),
-        )
-        .await?;
-        for (((row, verdict), password), hash) in batch.iter().zip(&passwords).zip(hashes) {
+        tokio::spawn(hash_all(plain))
+    };
+    // The next batch is hashed on both cores while this one is written.
+    let mut passwords = batches.first().map(|b| passwords_of(b)).unwrap_or_default();
+    let mut hashing = start_hashing(&passwords);
+    for (k, batch) in batches.iter().enumerate() {
+        let hashes = hashing.await.map_err(|e| e.to_string())??;
+        let next = batches
+            .get(k + 1)
+            .map(|b| passwords_of(b))
+            .unwrap_or_default();
+        hashing = start_hashing(&next);
+        let current_passwords = std::mem::replace(&mut passwords, next);
+        // One transaction per batch, one savepoint per row.
+        let mut tx = store.pool().begin().await.map_err(fail)?;
+        for (((row, verdict), password), hash) in batch.iter().zip(&current_passwords).zip(hashes) {
             let row = *row;
             let applied = match verdict {
                 Verdict::Failed(errors) => {
-                    store
-                        .fail_row(&upload.id, row, errors)
+                    Store::fail_row_in(&mut tx, &upload.id, row, errors)
                         .await
                         .map_err(fail)?;
                     continue;
@@ -193,27 +207,26 @@ pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String
                         Op::Update { row: r, guid, .. } if *r == row => Some(guid.as_str()),
                         _ => None,
                     });
-                    store
-                        .applied_unchanged(&upload.id, row, guid)
+                    Store::applied_unchanged(&mut tx, &upload.id, row, guid)
                         .await
                         .map_err(fail)?;
                     continue;
                 }
                 Verdict::Apply(Op::Update {
                     guid, base, set, ..
-                }) => store
-                    .apply_update(
-                        &upload.id,
-                        row,
-                        school,
-                        guid,
-                        base.as_deref(),
-                        set,
-                        hash.as_deref(),
-                        &now(),
-                    )
-                    .await
-                    .map_err(fail)?,
+                }) => Store::apply_update(
+                    &mut tx,
+                    &upload.id,
+                    row,
+                    school,
+                    guid,
+                    base.as_deref(),
+                    set,
+                    hash.as_deref(),
+                    &now(),
+                )
+                .await
+                .map_err(fail)?,
                 Verdict::Apply(Op::Create { values, .. }) => {
                     let Some(hash) = hash else {
                         return Err(format!("row {row}: the password could not be hashed"));
@@ -222,28 +235,34 @@ pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String
                         .as_ref()
                         .filter(|(_, generated)| *generated)
                         .map(|(p, _)| p.clone());
-                    store
-                        .apply_create(
-                            &upload.id,
-                            row,
-                            school,
-                            &district,
-                            values,
-                            &NewPassword { hash, temporary },
-                            std::time::SystemTime::now(),
-                        )
-                        .await
-                        .map_err(fail)?
+                    Store::apply_create(
+                        &mut tx,
+                        &upload.id,
+                        row,
+                        school,
+                        &district,
+                        values,
+                        &NewPassword { hash, temporary },
+                        std::time::SystemTime::now(),
+                    )
+                    .await
+                    .map_err(fail)?
                 }
             };
             if let Err(conflict) = applied {
-                store
-                    .fail_row(&upload.id, row, &[conflict_error(&conflict, row, lang)])
-                    .await
-                    .map_err(fail)?;
+                Store::fail_row_in(
+                    &mut tx,
+                    &upload.id,
+                    row,
+                    &[conflict_error(&conflict, row, lang)],
+                )
+                .await
+                .map_err(fail)?;
             }
         }
+        tx.commit().await.map_err(fail)?;
     }
+    drop(hashing);
     finish(store, &upload.id).await
 }
 

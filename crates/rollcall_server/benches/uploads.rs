@@ -1,0 +1,269 @@
+//! Uploads through the HTTP API end to end on SQLite: the server runs in-process on a real
+//! 127.0.0.1 socket and is driven over HTTP/1.1, from the POST to the poll that sees the upload
+//! finished.
+//!
+//! - `updates-10k`: a 10,000-row change-set of updates without passwords (names, grades,
+//!   Student IDs, usernames); target ≤ 2 s.
+//! - `creates-1k`: a 1,000-row change-set of new students, whose cost is the Argon2id hashing of
+//!   their temporary passwords (19 MiB, t=2, p=1; both cores).
+//! - `argon2id-hash`: one hash, for hashes per second per core.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rollcall_core::{Field, Op};
+use rollcall_server::demo::{DISTRICT, LINCOLN, TEACHER};
+use rollcall_server::store::{NewStudent, StudentRecord};
+use rollcall_server::{AppState, Store, app, auth, demo};
+
+const STUDENTS: usize = 10_000;
+
+/// One HTTP/1.1 exchange; returns the status and the body.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).expect("write");
+    stream.write_all(body).expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("head")
+        + 4;
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    (status, response[split..].to_vec())
+}
+
+struct Bench {
+    runtime: tokio::runtime::Runtime,
+    store: Store,
+    addr: SocketAddr,
+    cookie: String,
+    csrf: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let (store, addr, passwords) = runtime.block_on(async {
+            let store = Store::open(&url).await.expect("store");
+            let passwords = demo::seed(&store).await.expect("seed");
+            let students: Vec<NewStudent> = (0..STUDENTS)
+                .map(|i| NewStudent {
+                    record: StudentRecord {
+                        guid: uuid::Uuid::new_v4().to_string(),
+                        student_id: Some(format!("{:07}", 5_000_000 + i)),
+                        first_name: format!("First{i}"),
+                        last_name: format!("Last{}", i % 500),
+                        grade: "04".to_owned(),
+                        username: format!("bench.{i}"),
+                    },
+                    password_hash: None,
+                })
+                .collect();
+            store
+                .insert_students(LINCOLN, DISTRICT, &students, "2026-11-22T00:00:00Z")
+                .await
+                .expect("students");
+            let state = AppState::new(store.clone());
+            state.start_worker();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            tokio::spawn(async move { axum::serve(listener, app(state)).await });
+            (store, addr, passwords)
+        });
+        let password = &passwords
+            .iter()
+            .find(|(e, _)| e == TEACHER)
+            .expect("teacher")
+            .1;
+        let body = serde_json::json!({"email": TEACHER, "password": password}).to_string();
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        let request = format!(
+            "POST /api/session HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).expect("write");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        let cookie = response
+            .lines()
+            .find_map(|l| l.strip_prefix("set-cookie: "))
+            .and_then(|c| c.split(';').next())
+            .expect("cookie")
+            .to_owned();
+        let json: serde_json::Value =
+            serde_json::from_str(response.split("\r\n\r\n").nth(1).expect("body")).expect("json");
+        let csrf = json["csrf"].as_str().expect("csrf").to_owned();
+        Bench {
+            runtime,
+            store,
+            addr,
+            cookie,
+            csrf,
+            _dir: dir,
+        }
+    }
+
+    /// Posts a change-set and returns how long until the server reports it finished.
+    fn upload(&self, ops: Vec<Op>) -> Duration {
+        let set = serde_json::json!({
+            "id": uuid::Uuid::new_v4().to_string(), "school": LINCOLN,
+            "created_at": "2026-11-22T10:00:00Z", "ops": ops,
+        });
+        let body = serde_json::to_vec(&set).expect("json");
+        let headers = [
+            ("Cookie", self.cookie.as_str()),
+            ("X-CSRF-Token", self.csrf.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        let start = Instant::now();
+        let (status, reply) = http(
+            self.addr,
+            "POST",
+            &format!("/api/schools/{LINCOLN}/uploads"),
+            &headers,
+            &body,
+        );
+        assert_eq!(status, 202, "{}", String::from_utf8_lossy(&reply));
+        let id = serde_json::from_slice::<serde_json::Value>(&reply).expect("json")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        loop {
+            let (_, reply) = http(
+                self.addr,
+                "GET",
+                &format!("/api/schools/{LINCOLN}/uploads"),
+                &headers[..1],
+                b"",
+            );
+            let history: serde_json::Value = serde_json::from_slice(&reply).expect("json");
+            let upload = history
+                .as_array()
+                .and_then(|h| h.iter().find(|u| u["id"] == id.as_str()))
+                .expect("upload");
+            match upload["status"].as_str() {
+                Some("Completed") => return start.elapsed(),
+                Some("Queued" | "In Progress") => std::thread::sleep(Duration::from_millis(5)),
+                other => panic!("upload ended {other:?}: {upload}"),
+            }
+        }
+    }
+
+    /// Updates of every bench student: name, grade, Student ID and username, against their
+    /// current values (so each run changes all 10,000).
+    fn updates(&self, round: usize) -> Vec<Op> {
+        let students = self
+            .runtime
+            .block_on(self.store.students(LINCOLN))
+            .expect("students");
+        students
+            .iter()
+            .filter(|s| s.username.starts_with("bench."))
+            .enumerate()
+            .map(|(i, s)| {
+                let set: BTreeMap<Field, String> = [
+                    (Field::FirstName, format!("First{i}r{round}")),
+                    (
+                        Field::Grade,
+                        if round.is_multiple_of(2) { "05" } else { "04" }.to_owned(),
+                    ),
+                    (
+                        Field::StudentId,
+                        format!("{:07}", 6_000_000 + (round % 2) * 100_000 + i),
+                    ),
+                    (Field::Username, format!("bench.{i}.r{}", round % 2)),
+                ]
+                .into_iter()
+                .collect();
+                Op::Update {
+                    row: i as u32 + 2,
+                    guid: s.guid.clone(),
+                    base: Some(s.fingerprint()),
+                    set,
+                }
+            })
+            .collect()
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let bench = Bench::new();
+    let mut group = c.benchmark_group("server");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    let mut round = 0;
+    group.bench_function("updates-10k", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                round += 1;
+                let ops = bench.updates(round);
+                assert_eq!(ops.len(), STUDENTS);
+                total += bench.upload(ops);
+            }
+            total
+        })
+    });
+    let mut batch = 0;
+    group.bench_function("creates-1k", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                batch += 1;
+                let ops: Vec<Op> = (0..1000)
+                    .map(|i| Op::Create {
+                        row: i + 2,
+                        values: [
+                            (Field::FirstName, format!("New{i}")),
+                            (Field::LastName, format!("Batch{batch}")),
+                            (Field::Grade, "02".to_owned()),
+                        ]
+                        .into_iter()
+                        .collect(),
+                    })
+                    .collect();
+                total += bench.upload(ops);
+            }
+            total
+        })
+    });
+    group.bench_function("argon2id-hash", |b| {
+        b.iter(|| auth::hash_password("Sunflower!Garden42"))
+    });
+    group.finish();
+}
+
+criterion_group!(server, benches);
+criterion_main!(server);

@@ -510,6 +510,52 @@ async fn bad_uploads_get_clear_errors_and_change_nothing() {
             .unwrap_or_default()
             .contains("First Name")
     );
+    // A zip bomb, and too many rows.
+    let bomb = include_bytes!("../../../tests/fixtures/files/zip-bomb-xlsx/edited.xlsx");
+    let refused = server.post_file(&teacher, &path, "edited.xlsx", bomb).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    assert_eq!(refused.error_code(), "file-rejected");
+    let mut many = String::from("First Name,Last Name,Grade Level\n");
+    for i in 0..50_001 {
+        many.push_str(&format!("A{i},B,03\n"));
+    }
+    let refused = server
+        .post_file(&teacher, &path, "many.csv", many.as_bytes())
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.text().contains("50,000") || refused.text().contains("50000"),
+        "{}",
+        refused.text()
+    );
+    let mut huge = serde_json::to_value(&good).expect("json");
+    let op = huge["ops"][0].clone();
+    huge["ops"] = serde_json::Value::Array(
+        (0..50_001)
+            .map(|i| {
+                let mut o = op.clone();
+                o["row"] = serde_json::json!(i + 2);
+                o
+            })
+            .collect(),
+    );
+    let refused = server.post_json(&teacher, &path, huge).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        refused.text()
+    );
     // Too large.
     let big = vec![b'a'; 20 * 1024 * 1024 + 10];
     let large = server.post_file(&teacher, &path, "big.csv", &big).await;
@@ -689,5 +735,47 @@ async fn a_row_that_collides_when_written_changes_nothing_and_says_why() {
             .await
             .expect("students"),
         students
+    );
+}
+
+#[tokio::test]
+async fn rows_messages_follow_the_teachers_language() {
+    let server = Server::demo().await;
+    let teacher = server.sign_in(TEACHER).await;
+    let (_, original) = export(&server, &teacher).await;
+    let edited = edit(&original, &[(2, 4, "Grade Q")], &[]);
+    let path = format!("/api/schools/{LINCOLN}/uploads");
+    let boundary = "b0undary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&edited);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let reply = server
+        .send(
+            axum::http::Request::post(&path)
+                .header(header::COOKIE, &teacher.cookie)
+                .header("x-csrf-token", &teacher.csrf)
+                .header(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(axum::body::Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+    let done = server
+        .wait_for(&teacher, LINCOLN, reply.json()["id"].as_str().expect("id"))
+        .await;
+    let message = done["rows"][0]["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.starts_with("El grado") || message.contains("grado"),
+        "{message}"
     );
 }

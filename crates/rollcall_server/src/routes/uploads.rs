@@ -15,6 +15,25 @@ use crate::store::uploads::{NewUpload, NewUploadRow};
 use crate::upload::validate::CurrentRoster;
 use crate::upload::{Download, rows_of_change_set, rows_of_file};
 
+/// The teacher's language from `Accept-Language`: Spanish when it comes before English.
+pub fn request_lang(headers: &axum::http::HeaderMap) -> rollcall_core::Lang {
+    let accepted = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let position = |lang: &str| {
+        accepted
+            .split(',')
+            .position(|part| part.trim().starts_with(lang))
+    };
+    match (position("es"), position("en")) {
+        (Some(es), Some(en)) if es < en => rollcall_core::Lang::Es,
+        (Some(_), None) => rollcall_core::Lang::Es,
+        _ => rollcall_core::Lang::En,
+    }
+}
+
 /// The largest file accepted (SPEC section 2).
 fn max_file_bytes() -> usize {
     rollcall_core::Limits::default().max_file_bytes as usize
@@ -65,6 +84,7 @@ pub async fn upload(
         .unwrap_or_default()
         .to_owned();
     let school = scope.school.id.clone();
+    let lang = request_lang(request.headers());
     let (rows, file_name, kind, changeset_id): (Vec<NewUploadRow>, String, &str, Option<String>) =
         if content_type.starts_with("multipart/form-data") {
             let mut multipart = Multipart::from_request(request, &state)
@@ -78,7 +98,7 @@ pub async fn upload(
                 outside_usernames,
                 outside_student_ids,
             };
-            let rows = rows_of_file(&bytes, &name, &current, rollcall_core::Lang::En)?;
+            let rows = rows_of_file(&bytes, &name, &current, lang)?;
             (rows, name, "file", None)
         } else if content_type.starts_with("application/json") {
             let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
@@ -127,6 +147,7 @@ pub async fn upload(
             changeset_id: changeset_id.as_deref(),
             file_name: &file_name,
             kind,
+            lang,
             created_at: &now,
             header: &header,
             rows,

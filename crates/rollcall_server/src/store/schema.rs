@@ -80,6 +80,8 @@ pub const MIGRATIONS: &[&str] = &[
         changeset_id TEXT,
         file_name TEXT NOT NULL,
         kind TEXT NOT NULL,
+        -- the language of the rows' messages (the Error File): en or es
+        lang TEXT NOT NULL,
         status TEXT NOT NULL,
         created_at TEXT NOT NULL,
         finished_at TEXT,

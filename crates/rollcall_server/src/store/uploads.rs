@@ -25,6 +25,8 @@ pub struct UploadSummary {
     pub school_id: String,
     #[serde(skip)]
     pub header: Vec<String>,
+    #[serde(skip)]
+    pub lang: rollcall_core::Lang,
 }
 
 /// A new upload and its rows, stored together before the upload is acknowledged.
@@ -35,6 +37,7 @@ pub struct NewUpload<'a> {
     pub changeset_id: Option<&'a str>,
     pub file_name: &'a str,
     pub kind: &'a str,
+    pub lang: rollcall_core::Lang,
     pub created_at: &'a str,
     pub header: &'a [String],
     pub rows: Vec<NewUploadRow>,
@@ -87,6 +90,7 @@ fn summary(row: &sqlx::sqlite::SqliteRow) -> UploadSummary {
         counts: serde_json::from_str(&counts).unwrap_or_default(),
         school_id: row.get("school_id"),
         header: serde_json::from_str(&header).unwrap_or_default(),
+        lang: rollcall_core::Lang::parse(&row.get::<String, _>("lang")).unwrap_or_default(),
     }
 }
 
@@ -101,8 +105,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO uploads (id, school_id, teacher_id, changeset_id, file_name, kind, status,
-                 created_at, header, counts)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 created_at, header, counts, lang)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (school_id, changeset_id) DO NOTHING",
         )
         .bind(upload.id)
@@ -115,6 +119,7 @@ impl Store {
         .bind(upload.created_at)
         .bind(json(&upload.header))
         .bind(json(&serde_json::json!({"rows": upload.rows.len()})))
+        .bind(upload.lang.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();

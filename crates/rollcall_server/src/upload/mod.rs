@@ -57,6 +57,13 @@ pub fn rows_of_change_set(set: &ChangeSet, school: &str) -> Result<Vec<NewUpload
             set.id
         )));
     }
+    let most = rollcall_core::Limits::default().max_rows as usize;
+    if set.ops.len() > most {
+        return Err(AppError::TooLarge(format!(
+            "The change-set has {} rows; at most {most} are accepted.",
+            set.ops.len()
+        )));
+    }
     let mut seen = BTreeSet::new();
     let mut rows = Vec::with_capacity(set.ops.len());
     for op in &set.ops {

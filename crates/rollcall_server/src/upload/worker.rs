@@ -131,7 +131,7 @@ fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
 /// Finishes one upload.
 pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String> {
     let fail = |e: sqlx::Error| e.to_string();
-    let lang = Lang::En;
+    let lang = upload.lang;
     store
         .set_upload_status(&upload.id, IN_PROGRESS, None, None)
         .await

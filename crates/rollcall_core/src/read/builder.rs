@@ -36,9 +36,9 @@ impl SheetRow for csv::StringRecord {
     }
 }
 
-impl SheetRow for [(String, bool)] {
+impl SheetRow for [(std::borrow::Cow<'_, str>, bool)] {
     fn len(&self) -> usize {
-        <[(String, bool)]>::len(self)
+        <[(std::borrow::Cow<'_, str>, bool)]>::len(self)
     }
 
     fn cell(&self, index: usize) -> (&str, bool) {

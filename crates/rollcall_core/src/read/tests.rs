@@ -394,3 +394,74 @@ fn broken_xls_containers_are_unreadable_not_a_panic() {
     }
     assert_eq!(seen, 4);
 }
+
+/// An XLSX made here: each sheet a name and rows of text cells, from row `first_row` (0-based).
+fn xlsx(sheets: &[(&str, u32, &[&[&str]])]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for (name, first_row, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name).expect("name");
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                sheet
+                    .write_string(first_row + r as u32, c as u16, *cell)
+                    .expect("cell");
+            }
+        }
+    }
+    workbook.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn xlsx_shared_strings_are_read_in_place_with_spreadsheet_row_numbers() {
+    let bytes = xlsx(&[(
+        "Roster",
+        2,
+        &[
+            &["First Name", "Last Name", "Grade Level"],
+            &["Ana", "Lopez", "03"],
+            &["Ana", "Lopez", "03"],
+        ],
+    )]);
+    let outcome = read(&bytes, Some("edited.xlsx"), &Options::default());
+    assert_eq!(outcome.table.info.sheet.as_deref(), Some("Roster"));
+    assert_eq!(
+        rows(&outcome),
+        vec![row(4, "Ana", "Lopez", "03"), row(5, "Ana", "Lopez", "03")]
+    );
+}
+
+#[test]
+fn an_xlsx_without_a_roster_sheet_reports_on_its_first_sheet() {
+    let bytes = xlsx(&[
+        ("Notes", 1, &[&["Name", "Class"], &["Ana", "3"]]),
+        ("Other", 0, &[&["Something"]]),
+    ]);
+    let outcome = read(&bytes, Some("edited.xlsx"), &Options::default());
+    assert_eq!(outcome.table.info.sheet.as_deref(), Some("Notes"));
+    assert!(
+        codes(&outcome).contains(&"missing-column"),
+        "{:?}",
+        codes(&outcome)
+    );
+    assert!(
+        codes(&outcome).contains(&"sheet-chosen"),
+        "{:?}",
+        codes(&outcome)
+    );
+    // The same workbook with the roster on the second sheet chooses that one.
+    let bytes = xlsx(&[
+        ("Notes", 0, &[&["Name", "Class"]]),
+        (
+            "Students",
+            0,
+            &[
+                &["First Name", "Last Name", "Grade Level"],
+                &["Li", "Wu", "KG"],
+            ],
+        ),
+    ]);
+    let outcome = read(&bytes, Some("edited.xlsx"), &Options::default());
+    assert_eq!(outcome.table.info.sheet.as_deref(), Some("Students"));
+    assert_eq!(rows(&outcome), vec![row(2, "Li", "Wu", "KG")]);
+}

@@ -4,9 +4,10 @@
 //! counting sink, and a workbook that expands past the limit is refused without ever being held
 //! in memory.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Sheets};
+use calamine::{Data, DataRef, Reader, ReaderRef, Sheets};
 
 use crate::code::Code;
 use crate::diagnostic::DiagnosticBuilder;
@@ -116,8 +117,49 @@ fn unpacked_size(
     }
 }
 
-/// A worksheet row turned into text cells, reused from row to row.
-type RowCells = Vec<(String, bool)>;
+/// A worksheet row turned into text cells, borrowed from the sheet where they are text.
+type RowCells<'a> = Vec<(Cow<'a, str>, bool)>;
+
+/// A calamine cell, owned (`Data`) or borrowing the workbook's shared strings (`DataRef`).
+trait CellText: calamine::CellType {
+    /// The cell's text the way a person sees it, and whether it is a date or time cell.
+    fn text(&self) -> (Cow<'_, str>, bool);
+}
+
+impl CellText for Data {
+    fn text(&self) -> (Cow<'_, str>, bool) {
+        cell_text(self)
+    }
+}
+
+impl CellText for DataRef<'_> {
+    fn text(&self) -> (Cow<'_, str>, bool) {
+        match self {
+            DataRef::SharedString(text) => (Cow::Borrowed(text), false),
+            DataRef::Empty => (Cow::Borrowed(""), false),
+            DataRef::String(text) => (Cow::Borrowed(text), false),
+            DataRef::Int(number) => (Cow::Owned(number.to_string()), false),
+            DataRef::Float(number) => (Cow::Owned(format_number(*number)), false),
+            DataRef::Bool(true) => (Cow::Borrowed("TRUE"), false),
+            DataRef::Bool(false) => (Cow::Borrowed("FALSE"), false),
+            DataRef::DateTime(date) => (Cow::Owned(format_serial_date(date.as_f64())), true),
+            DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => (Cow::Borrowed(text), true),
+            DataRef::Error(error) => (Cow::Owned(error.to_string()), false),
+        }
+    }
+}
+
+/// True when the sheet's first non-empty row holds the required headers.
+fn has_roster_header<T: CellText>(range: &calamine::Range<T>) -> bool {
+    let header = range
+        .rows()
+        .find(|row| row.iter().any(|cell| !cell.text().0.trim().is_empty()));
+    header.is_some_and(|row| {
+        let mut cells: RowCells = Vec::new();
+        fill(&mut cells, row);
+        header_has_required(cells.as_slice())
+    })
+}
 
 fn read_sheets<RS: Read + std::io::Seek>(
     mut sheets: Sheets<RS>,
@@ -126,34 +168,60 @@ fn read_sheets<RS: Read + std::io::Seek>(
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
     let names = sheets.sheet_names();
-    let mut chosen: Option<(String, calamine::Range<Data>)> = None;
+    // XLSX and XLSB cells can borrow the shared strings instead of copying each one.
+    let borrows = matches!(format, Format::Xlsx | Format::Xlsm | Format::Xlsb);
     let mut first: Option<(String, calamine::Range<Data>)> = None;
-    let mut cells: RowCells = Vec::new();
     for name in &names {
-        let range = sheets
-            .worksheet_range(name)
-            .map_err(|_| Unreadable::Damaged)?;
-        let header = range
-            .rows()
-            .find(|row| row.iter().any(|cell| !cell_text(cell).0.trim().is_empty()));
-        let matches = header.is_some_and(|row| {
-            fill(&mut cells, row);
-            header_has_required(cells.as_slice())
-        });
-        if matches {
-            chosen = Some((name.clone(), range));
-            break;
-        }
-        if first.is_none() {
-            first = Some((name.clone(), range));
+        if borrows {
+            let range = sheets
+                .worksheet_range_ref(name)
+                .map_err(|_| Unreadable::Damaged)?;
+            if has_roster_header(&range) {
+                return Ok(table_of(&range, name, &names, format, label, options));
+            }
+            if first.is_none() {
+                let owned = range.cells().map(|(row, column, cell)| {
+                    let start = range.start().unwrap_or((0, 0));
+                    (
+                        (row as u32 + start.0, column as u32 + start.1),
+                        Data::from(cell.clone()),
+                    )
+                });
+                let cells: Vec<calamine::Cell<Data>> = owned
+                    .map(|(position, value)| calamine::Cell::new(position, value))
+                    .collect();
+                first = Some((name.clone(), calamine::Range::from_sparse(cells)));
+            }
+        } else {
+            let range = sheets
+                .worksheet_range(name)
+                .map_err(|_| Unreadable::Damaged)?;
+            if has_roster_header(&range) {
+                return Ok(table_of(&range, name, &names, format, label, options));
+            }
+            if first.is_none() {
+                first = Some((name.clone(), range));
+            }
         }
     }
-    let Some((sheet, range)) = chosen.or(first) else {
+    let Some((sheet, range)) = first else {
         return Err(Unreadable::Damaged);
     };
+    Ok(table_of(&range, &sheet, &names, format, label, options))
+}
+
+/// The table of the chosen sheet.
+fn table_of<T: CellText>(
+    range: &calamine::Range<T>,
+    sheet: &str,
+    names: &[String],
+    format: Format,
+    label: &Text,
+    options: &Options,
+) -> ReadOutcome {
     let info = FileInfo {
         format: Some(format),
-        sheet: Some(sheet.clone()),
+        sheet: Some(sheet.to_owned()),
         encoding: Some("utf-8"),
         delimiter: None,
         columns: Vec::new(),
@@ -163,11 +231,12 @@ fn read_sheets<RS: Read + std::io::Seek>(
         builder.note(
             DiagnosticBuilder::new(Code::SheetChosen, None)
                 .arg("count", names.len().to_string())
-                .arg("sheet", sheet)
+                .arg("sheet", sheet.to_owned())
                 .build(options.lang),
         );
     }
     let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let mut cells: RowCells = Vec::new();
     for (i, row) in range.rows().enumerate() {
         fill(&mut cells, row);
         let number = first_row + i as u32 + 1;
@@ -175,26 +244,26 @@ fn read_sheets<RS: Read + std::io::Seek>(
             break;
         }
     }
-    Ok(builder.finish())
+    builder.finish()
 }
 
-fn fill(cells: &mut RowCells, row: &[Data]) {
+fn fill<'a, T: CellText>(cells: &mut RowCells<'a>, row: &'a [T]) {
     cells.clear();
-    cells.extend(row.iter().map(cell_text));
+    cells.extend(row.iter().map(CellText::text));
 }
 
 /// A cell's text the way a person sees it, and whether it is a date or time cell.
-pub(crate) fn cell_text(cell: &Data) -> (String, bool) {
+pub(crate) fn cell_text(cell: &Data) -> (Cow<'_, str>, bool) {
     match cell {
-        Data::Empty => (String::new(), false),
-        Data::String(text) => (text.clone(), false),
-        Data::Int(number) => (number.to_string(), false),
-        Data::Float(number) => (format_number(*number), false),
-        Data::Bool(true) => ("TRUE".to_owned(), false),
-        Data::Bool(false) => ("FALSE".to_owned(), false),
-        Data::DateTime(date) => (format_serial_date(date.as_f64()), true),
-        Data::DateTimeIso(text) | Data::DurationIso(text) => (text.clone(), true),
-        Data::Error(error) => (error.to_string(), false),
+        Data::Empty => (Cow::Borrowed(""), false),
+        Data::String(text) => (Cow::Borrowed(text), false),
+        Data::Int(number) => (Cow::Owned(number.to_string()), false),
+        Data::Float(number) => (Cow::Owned(format_number(*number)), false),
+        Data::Bool(true) => (Cow::Borrowed("TRUE"), false),
+        Data::Bool(false) => (Cow::Borrowed("FALSE"), false),
+        Data::DateTime(date) => (Cow::Owned(format_serial_date(date.as_f64())), true),
+        Data::DateTimeIso(text) | Data::DurationIso(text) => (Cow::Borrowed(text), true),
+        Data::Error(error) => (Cow::Owned(error.to_string()), false),
     }
 }
 

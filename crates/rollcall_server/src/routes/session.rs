@@ -75,3 +75,17 @@ pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppRes
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DECOY_HASH;
+
+    #[test]
+    fn the_decoy_is_a_real_argon2id_hash_so_unknown_emails_cost_a_full_verification() {
+        let parsed = argon2::password_hash::PasswordHash::new(DECOY_HASH).expect("a PHC string");
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        assert_eq!(parsed.hash.map(|h| h.len()), Some(32));
+        // A hash that parses is verified in full (a broken one would return at once).
+        assert!(!crate::auth::verify_password(DECOY_HASH, "anything"));
+    }
+}

@@ -71,20 +71,7 @@ impl Sheet {
     pub fn students(students: &[StudentRecord]) -> Sheet {
         Sheet {
             header: HEADER.iter().map(|h| (*h).to_owned()).collect(),
-            rows: students
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.guid.clone(),
-                        s.student_id.clone().unwrap_or_default(),
-                        s.first_name.clone(),
-                        s.last_name.clone(),
-                        s.grade.clone(),
-                        s.username.clone(),
-                        String::new(),
-                    ]
-                })
-                .collect(),
+            rows: students.iter().map(|s| s.export_cells("")).collect(),
         }
     }
 

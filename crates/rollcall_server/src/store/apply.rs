@@ -30,18 +30,6 @@ pub struct NewPassword {
 /// How long a generated temporary password lasts.
 const TEMPORARY_DAYS: u64 = 90;
 
-fn export_row(s: &StudentRecord, password: &str) -> Vec<String> {
-    vec![
-        s.guid.clone(),
-        s.student_id.clone().unwrap_or_default(),
-        s.first_name.clone(),
-        s.last_name.clone(),
-        s.grade.clone(),
-        s.username.clone(),
-        password.to_owned(),
-    ]
-}
-
 /// A username from a name: lower-case ASCII letters and digits, `first.last`.
 pub fn username_base(first: &str, last: &str) -> String {
     let part = |name: &str| -> String {
@@ -179,7 +167,7 @@ impl Store {
             return Ok(Err(conflict));
         }
         written?;
-        let result = export_row(&student, "");
+        let result = student.export_cells("");
         Self::mark_applied(tx, upload, row, &result).await?;
         Ok(Ok(result))
     }
@@ -260,7 +248,7 @@ impl Store {
             return Ok(Err(conflict));
         }
         written?;
-        let result = export_row(&student, password.temporary.as_deref().unwrap_or(""));
+        let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
         Self::mark_applied(tx, upload, row, &result).await?;
         Ok(Ok(result))
     }
@@ -282,7 +270,7 @@ impl Store {
                 .bind(guid.to_lowercase())
                 .fetch_optional(&mut *tx)
                 .await?;
-                found.map(|row| export_row(&super::student(&row), ""))
+                found.map(|row| super::student(&row).export_cells(""))
             }
             None => None,
         };

@@ -53,6 +53,20 @@ impl StudentRecord {
         }
     }
 
+    /// The student as a row of an export (SPEC column order), with `password` in the Password
+    /// column: empty in exports, a generated temporary password in a Completed File.
+    pub fn export_cells(&self, password: &str) -> Vec<String> {
+        vec![
+            self.guid.clone(),
+            self.student_id.clone().unwrap_or_default(),
+            self.first_name.clone(),
+            self.last_name.clone(),
+            self.grade.clone(),
+            self.username.clone(),
+            password.to_owned(),
+        ]
+    }
+
     /// The change-set `base` of this student (rollcall_core's fingerprint).
     pub fn fingerprint(&self) -> String {
         let roster = rollcall_core::Roster::new(&[self.to_core(None)]);
@@ -70,6 +84,21 @@ pub struct NewStudent {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+}
+
+fn teacher_row(row: &sqlx::sqlite::SqliteRow) -> Teacher {
+    Teacher {
+        id: row.get("id"),
+        email: row.get("email"),
+        name: row.get("name"),
+    }
+}
+
+fn school_row(row: &sqlx::sqlite::SqliteRow) -> School {
+    School {
+        id: row.get("id"),
+        name: row.get("name"),
+    }
 }
 
 pub(crate) fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
@@ -216,16 +245,7 @@ impl Store {
         .bind(email)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| {
-            (
-                Teacher {
-                    id: row.get("id"),
-                    email: row.get("email"),
-                    name: row.get("name"),
-                },
-                row.get("password_hash"),
-            )
-        }))
+        Ok(row.map(|row| (teacher_row(&row), row.get("password_hash"))))
     }
 
     /// The schools a teacher works in, by name.
@@ -237,13 +257,7 @@ impl Store {
         .bind(teacher)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| School {
-                id: row.get("id"),
-                name: row.get("name"),
-            })
-            .collect())
+        Ok(rows.iter().map(school_row).collect())
     }
 
     /// The school, if the teacher works in it.
@@ -260,10 +274,7 @@ impl Store {
         .bind(school)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| School {
-            id: row.get("id"),
-            name: row.get("name"),
-        }))
+        Ok(row.as_ref().map(school_row))
     }
 
     // Sessions.
@@ -299,16 +310,7 @@ impl Store {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| {
-            (
-                Teacher {
-                    id: row.get("id"),
-                    email: row.get("email"),
-                    name: row.get("name"),
-                },
-                row.get("csrf"),
-            )
-        }))
+        Ok(row.map(|row| (teacher_row(&row), row.get("csrf"))))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {

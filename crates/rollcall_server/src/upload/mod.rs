@@ -11,9 +11,8 @@ use rollcall_core::{ChangeSet, Checker, Field, Input, Lang, Op, Options, Severit
 
 use crate::error::AppError;
 use crate::files::{HEADER, Sheet};
-use crate::store::StudentRecord;
 use crate::store::uploads::{NewUploadRow, RowError, UploadRow};
-use validate::{CurrentRoster, error, field_index};
+use validate::{CurrentRoster, error};
 
 /// The highest spreadsheet row a change-set may name.
 const MAX_ROW: u32 = 1_000_000;
@@ -36,7 +35,7 @@ fn cells_of(op: &Op) -> Vec<String> {
     };
     for (field, value) in values {
         if *field != Field::Password {
-            cells[field_index(*field)] = value.clone();
+            cells[field.index()] = value.clone();
         }
     }
     cells
@@ -213,11 +212,4 @@ impl Download {
             }
         }
     }
-}
-
-/// The export row of a stored student, for tests and the history.
-pub fn export_cells(student: &StudentRecord) -> Vec<String> {
-    Sheet::students(std::slice::from_ref(student))
-        .rows
-        .remove(0)
 }

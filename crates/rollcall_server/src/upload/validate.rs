@@ -77,22 +77,14 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
             next_row += 1;
         }
         next_row = row + 1;
-        let mut cells: [String; 7] = Default::default();
+        let mut cells = vec![String::new(); HEADER.len()];
         match op {
             Op::Update {
                 guid, base, set, ..
             } => {
-                cells[0] = guid.clone();
+                cells[Field::Guid.index()] = guid.clone();
                 if let Some(student) = by_guid.get(&guid.to_lowercase()) {
-                    cells = [
-                        student.guid.clone(),
-                        student.student_id.clone().unwrap_or_default(),
-                        student.first_name.clone(),
-                        student.last_name.clone(),
-                        student.grade.clone(),
-                        student.username.clone(),
-                        String::new(),
-                    ];
+                    cells = student.export_cells("");
                     if base
                         .as_ref()
                         .is_some_and(|base| *base != student.fingerprint())
@@ -105,12 +97,12 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
                     }
                 }
                 for (field, value) in set {
-                    cells[field_index(*field)] = value.clone();
+                    cells[field.index()] = value.clone();
                 }
             }
             Op::Create { values, .. } => {
                 for (field, value) in values {
-                    cells[field_index(*field)] = value.clone();
+                    cells[field.index()] = value.clone();
                 }
             }
         }
@@ -159,9 +151,4 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
             (row, verdict)
         })
         .collect()
-}
-
-/// The export column of a field.
-pub fn field_index(field: Field) -> usize {
-    Field::ALL.iter().position(|f| *f == field).unwrap_or(0)
 }

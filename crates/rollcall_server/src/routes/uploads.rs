@@ -71,6 +71,12 @@ fn check_keys(value: &serde_json::Value) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The answer to a change-set id already uploaded: the first upload's result (200).
+fn replayed(first: &crate::store::uploads::UploadSummary) -> Response {
+    let body = serde_json::json!({"id": first.id, "status": first.status});
+    (StatusCode::OK, Json(body)).into_response()
+}
+
 /// `POST …/uploads`: a change-set (JSON) or a file (multipart, field `file`).
 pub async fn upload(
     State(state): State<AppState>,
@@ -114,11 +120,7 @@ pub async fn upload(
                 .map_err(|e| AppError::BadRequest(format!("The change-set is malformed: {e}")))?;
             if let Some(first) = state.store.upload_by_changeset(&school, &set.id).await? {
                 // A replay: the first result, nothing changed.
-                return Ok((
-                    StatusCode::OK,
-                    Json(serde_json::json!({"id": first.id, "status": first.status})),
-                )
-                    .into_response());
+                return Ok(replayed(&first));
             }
             let rows = rows_of_change_set(&set, &school)?;
             (
@@ -160,11 +162,7 @@ pub async fn upload(
             .upload_by_changeset(&school, changeset_id.as_deref().unwrap_or_default())
             .await?
             .ok_or(AppError::NotFound)?;
-        return Ok((
-            StatusCode::OK,
-            Json(serde_json::json!({"id": first.id, "status": first.status})),
-        )
-            .into_response());
+        return Ok(replayed(&first));
     }
     state.queue.wake();
     Ok((

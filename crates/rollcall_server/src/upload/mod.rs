@@ -5,7 +5,7 @@
 pub mod validate;
 pub mod worker;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rollcall_core::{ChangeSet, Checker, Field, Input, Lang, Op, Options, Severity};
 
@@ -111,7 +111,18 @@ pub fn rows_of_file(
     if !file_errors.is_empty() {
         return Err(AppError::Unprocessable(file_errors.join(" ")));
     }
-    let ops = checker.change_set("", "", "").ops;
+    let mut ops: HashMap<u32, Op> = checker
+        .change_set("", "", "")
+        .ops
+        .into_iter()
+        .map(|op| (op_row(&op), op))
+        .collect();
+    let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
+    for diagnostic in &report.diagnostics {
+        if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity) {
+            errors.entry(row).or_default().push(error(diagnostic));
+        }
+    }
     let table = checker.table();
     let mut rows = Vec::new();
     for index in 0..table.len() {
@@ -126,15 +137,9 @@ pub fn rows_of_file(
                 _ => table.cell(index, *field).text.to_owned(),
             })
             .collect();
-        let errors: Vec<RowError> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.row == Some(row) && d.severity == Severity::Error)
-            .map(error)
-            .collect();
-        let op = ops.iter().find(|op| op_row(op) == row);
-        let op = match (errors.is_empty(), op) {
-            (true, Some(op)) => Some(serde_json::to_string(op).map_err(AppError::internal)?),
+        let errors = errors.remove(&row).unwrap_or_default();
+        let op = match (errors.is_empty(), ops.remove(&row)) {
+            (true, Some(op)) => Some(serde_json::to_string(&op).map_err(AppError::internal)?),
             // Unchanged rows are not part of the upload's work.
             (true, None) => continue,
             (false, _) => None,

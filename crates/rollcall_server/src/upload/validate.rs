@@ -41,8 +41,8 @@ impl CurrentRoster {
 pub enum Verdict {
     /// Apply this op (values normalised by the engine).
     Apply(Op),
-    /// Nothing to change: the student already has these values.
-    Unchanged,
+    /// Nothing to change: the student (this GUID) already has these values.
+    Unchanged(Option<String>),
     Failed(Vec<RowError>),
 }
 
@@ -146,7 +146,10 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
             } else if let Some(op) = normalised.remove(&row) {
                 Verdict::Apply(op)
             } else {
-                Verdict::Unchanged
+                Verdict::Unchanged(match op {
+                    Op::Update { guid, .. } => Some(guid.clone()),
+                    Op::Create { .. } => None,
+                })
             };
             (row, verdict)
         })

@@ -202,12 +202,8 @@ pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String
                         .map_err(fail)?;
                     continue;
                 }
-                Verdict::Unchanged => {
-                    let guid = ops.iter().find_map(|op| match op {
-                        Op::Update { row: r, guid, .. } if *r == row => Some(guid.as_str()),
-                        _ => None,
-                    });
-                    Store::applied_unchanged(&mut tx, &upload.id, row, guid)
+                Verdict::Unchanged(guid) => {
+                    Store::applied_unchanged(&mut tx, &upload.id, row, guid.as_deref())
                         .await
                         .map_err(fail)?;
                     continue;

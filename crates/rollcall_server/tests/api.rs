@@ -202,11 +202,7 @@ async fn lincoln_export(server: &Server) -> String {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    let disposition = reply.header(header::CONTENT_DISPOSITION);
-    let name = disposition.split('"').nth(1).expect("file name");
-    name.trim_start_matches(&format!("students-{LINCOLN}-"))
-        .trim_end_matches(".csv")
-        .to_owned()
+    reply.export_id(LINCOLN)
 }
 
 #[tokio::test]
@@ -339,13 +335,7 @@ async fn export_csv_has_the_spec_columns_text_ids_and_no_passwords() {
     );
 
     // The stored snapshot gives back the same file.
-    let export = disposition
-        .split('"')
-        .nth(1)
-        .unwrap_or_default()
-        .trim_start_matches(&format!("students-{LINCOLN}-"))
-        .trim_end_matches(".csv")
-        .to_owned();
+    let export = reply.export_id(LINCOLN);
     let again = server
         .get(
             Some(&teacher),
@@ -393,13 +383,7 @@ async fn export_xlsx_keeps_leading_zeros_and_names_its_export() {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     let disposition = reply.header(header::CONTENT_DISPOSITION);
-    let export = disposition
-        .split('"')
-        .nth(1)
-        .unwrap_or_default()
-        .trim_start_matches(&format!("students-{LINCOLN}-"))
-        .trim_end_matches(".xlsx")
-        .to_owned();
+    let export = reply.export_id(LINCOLN);
     assert_eq!(export.len(), 36, "{disposition}");
     assert!(zipped_part(&reply.body, "docProps/custom.xml").contains(&export));
     // The workbook, read by the rule engine, equals the CSV export cell for cell.

@@ -20,15 +20,7 @@ async fn export(server: &Server, who: &SignedIn) -> (String, Vec<u8>) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    let disposition = reply.header(header::CONTENT_DISPOSITION);
-    let id = disposition
-        .split('"')
-        .nth(1)
-        .unwrap_or_default()
-        .trim_start_matches(&format!("students-{LINCOLN}-"))
-        .trim_end_matches(".csv")
-        .to_owned();
-    (id, reply.body)
+    (reply.export_id(LINCOLN), reply.body)
 }
 
 /// Replaces cells of the CSV: (data line index from 1, column, value); appends extra lines.
@@ -745,25 +737,13 @@ async fn rows_messages_follow_the_teachers_language() {
     let (_, original) = export(&server, &teacher).await;
     let edited = edit(&original, &[(2, 4, "Grade Q")], &[]);
     let path = format!("/api/schools/{LINCOLN}/uploads");
-    let boundary = "b0undary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&edited);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let reply = server
-        .send(
-            axum::http::Request::post(&path)
-                .header(header::COOKIE, &teacher.cookie)
-                .header("x-csrf-token", &teacher.csrf)
-                .header(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")
-                .header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(axum::body::Body::from(body))
-                .expect("request"),
+        .post_file_with(
+            &teacher,
+            &path,
+            "e.csv",
+            &edited,
+            &[(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")],
         )
         .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());

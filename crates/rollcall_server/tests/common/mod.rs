@@ -45,6 +45,19 @@ impl Reply {
             .to_owned()
     }
 
+    /// The export id in an export's file name (`students-{school}-{id}.csv|xlsx`).
+    pub fn export_id(&self, school: &str) -> String {
+        let disposition = self.header(header::CONTENT_DISPOSITION);
+        disposition
+            .split('"')
+            .nth(1)
+            .unwrap_or_default()
+            .trim_start_matches(&format!("students-{school}-"))
+            .trim_end_matches(".csv")
+            .trim_end_matches(".xlsx")
+            .to_owned()
+    }
+
     /// The `{"error": {"code", "message"}}` body of an error reply.
     pub fn error_code(&self) -> String {
         let json = self.json();
@@ -155,6 +168,18 @@ impl Server {
 impl Server {
     /// Posts a file as `multipart/form-data`, field `file`.
     pub async fn post_file(&self, who: &SignedIn, path: &str, name: &str, bytes: &[u8]) -> Reply {
+        self.post_file_with(who, path, name, bytes, &[]).await
+    }
+
+    /// [`Server::post_file`] with more request headers.
+    pub async fn post_file_with(
+        &self,
+        who: &SignedIn,
+        path: &str,
+        name: &str,
+        bytes: &[u8],
+        headers: &[(header::HeaderName, &str)],
+    ) -> Reply {
         let boundary = "rollcall-test-boundary-7d2f";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
@@ -163,18 +188,18 @@ impl Server {
         .into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        self.send(
-            Request::post(path)
-                .header(header::COOKIE, &who.cookie)
-                .header("x-csrf-token", &who.csrf)
-                .header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(Body::from(body))
-                .expect("request"),
-        )
-        .await
+        let mut request = Request::post(path)
+            .header(header::COOKIE, &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
     }
 
     /// Polls an upload until its status is final; returns the upload with its rows.

@@ -6,6 +6,7 @@
 //! - `cargo xtask bench`  generates the 50,000-row files and runs the benchmarks
 //! - `cargo xtask docs`   regenerates docs/rules.md from the code registry
 //! - `cargo xtask pkg`    builds the npm package (`pkg/dist`) from `crates/rollcall_wasm`
+//! - `cargo xtask web`    builds the page (`web/dist`) from `web/`
 
 mod bench;
 mod bench_data;
@@ -14,10 +15,11 @@ mod docs;
 mod npm;
 mod pkg;
 mod setup;
+mod web;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs|pkg>";
+const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs|pkg|web>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(),
         Some("docs") => docs::write(),
         Some("pkg") => pkg::build(),
+        Some("web") => web::build(),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
 /// (for example `--addr 127.0.0.1:9000`).
 fn run(extra: &[String]) -> Result<(), String> {
     setup::setup()?;
+    web::build()?;
     cmd::step("build", || {
         cmd::cargo(&["build", "--release", "-p", "rollcall"])
     })?;
@@ -98,9 +102,11 @@ fn test() -> Result<(), String> {
     })?;
     cmd::step("docs/rules.md is up to date", docs::check)?;
     pkg::build()?;
-    cmd::step("the release command line, for the parity test", || {
-        cmd::cargo(&["build", "--release", "-p", "rollcall"])
-    })?;
+    web::build()?;
+    cmd::step(
+        "the release command line, for the parity test and the page",
+        || cmd::cargo(&["build", "--release", "-p", "rollcall"]),
+    )?;
     cmd::step("npm package: node --test (API, types, npm pack)", || {
         npm::ci("pkg")?;
         cmd::run_in("pkg", "npm", &["test"])

@@ -91,8 +91,6 @@ pub fn build() -> Result<(), String> {
 
 /// Runs wasm-opt once per distinct wasm (the targets usually share one) and copies the result.
 fn optimise(dist: &Path) -> Result<(), String> {
-    let tools = npm::tools(&[BINARYEN])?;
-    let wasm_opt = tools.join("node_modules/binaryen/bin/wasm-opt");
     let mut done: Vec<(Vec<u8>, PathBuf)> = Vec::new();
     for (_, folder) in TARGETS {
         let file = dist.join(folder).join("rollcall_wasm_bg.wasm");
@@ -103,44 +101,53 @@ fn optimise(dist: &Path) -> Result<(), String> {
                 .map_err(|e| format!("cannot copy to {}: {e}", file.display()))?;
             continue;
         }
-        let file_text = file.to_string_lossy().into_owned();
-        cmd::run(
-            "node",
-            &[
-                &wasm_opt.to_string_lossy(),
-                "-O3",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                &file_text,
-                "-o",
-                &file_text,
-            ],
-        )?;
+        wasm_opt(&file)?;
         done.push((bytes, file));
     }
     Ok(())
 }
 
+/// Optimises a wasm file in place with wasm-opt -O3 from npm's binaryen 132.
+pub fn wasm_opt(file: &Path) -> Result<(), String> {
+    let tools = npm::tools(&[BINARYEN])?;
+    let wasm_opt = tools.join("node_modules/binaryen/bin/wasm-opt");
+    let file_text = file.to_string_lossy().into_owned();
+    cmd::run(
+        "node",
+        &[
+            &wasm_opt.to_string_lossy(),
+            "-O3",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            &file_text,
+            "-o",
+            &file_text,
+        ],
+    )
+}
+
 /// A file's size, and its size gzipped at the highest level (as a server would send it).
 pub fn sizes(file: &Path) -> Result<(u64, u64), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder
-        .write_all(&bytes)
-        .map_err(|e| format!("gzip: {e}"))?;
-    let gzipped = encoder.finish().map_err(|e| format!("gzip: {e}"))?;
-    Ok((bytes.len() as u64, gzipped.len() as u64))
+    Ok((bytes.len() as u64, gzip(&bytes)?.len() as u64))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// `bytes` gzipped at the highest level.
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).map_err(|e| format!("gzip: {e}"))?;
+    encoder.finish().map_err(|e| format!("gzip: {e}"))
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn relative(path: &Path) -> String {
+pub fn relative(path: &Path) -> String {
     path.strip_prefix(cmd::root())
         .unwrap_or(path)
         .display()

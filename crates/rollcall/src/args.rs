@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// `sqlite://…`; the embedded default is `sqlite://rollcall.db`.
     pub db: String,
     pub demo: bool,
+    /// Students per demo school (`--demo-students`, for benchmarks).
+    pub demo_students: usize,
+    /// The built page (`--web DIR`); `None` looks for `web/dist`.
+    pub web: Option<PathBuf>,
     pub lang: Lang,
 }
 
@@ -53,7 +57,7 @@ pub const USAGE: &str = "\
 Usage:
   rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es]
   rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
-  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo]
+  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo] [--web DIR]
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
 or the command line is wrong.";
@@ -62,7 +66,7 @@ pub const USAGE_ES: &str = "\
 Uso:
   rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es]
   rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
-  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo]
+  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo] [--web DIR]
 
 Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un
 archivo o la línea de órdenes es incorrecta.";
@@ -97,6 +101,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut addr = None;
     let mut db = None;
     let mut demo = false;
+    let mut demo_students = None;
+    let mut web = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -122,6 +128,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Long("addr") => addr = Some(text_value(&mut parser)?),
             Long("db") => db = Some(text_value(&mut parser)?),
             Long("demo") => demo = true,
+            Long("demo-students") => {
+                let value = text_value(&mut parser)?;
+                demo_students = Some(
+                    value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=200_000).contains(n))
+                        .ok_or(format!(
+                            "--demo-students must be a number from 1 to 200000, not {value}"
+                        ))?,
+                );
+            }
+            Long("web") => web = Some(path_value(&mut parser)?),
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),
@@ -129,20 +148,27 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     }
     let command = command.ok_or("no command given: use check, changeset or serve")?;
     let serving = command == "serve";
-    if !serving && (addr.is_some() || db.is_some() || demo) {
-        return Err("--addr, --db and --demo belong to serve".to_owned());
+    if !serving
+        && (addr.is_some() || db.is_some() || demo || demo_students.is_some() || web.is_some())
+    {
+        return Err("--addr, --db, --demo, --demo-students and --web belong to serve".to_owned());
     }
     if serving {
         if let Some(file) = files.first() {
             return Err(format!("serve takes no file, not {}", file.display()));
         }
         if original.is_some() || school.is_some() || out.is_some() {
-            return Err("serve takes only --addr, --db, --demo and --lang".to_owned());
+            return Err(
+                "serve takes only --addr, --db, --demo, --demo-students, --web and --lang"
+                    .to_owned(),
+            );
         }
         return Ok(Command::Serve(ServeArgs {
             addr: addr.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             db: db.unwrap_or_else(|| "sqlite://rollcall.db".to_owned()),
-            demo,
+            demo: demo || demo_students.is_some(),
+            demo_students: demo_students.unwrap_or(60),
+            web,
             lang,
         }));
     }
@@ -202,8 +228,25 @@ mod tests {
                 addr: "127.0.0.1:0".to_owned(),
                 db: "sqlite://rollcall.db".to_owned(),
                 demo: true,
+                demo_students: 60,
+                web: None,
                 lang: Lang::En,
             }
+        );
+        let Ok(Command::Serve(args)) = parse_line("serve --demo-students 50000 --web site") else {
+            panic!("serve not parsed");
+        };
+        assert_eq!((args.demo, args.demo_students), (true, 50_000));
+        assert_eq!(args.web, Some(PathBuf::from("site")));
+        assert!(
+            parse_line("serve --demo-students 0")
+                .unwrap_err()
+                .contains("--demo-students")
+        );
+        assert!(
+            parse_line("check e.csv --web x")
+                .unwrap_err()
+                .contains("belong to serve")
         );
         assert!(parse_line("serve x.csv").unwrap_err().contains("no file"));
         assert!(

@@ -145,6 +145,22 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
     Ok(status(&report))
 }
 
+/// The page to serve: `--web DIR` if given, else the `web/dist` that `cargo xtask web` builds,
+/// looked for in the working directory and then beside the repository holding this binary
+/// (`target/release/rollcall` → `web/dist`).
+fn page_dir(given: Option<&Path>) -> Option<std::path::PathBuf> {
+    if let Some(dir) = given {
+        return Some(dir.to_path_buf());
+    }
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("web/dist")));
+    [Some(std::path::PathBuf::from("web/dist")), beside_binary]
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.join("index.html").is_file())
+}
+
 /// `rollcall serve`: the server, until interrupted. Prints the URL and, with `--demo`, how each
 /// demo teacher signs in.
 fn serve(args: &args::ServeArgs) -> Result<ExitCode, String> {
@@ -156,14 +172,23 @@ fn serve(args: &args::ServeArgs) -> Result<ExitCode, String> {
         addr: args.addr.clone(),
         db: args.db.clone(),
         demo: args.demo,
+        demo_students: args.demo_students,
+        web: page_dir(args.web.as_deref()),
     };
     let lang = args.lang;
+    let page_missing = config.web.is_none();
     runtime
         .block_on(rollcall_server::serve(config, |addr, sign_ins| {
             let mut text = match lang {
                 Lang::En => format!("Rollcall is running at http://{addr}/\n"),
                 Lang::Es => format!("Rollcall está en marcha en http://{addr}/\n"),
             };
+            if page_missing {
+                text.push_str(match lang {
+                    Lang::En => "The page is not built (run `cargo xtask web`): serving the API only.\n",
+                    Lang::Es => "La página no está compilada (ejecute `cargo xtask web`): solo se sirve la API.\n",
+                });
+            }
             if !sign_ins.is_empty() {
                 text.push_str(match lang {
                     Lang::En => "Demo sign-ins:\n",

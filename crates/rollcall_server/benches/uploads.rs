@@ -75,7 +75,7 @@ impl Bench {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let (store, addr, passwords) = runtime.block_on(async {
             let store = Store::open(&url).await.expect("store");
-            let passwords = demo::seed(&store).await.expect("seed");
+            let passwords = demo::seed(&store, demo::STUDENTS).await.expect("seed");
             let students: Vec<NewStudent> = (0..STUDENTS)
                 .map(|i| NewStudent {
                     record: StudentRecord {

@@ -4,6 +4,8 @@
 //! the same on every machine; the teachers get fresh random passwords at every start, which
 //! `serve` prints.
 
+use std::collections::HashSet;
+
 use crate::auth;
 use crate::store::{NewStudent, Store, StudentRecord};
 
@@ -12,6 +14,8 @@ pub const LINCOLN: &str = "lincoln-elementary";
 pub const ROOSEVELT: &str = "roosevelt-middle";
 pub const TEACHER: &str = "teacher@demo.school";
 pub const OTHER: &str = "other@demo.school";
+/// Students per school in the demo.
+pub const STUDENTS: usize = 60;
 
 const FIRST: [&str; 20] = [
     "Ava", "Ben", "Chloé", "Dmitri", "Élodie", "Finn", "Grace", "Hana", "Isla", "José", "Kai",
@@ -65,8 +69,17 @@ impl Random {
     }
 }
 
-fn roster(seed: u64, grades: &[&str], count: usize, used: &mut Vec<String>) -> Vec<StudentRecord> {
+fn roster(
+    seed: u64,
+    grades: &[&str],
+    count: usize,
+    used: &mut HashSet<String>,
+) -> Vec<StudentRecord> {
     let mut random = Random(seed);
+    // Student IDs are unique across the district whatever the count (a benchmark seeds 50,000).
+    let stride = count.max(1000);
+    let zero_width = if count <= 1000 { 4 } else { 7 };
+    let mut zero_ids = HashSet::new();
     (0..count)
         .map(|i| {
             let first = FIRST[random.below(FIRST.len())];
@@ -78,14 +91,22 @@ fn roster(seed: u64, grades: &[&str], count: usize, used: &mut Vec<String>) -> V
                 username = format!("{base}{n}");
                 n += 1;
             }
-            used.push(username.clone());
+            used.insert(username.clone());
             StudentRecord {
                 guid: random.guid(),
                 // Every fourth ID starts with zeros, which a spreadsheet program likes to drop.
                 student_id: Some(if i % 4 == 0 {
-                    format!("00{:04}", random.below(10_000))
+                    loop {
+                        let id = format!(
+                            "00{:0zero_width$}",
+                            random.below(10usize.pow(zero_width as u32))
+                        );
+                        if zero_ids.insert(id.clone()) {
+                            break id;
+                        }
+                    }
                 } else {
-                    format!("{:06}", 100_000 + seed as usize * 1000 + i)
+                    format!("{:06}", 100_000 + seed as usize * stride + i)
                 }),
                 first_name: first.to_owned(),
                 last_name: last.to_owned(),
@@ -127,7 +148,10 @@ fn demo_password() -> String {
 
 /// Seeds the demo district once, and gives both teachers new passwords. Returns
 /// `(email, password)` for each teacher.
-pub async fn seed(store: &Store) -> Result<Vec<(String, String)>, String> {
+pub async fn seed(
+    store: &Store,
+    students_per_school: usize,
+) -> Result<Vec<(String, String)>, String> {
     let fail = |e: sqlx::Error| format!("cannot seed the demo data: {e}");
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     if !store.district_exists(DISTRICT).await.map_err(fail)? {
@@ -143,12 +167,12 @@ pub async fn seed(store: &Store) -> Result<Vec<(String, String)>, String> {
             .insert_school(ROOSEVELT, DISTRICT, "Roosevelt Middle")
             .await
             .map_err(fail)?;
-        let mut used = Vec::new();
+        let mut used = HashSet::new();
         for (school, seed, grades) in [
             (LINCOLN, 1, &["KG", "01", "02", "03", "04", "05"][..]),
             (ROOSEVELT, 2, &["06", "07", "08"][..]),
         ] {
-            let students: Vec<NewStudent> = roster(seed, grades, 60, &mut used)
+            let students: Vec<NewStudent> = roster(seed, grades, students_per_school, &mut used)
                 .into_iter()
                 .map(|record| NewStudent {
                     record,

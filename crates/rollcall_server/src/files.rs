@@ -19,8 +19,7 @@ pub const HEADER: [&str; 7] = [
     "Password",
 ];
 
-/// The custom document property of an exported workbook that names its export.
-pub const EXPORT_ID_PROPERTY: &str = "Rollcall Export ID";
+pub use rollcall_core::export_id::EXPORT_ID_PROPERTY;
 
 /// CSV or XLSX.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,10 +54,7 @@ impl FileFormat {
     }
 }
 
-/// True when a spreadsheet program could run the cell as a formula.
-pub fn needs_escape(value: &str) -> bool {
-    value.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
+pub use rollcall_core::needs_formula_escape as needs_escape;
 
 /// A table of text cells: a header and rows.
 pub struct Sheet {
@@ -91,13 +87,7 @@ impl Sheet {
             .write_record(&self.header)
             .map_err(AppError::internal)?;
         for row in &self.rows {
-            let cells = row.iter().map(|cell| {
-                if needs_escape(cell) {
-                    format!("'{cell}")
-                } else {
-                    cell.clone()
-                }
-            });
+            let cells = row.iter().map(|cell| rollcall_core::escape_formula(cell));
             writer.write_record(cells).map_err(AppError::internal)?;
         }
         writer.into_inner().map_err(AppError::internal)

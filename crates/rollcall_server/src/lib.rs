@@ -18,6 +18,7 @@ use std::sync::Arc;
 use axum::Router;
 
 pub use error::{AppError, AppResult};
+pub use routes::page;
 pub use store::Store;
 
 /// What every request handler shares.
@@ -55,6 +56,10 @@ pub struct Config {
     pub addr: String,
     pub db: String,
     pub demo: bool,
+    /// Students per demo school (60 unless a benchmark asks for more).
+    pub demo_students: usize,
+    /// The built page (`cargo xtask web` writes `web/dist`); `None` serves the API only.
+    pub web: Option<std::path::PathBuf>,
 }
 
 /// Opens the store, seeds the demo data if asked, binds `addr` and serves until interrupted.
@@ -65,7 +70,7 @@ pub async fn serve(
 ) -> Result<(), String> {
     let store = Store::open(&config.db).await?;
     let sign_ins = if config.demo {
-        demo::seed(&store).await?
+        demo::seed(&store, config.demo_students).await?
     } else {
         Vec::new()
     };
@@ -78,7 +83,7 @@ pub async fn serve(
     let state = AppState::new(store);
     state.start_worker();
     ready(addr, &sign_ins);
-    axum::serve(listener, app(state))
+    axum::serve(listener, app(state).merge(page(config.web.as_deref())))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

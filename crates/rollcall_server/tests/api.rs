@@ -529,18 +529,99 @@ async fn usernames_taken_outside_the_school_are_reported() {
     assert_eq!(unknown_field.status, StatusCode::BAD_REQUEST);
 }
 
+/// GET `path` from the page's router.
+async fn page_get(dir: Option<&std::path::Path>, path: &str) -> (StatusCode, String, String) {
+    use tower::ServiceExt;
+    let request = Request::get(path).body(Body::empty()).expect("request");
+    let response = rollcall_server::page(dir)
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
 #[tokio::test]
-async fn the_root_says_where_the_api_is() {
+async fn the_root_serves_the_page_or_says_how_to_build_it() {
+    let (status, _, text) = page_get(None, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.contains("cargo xtask web"), "{text}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), "<title>Rollcall</title>").expect("write");
+    std::fs::write(dir.path().join("rollcall_web_bg.wasm"), b"\0asm").expect("write");
+    let (status, content_type, text) = page_get(Some(dir.path()), "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(text.contains("<title>Rollcall</title>"));
+    let (_, content_type, _) = page_get(Some(dir.path()), "/rollcall_web_bg.wasm").await;
+    assert_eq!(content_type, "application/wasm");
+    let (status, _, _) = page_get(Some(dir.path()), "/../Cargo.toml").await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_exports_list_is_the_teachers_own_newest_first() {
     let server = Server::demo().await;
-    let reply = server.get(None, "/").await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.text().contains("/api/session"));
+    let teacher = server.sign_in(TEACHER).await;
+    let other = server.sign_in(OTHER).await;
+    let path = format!("/api/schools/{ROOSEVELT}/exports");
+    assert_eq!(
+        server.get(Some(&teacher), &path).await.json(),
+        serde_json::json!([])
+    );
+    let first = server
+        .get(
+            Some(&teacher),
+            &format!("/api/schools/{ROOSEVELT}/export?format=csv"),
+        )
+        .await
+        .export_id(ROOSEVELT);
+    let second = server
+        .get(
+            Some(&teacher),
+            &format!("/api/schools/{ROOSEVELT}/export?format=xlsx"),
+        )
+        .await
+        .export_id(ROOSEVELT);
+    let list = server.get(Some(&teacher), &path).await.json();
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|e| e["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, [second.as_str(), first.as_str()]);
+    assert_eq!(list[0]["format"], "xlsx");
+    // Another teacher of the school does not see them; a stranger to the school gets 404.
+    assert_eq!(
+        server.get(Some(&other), &path).await.json(),
+        serde_json::json!([])
+    );
+    let lincoln = server
+        .get(Some(&other), &format!("/api/schools/{LINCOLN}/exports"))
+        .await;
+    assert_eq!(lincoln.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn seeding_twice_keeps_one_roster_and_renews_the_passwords() {
     let server = Server::demo().await;
-    let again = rollcall_server::demo::seed(&server.state.store)
+    let again = rollcall_server::demo::seed(&server.state.store, rollcall_server::demo::STUDENTS)
         .await
         .expect("seed");
     assert_ne!(again, server.passwords);

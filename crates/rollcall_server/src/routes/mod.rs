@@ -10,13 +10,25 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
-/// Until the page arrives, `/` says where the API is.
-const INDEX: &str = "Rollcall server. The API is under /api (SPEC section 10): \
-POST /api/session to sign in, then /api/schools/{school}/…\n";
+/// What `/` says when the page has not been built.
+const NO_PAGE: &str = "Rollcall server. The page is not built: run `cargo xtask web`, then start \
+the server again. The API is under /api: POST /api/session to sign in, then /api/schools/{school}/…\n";
+
+/// The page's files (index.html, its script, WebAssembly and styles), or a note saying how to
+/// build them.
+pub fn page(dir: Option<&std::path::Path>) -> Router {
+    match dir {
+        Some(dir) => Router::new().fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .append_index_html_on_directories(true)
+                .precompressed_gzip(),
+        ),
+        None => Router::new().route("/", get(|| async { NO_PAGE })),
+    }
+}
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(|| async { INDEX }))
         .route(
             "/api/session",
             post(session::sign_in)
@@ -25,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/schools/{school}/roster", get(roster::roster))
         .route("/api/schools/{school}/export", get(roster::export))
+        .route("/api/schools/{school}/exports", get(roster::exports))
         .route(
             "/api/schools/{school}/exports/{export}",
             get(roster::export_rows),

@@ -66,6 +66,16 @@ pub async fn export(
     Ok(attachment(format, &name, bytes))
 }
 
+/// `GET …/exports`: this teacher's exports of this school, newest first (at most 20): the page
+/// compares a file whose export it cannot tell with the latest one.
+pub async fn exports(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
+    let exports = state
+        .store
+        .exports_of(&scope.school.id, &scope.session.teacher.id, 20)
+        .await?;
+    Ok(Json(exports).into_response())
+}
+
 /// `GET …/exports/{export}`: that export's rows exactly as exported, as CSV (the page's
 /// original, whatever format the teacher downloaded).
 pub async fn export_rows(

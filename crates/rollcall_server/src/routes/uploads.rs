@@ -77,10 +77,29 @@ fn replayed(first: &crate::store::uploads::UploadSummary) -> Response {
     (StatusCode::OK, Json(body)).into_response()
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct UploadQuery {
+    /// The name of the file a change-set was made from, for the Upload History.
+    file_name: Option<String>,
+}
+
+/// The file name a change-set upload is listed under: the teacher's file (as given in
+/// `?file_name=`, without any folder, at most 255 characters), or the change-set's id.
+fn change_set_name(given: Option<&str>, id: &str) -> String {
+    let name = given
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or_default().trim())
+        .filter(|n| !n.is_empty() && !n.chars().any(char::is_control));
+    match name {
+        Some(name) => name.chars().take(255).collect(),
+        None => format!("change-set {id}"),
+    }
+}
+
 /// `POST …/uploads`: a change-set (JSON) or a file (multipart, field `file`).
 pub async fn upload(
     State(state): State<AppState>,
     scope: SchoolScope,
+    Query(query): Query<UploadQuery>,
     request: Request,
 ) -> AppResult<Response> {
     let content_type = request
@@ -125,7 +144,7 @@ pub async fn upload(
             let rows = rows_of_change_set(&set, &school)?;
             (
                 rows,
-                format!("change-set {}", set.id),
+                change_set_name(query.file_name.as_deref(), &set.id),
                 "changeset",
                 Some(set.id),
             )
@@ -241,4 +260,22 @@ pub async fn file(
     let bytes = which.sheet(&rows).write(format, None)?;
     let name = format!("{}-{id}.{}", which.name(), format.extension());
     Ok(attachment(format, &name, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change_set_name;
+
+    #[test]
+    fn a_change_set_is_listed_under_its_file_name_without_folders() {
+        assert_eq!(change_set_name(Some("students.xlsx"), "x"), "students.xlsx");
+        assert_eq!(
+            change_set_name(Some("C:\\Users\\t\\roster.csv"), "x"),
+            "roster.csv"
+        );
+        assert_eq!(change_set_name(Some("../../etc/passwd"), "x"), "passwd");
+        assert_eq!(change_set_name(Some("  "), "abc"), "change-set abc");
+        assert_eq!(change_set_name(Some("a\nb.csv"), "abc"), "change-set abc");
+        assert_eq!(change_set_name(None, "abc"), "change-set abc");
+    }
 }

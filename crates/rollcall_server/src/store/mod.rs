@@ -462,4 +462,38 @@ impl Store {
         .await?;
         Ok(Some(rows.iter().map(student).collect()))
     }
+
+    /// A teacher's exports of a school, newest first.
+    pub async fn exports_of(
+        &self,
+        school: &str,
+        teacher: &str,
+        limit: i64,
+    ) -> Result<Vec<ExportSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, format, created_at FROM exports WHERE school_id = $1 AND teacher_id = $2
+             ORDER BY created_at DESC, rowid DESC LIMIT $3",
+        )
+        .bind(school)
+        .bind(teacher)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| ExportSummary {
+                id: row.get("id"),
+                format: row.get("format"),
+                created_at: row.get("created_at"),
+            })
+            .collect())
+    }
+}
+
+/// One Export Students download, as the page lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSummary {
+    pub id: String,
+    pub format: String,
+    pub created_at: String,
 }

@@ -79,7 +79,7 @@ impl Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = Store::open(&url).await.expect("store");
-        let passwords = demo::seed(&store).await.expect("seed");
+        let passwords = demo::seed(&store, demo::STUDENTS).await.expect("seed");
         let state = AppState::new(store);
         state.start_worker();
         Server {

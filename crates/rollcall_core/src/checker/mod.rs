@@ -30,6 +30,8 @@ use crate::report::{Change, Outcome, Report, RowEntry, RowEntryRef, Summary};
 use crate::roster::{Roster, fingerprint};
 use crate::rules::{LocalCheck, check_row};
 
+pub mod views;
+
 /// A file to check: its bytes and, when known, its name (for messages and format hints).
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -549,7 +551,12 @@ impl Checker {
             affected.extend(self.rows_about(student));
             affected.extend(self.index.matched_rows(student).iter().map(|&r| r as usize));
         }
+        Ok(self.recheck(affected, &students))
+    }
 
+    /// Runs the rules again on the `affected` rows and counts anew; `students` are those whose
+    /// rows changed, with whether they were in the file before.
+    fn recheck(&mut self, affected: BTreeSet<usize>, students: &BTreeMap<u32, bool>) -> Delta {
         for &r in &affected {
             let result = self.compute(r);
             let previous = std::mem::replace(&mut self.results[r], result);
@@ -562,7 +569,7 @@ impl Checker {
         // Students whose presence in the file changed.
         let mut absent_added = Vec::new();
         let mut absent_removed = Vec::new();
-        for (&student, &was_in_file) in &students {
+        for (&student, &was_in_file) in students {
             let now_absent = !self.index.in_file(student);
             let was_absent = !was_in_file;
             if now_absent && !was_absent {
@@ -585,12 +592,12 @@ impl Checker {
                 diagnostics: self.results[r].diagnostics.clone(),
             })
             .collect();
-        Ok(Delta {
+        Delta {
             summary: self.summary,
             rows,
             absent_added,
             absent_removed,
-        })
+        }
     }
 
     /// Rows holding the student's Student ID or username: the rows that may identify them or

@@ -1,0 +1,214 @@
+//! What a page needs from a checker beyond the report: each row's state by position, the
+//! usernames to confirm with the server, usernames the server says are taken, and the Error
+//! File written locally.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Checker, Delta, RowUpdate};
+use crate::code::Severity;
+use crate::diagnostic::Diagnostic;
+use crate::field::Field;
+use crate::report::Outcome;
+
+impl Checker {
+    /// The number of data rows checked (blank rows included; none after a file-level error).
+    pub fn row_count(&self) -> usize {
+        self.results.len()
+    }
+
+    /// Row `i`'s report entry and diagnostics (`i` counts data rows from 0; see
+    /// [`crate::read::Table::row_number`] for its spreadsheet row).
+    pub fn row_state(&self, i: usize) -> RowUpdate {
+        RowUpdate {
+            entry: self.entry(i),
+            diagnostics: self.results[i].diagnostics.clone(),
+        }
+    }
+
+    /// Row `i`'s outcome.
+    pub fn outcome(&self, i: usize) -> Outcome {
+        self.results[i].outcome
+    }
+
+    /// The students of the original not in the file, with their `row-not-in-file` diagnostic.
+    pub fn absent(&self) -> Vec<RowUpdate> {
+        self.absent_updates()
+    }
+
+    /// The file-level diagnostics of both files (row null), `row-not-in-file` excluded.
+    pub fn file_diagnostics(&self) -> &[Diagnostic] {
+        &self.file_diagnostics
+    }
+
+    /// The usernames (lower case, sorted, once each) that rows would give a student who does
+    /// not hold them now: the only ones worth asking the server about (SPEC section 10).
+    pub fn usernames_to_confirm(&self) -> Vec<String> {
+        let text = self.table.text();
+        let mut names = BTreeSet::new();
+        for (i, local) in self.locals.iter().enumerate() {
+            let Some(username) = local.values.username.map(|u| u.get(text)) else {
+                continue;
+            };
+            let username = username.to_lowercase();
+            if username.is_empty() || self.holds_username(i, &username) {
+                continue;
+            }
+            names.insert(username);
+        }
+        names.into_iter().collect()
+    }
+
+    /// The username of the student row `i` matched is `username` (lower case) already.
+    fn holds_username(&self, i: usize, username: &str) -> bool {
+        let (Some(roster), Some(student)) = (&self.roster, self.matches[i].subject()) else {
+            return false;
+        };
+        roster.student(student).username == Some(username)
+    }
+
+    /// Records that accounts outside this roster hold these usernames (the server's answer to
+    /// the availability call) and re-checks the rows that ask for them.
+    pub fn mark_usernames_taken(&mut self, usernames: &[String]) -> Delta {
+        let mut affected = BTreeSet::new();
+        if let Some(roster) = &mut self.roster {
+            let text = self.table.text();
+            for username in usernames {
+                let username = username.trim().to_lowercase();
+                if username.is_empty() {
+                    continue;
+                }
+                affected.extend(
+                    self.index
+                        .rows_with_username(text, &username)
+                        .iter()
+                        .map(|&r| r as usize),
+                );
+                roster.outside_usernames.insert(username);
+            }
+        }
+        self.recheck(affected, &BTreeMap::new())
+    }
+
+    /// The Error File, written where the teacher is, before any upload: the header of an
+    /// export and an `Error` column, then every row with an error as it is now (passwords left
+    /// blank, as in the server's Error File) with its error messages. Cells a spreadsheet
+    /// program would run as formulas start with an apostrophe. UTF-8 with a BOM, so that
+    /// spreadsheet programs read accents right; CRLF line ends.
+    pub fn error_file_csv(&self) -> Vec<u8> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(b"\xEF\xBB\xBF".to_vec());
+        let header = Field::ALL.iter().map(|f| f.header()).chain(["Error"]);
+        // Writing into a Vec cannot fail.
+        let _ = writer.write_record(header);
+        for (i, result) in self.results.iter().enumerate() {
+            if result.outcome != Outcome::Error {
+                continue;
+            }
+            let cells = Field::ALL.iter().map(|&field| match field {
+                Field::Password => String::new(),
+                _ => escape_formula(self.table.cell(i, field).text),
+            });
+            let messages: Vec<&str> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.message.as_str())
+                .collect();
+            let _ = writer.write_record(cells.chain([escape_formula(&messages.join(" "))]));
+        }
+        writer.into_inner().unwrap_or_default()
+    }
+}
+
+/// True when a spreadsheet program could run the cell as a formula: it starts with `=` `+`
+/// `-` `@`, a tab or a carriage return.
+pub fn needs_formula_escape(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// The cell with a leading apostrophe when a spreadsheet program could run it as a formula.
+pub fn escape_formula(cell: &str) -> String {
+    if needs_formula_escape(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Checker, Field, Input, Options, Outcome};
+
+    const EXPORT: &str = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n\
+        f149f542-e935-4870-9734-6b4501eaf614,001,Grace,Cohen,KG,grace.cohen,\n\
+        0f8fad5b-d9cb-469f-a165-70867728950e,002,Omar,Patel,01,omar.patel,\n";
+
+    fn checker(edited: &str) -> Checker {
+        Checker::new(
+            Input::new(edited.as_bytes(), Some("edited.csv")),
+            Some(Input::new(EXPORT.as_bytes(), Some("export.csv"))),
+            &Options::default(),
+        )
+    }
+
+    #[test]
+    fn only_new_and_changed_usernames_are_asked_about() {
+        let edited = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n\
+            f149f542-e935-4870-9734-6b4501eaf614,001,Grace,Cohen,KG,Grace.Cohen,\n\
+            0f8fad5b-d9cb-469f-a165-70867728950e,002,Omar,Patel,01,omar.p,\n\
+            ,003,Li,Wu,02,Li.Wu,\n\
+            ,004,Ana,Ruiz,02,,\n";
+        assert_eq!(checker(edited).usernames_to_confirm(), ["li.wu", "omar.p"]);
+    }
+
+    #[test]
+    fn a_username_taken_elsewhere_is_an_error_on_the_rows_that_ask_for_it() {
+        let edited = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n\
+            f149f542-e935-4870-9734-6b4501eaf614,001,Grace,Cohen,KG,grace.cohen,\n\
+            ,003,Li,Wu,02,li.wu,\n";
+        let mut checker = checker(edited);
+        assert_eq!(checker.outcome(1), Outcome::Create);
+        let delta = checker.mark_usernames_taken(&["LI.WU".to_owned(), " ".to_owned()]);
+        assert_eq!(delta.rows.len(), 1);
+        assert_eq!(delta.rows[0].entry.row, Some(3));
+        assert_eq!(delta.rows[0].diagnostics[0].code.as_str(), "username-taken");
+        assert_eq!(checker.outcome(1), Outcome::Error);
+        assert_eq!(delta.summary.error, 1);
+        // The incremental state equals a full check that knew it from the start.
+        assert_eq!(checker.report(), checker.rechecked().report());
+        // Fixing the cell clears it.
+        checker
+            .set_cell(3, Field::Username, "li.wu2")
+            .expect("edit");
+        assert_eq!(checker.outcome(1), Outcome::Create);
+    }
+
+    #[test]
+    fn the_error_file_holds_the_error_rows_with_their_messages_and_no_passwords() {
+        let edited = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n\
+            f149f542-e935-4870-9734-6b4501eaf614,001,Grace,Cohen,KG,grace.cohen,\n\
+            0f8fad5b-d9cb-469f-a165-70867728950e,002,=Omar,Patel,Grade 99,omar.patel,Secret#123\n";
+        let checker = checker(edited);
+        let file = String::from_utf8(checker.error_file_csv()).expect("utf-8");
+        let file = file.strip_prefix('\u{feff}').expect("BOM");
+        let lines: Vec<&str> = file.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password,Error"
+        );
+        assert_eq!(lines.len(), 3, "{file}");
+        assert!(lines[1].starts_with(
+            "0f8fad5b-d9cb-469f-a165-70867728950e,002,'=Omar,Patel,Grade 99,omar.patel,,"
+        ));
+        assert!(!file.contains("Secret"));
+        assert!(lines[1].contains("Grade"), "{}", lines[1]);
+        // The file reads back: the Error column is ignored, the same rows are in error.
+        let again = Checker::new(
+            Input::new(file.as_bytes(), Some("errors.csv")),
+            Some(Input::new(EXPORT.as_bytes(), Some("export.csv"))),
+            &Options::default(),
+        );
+        assert_eq!(again.outcome(0), Outcome::Error);
+    }
+}

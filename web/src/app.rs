@@ -1,0 +1,287 @@
+//! The page's frame: sign-in, the header (organization, language, navigation, sign out) and
+//! the two pages.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rollcall_core::Lang;
+
+use crate::api::{self, ApiError, Session};
+use crate::history::HistoryPage;
+use crate::i18n::{Texts, texts};
+use crate::import::{ImportPage, ImportState};
+
+const LANG_KEY: &str = "rollcall.lang";
+const SCHOOL_KEY: &str = "rollcall.school";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Import,
+    History,
+}
+
+/// What every part of the page shares.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub session: RwSignal<Option<Session>>,
+    pub school: RwSignal<Option<String>>,
+    pub view: RwSignal<View>,
+    /// A note shown at the top of the next page (for example "upload queued").
+    pub flash: RwSignal<Option<String>>,
+    /// Set when the server says the session ended.
+    pub expired: RwSignal<bool>,
+}
+
+impl Ctx {
+    pub fn t(&self) -> &'static Texts {
+        texts(self.lang.get())
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.get_untracked().as_str()
+    }
+
+    pub fn csrf(&self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.csrf.clone()))
+            .unwrap_or_default()
+    }
+
+    /// `/api/schools/{school}{rest}` for the selected school.
+    pub fn school_path(&self, rest: &str) -> String {
+        let school = self.school.get_untracked().unwrap_or_default();
+        format!("/api/schools/{}{rest}", api::encode(&school))
+    }
+
+    /// A failed request: a 401 means signed out.
+    pub fn failed(&self, error: &ApiError) -> String {
+        if matches!(error, ApiError::SignedOut) {
+            self.expired.set(true);
+            self.session.set(None);
+            return texts(self.lang.get_untracked()).session_expired.to_owned();
+        }
+        format!(
+            "{} {}",
+            texts(self.lang.get_untracked()).request_failed,
+            error.message()
+        )
+    }
+}
+
+fn initial_lang() -> Lang {
+    match api::load(LANG_KEY).as_deref().and_then(Lang::parse) {
+        Some(lang) => lang,
+        None if api::browser_prefers_spanish() => Lang::Es,
+        None => Lang::En,
+    }
+}
+
+/// Picks the remembered school when the teacher still has it, else the first.
+fn choose_school(session: &Session) -> Option<String> {
+    let remembered = api::load(SCHOOL_KEY);
+    session
+        .schools
+        .iter()
+        .find(|s| Some(&s.id) == remembered.as_ref())
+        .or(session.schools.first())
+        .map(|s| s.id.clone())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx {
+        lang: RwSignal::new(initial_lang()),
+        session: RwSignal::new(None),
+        school: RwSignal::new(None),
+        view: RwSignal::new(View::Import),
+        flash: RwSignal::new(None),
+        expired: RwSignal::new(false),
+    };
+    provide_context(ctx);
+    let import = ImportState::new();
+    provide_context(import);
+    let loaded = RwSignal::new(false);
+
+    // The language is remembered and given to the document, so screen readers use it.
+    Effect::new(move |_| {
+        let lang = ctx.lang.get();
+        api::store(LANG_KEY, lang.as_str());
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.as_str());
+        }
+        document().set_title(match lang {
+            Lang::En => "Rollcall — Import Students",
+            Lang::Es => "Rollcall — Importar alumnos",
+        });
+        import.relabel(lang);
+    });
+
+    spawn_local(async move {
+        if let Ok(session) = api::get_json::<Session>("/api/session", ctx.lang_code()).await {
+            ctx.school.set(choose_school(&session));
+            ctx.session.set(Some(session));
+        }
+        loaded.set(true);
+    });
+
+    view! {
+        <a class="skip" href="#main">{move || match ctx.lang.get() { Lang::En => "Skip to content", Lang::Es => "Ir al contenido" }}</a>
+        <Header/>
+        <main id="main" tabindex="-1">
+            <Show when=move || loaded.get() fallback=|| view! { <p class="muted" aria-busy="true">"…"</p> }>
+                <Show when=move || ctx.session.with(Option::is_some) fallback=|| view! { <SignIn/> }>
+                    {move || ctx.flash.get().map(|note| view! {
+                        <div class="flash" role="status">
+                            <span>{note}</span>
+                            <button type="button" class="link" on:click=move |_| ctx.flash.set(None)
+                                aria-label=move || match ctx.lang.get() { Lang::En => "Dismiss", Lang::Es => "Cerrar" }>"×"</button>
+                        </div>
+                    })}
+                    {move || match ctx.view.get() {
+                        View::Import => view! { <ImportPage/> }.into_any(),
+                        View::History => view! { <HistoryPage/> }.into_any(),
+                    }}
+                </Show>
+            </Show>
+        </main>
+        <footer class="footer muted">
+            {move || ctx.t().tagline}
+        </footer>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let import = expect_context::<ImportState>();
+    let signed_in = move || ctx.session.with(Option::is_some);
+    let sign_out = move |_| {
+        let csrf = ctx.csrf();
+        spawn_local(async move {
+            let _ = api::delete("/api/session", &csrf, ctx.lang_code()).await;
+            import.clear();
+            ctx.session.set(None);
+            ctx.flash.set(None);
+            ctx.view.set(View::Import);
+        });
+    };
+    let on_school = move |ev: leptos::ev::Event| {
+        let school = event_target_value(&ev);
+        api::store(SCHOOL_KEY, &school);
+        import.clear();
+        ctx.flash.set(None);
+        ctx.school.set(Some(school));
+    };
+    let lang_button = move |lang: Lang, label: &'static str| {
+        view! {
+            <button type="button" class="lang" lang=lang.as_str()
+                aria-pressed=move || (ctx.lang.get() == lang).to_string()
+                on:click=move |_| ctx.lang.set(lang)>{label}</button>
+        }
+    };
+    let nav_button = move |view: View| {
+        view! {
+            <button type="button" class="nav"
+                aria-current=move || (ctx.view.get() == view).then_some("page")
+                on:click=move |_| { ctx.flash.set(None); ctx.view.set(view) }>
+                {move || match view { View::Import => ctx.t().nav_import, View::History => ctx.t().nav_history }}
+            </button>
+        }
+    };
+    view! {
+        <header class="top">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"✓"</span>
+                <span class="name">"Rollcall"</span>
+            </div>
+            <Show when=signed_in>
+                <div class="org">
+                    <label for="school">{move || ctx.t().organization}</label>
+                    <select id="school" on:change=on_school>
+                        {move || ctx.session.get().map(|s| s.schools.into_iter().map(|school| {
+                            let selected = ctx.school.get_untracked().as_deref() == Some(school.id.as_str());
+                            view! { <option value=school.id.clone() selected=selected>{school.name}</option> }
+                        }).collect_view())}
+                    </select>
+                </div>
+            </Show>
+            <div class="langs" role="group" aria-label=move || ctx.t().language>
+                {lang_button(Lang::En, "English")}
+                {lang_button(Lang::Es, "Español")}
+            </div>
+            <Show when=signed_in>
+                <div class="who">
+                    <span class="muted">{move || ctx.t().signed_in_as}" "</span>
+                    <span>{move || ctx.session.get().map(|s| s.teacher.email).unwrap_or_default()}</span>
+                    <button type="button" class="secondary" on:click=sign_out>{move || ctx.t().sign_out}</button>
+                </div>
+            </Show>
+        </header>
+        <Show when=signed_in>
+            <nav class="tabs" aria-label=move || ctx.t().main_nav>
+                {nav_button(View::Import)}
+                {nav_button(View::History)}
+            </nav>
+        </Show>
+    }
+}
+
+#[component]
+fn SignIn() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::sign_in(
+                &email.get_untracked(),
+                &password.get_untracked(),
+                ctx.lang_code(),
+            )
+            .await;
+            busy.set(false);
+            match result {
+                Ok(session) => {
+                    password.set(String::new());
+                    ctx.expired.set(false);
+                    ctx.school.set(choose_school(&session));
+                    ctx.session.set(Some(session));
+                    ctx.view.set(View::Import);
+                }
+                Err(e) => {
+                    let t = texts(ctx.lang.get_untracked());
+                    error.set(Some(match e.status() {
+                        Some(401) => t.sign_in_failed.to_owned(),
+                        Some(429) => t.too_many_tries.to_owned(),
+                        _ => ctx.failed(&e),
+                    }));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card signin" aria-labelledby="signin-title">
+            <h1 id="signin-title">{move || ctx.t().sign_in_title}</h1>
+            <Show when=move || ctx.expired.get()>
+                <p class="note" role="status">{move || ctx.t().session_expired}</p>
+            </Show>
+            <form on:submit=submit>
+                <label for="email">{move || ctx.t().email}</label>
+                <input id="email" type="email" autocomplete="username" required
+                    prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+                <label for="password">{move || ctx.t().password}</label>
+                <input id="password" type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                <p class="error-text" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { ctx.t().signing_in } else { ctx.t().sign_in }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,662 @@
+//! The Import Students/Rosters page: Export Students, choosing a file, and the check's result.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rollcall_core::{Delta, Diagnostic, Field, Lang, Student, Summary};
+
+use crate::api::{self, ExportSummary};
+use crate::app::{Ctx, View};
+use crate::i18n::{self, texts};
+use crate::table::ResultTable;
+use crate::work::{Filter, Line, Original, Work};
+
+/// Rows per page of the table: a page of 50 renders at once, whatever the file's size.
+pub const PAGE_ROWS: usize = 50;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Idle,
+    Checking(String),
+    Ready,
+    Failed(String),
+}
+
+/// What the table shows of one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowView {
+    pub key: String,
+    pub row: Option<u32>,
+    pub export_row: Option<u32>,
+    pub outcome: rollcall_core::Outcome,
+    pub cells: Vec<(Field, String)>,
+    pub changes: Vec<rollcall_core::Change>,
+    /// Each diagnostic with the field of its column (none: about the row).
+    pub diagnostics: Vec<(Option<Field>, Diagnostic)>,
+}
+
+/// The check's state, kept while the teacher looks at the Upload History.
+#[derive(Clone, Copy)]
+pub struct ImportState {
+    pub work: StoredValue<Option<Work>, LocalStorage>,
+    pub phase: RwSignal<Phase>,
+    pub summary: RwSignal<Summary>,
+    pub file_diagnostics: RwSignal<Vec<Diagnostic>>,
+    pub filter: RwSignal<Filter>,
+    pub page: RwSignal<usize>,
+    lines: StoredValue<Vec<Line>, LocalStorage>,
+    pub line_count: RwSignal<usize>,
+    pub visible: RwSignal<Vec<(String, RwSignal<RowView>)>>,
+    pub columns: RwSignal<Vec<Field>>,
+    pub announce: RwSignal<String>,
+    pub compared: RwSignal<Option<(u8, String)>>,
+    pub error_rows: RwSignal<Vec<u32>>,
+    pub busy: RwSignal<bool>,
+    pub message: RwSignal<Option<String>>,
+    pub check_ms: RwSignal<f64>,
+    pub file_name: RwSignal<String>,
+    /// Bumped whenever the page's rows are built anew, so the table replaces its rows rather
+    /// than keeping the old ones for the same row numbers.
+    generation: StoredValue<u64>,
+}
+
+impl ImportState {
+    pub fn new() -> ImportState {
+        ImportState {
+            work: StoredValue::new_local(None),
+            phase: RwSignal::new(Phase::Idle),
+            summary: RwSignal::new(Summary::default()),
+            file_diagnostics: RwSignal::new(Vec::new()),
+            filter: RwSignal::new(Filter::Errors),
+            page: RwSignal::new(0),
+            lines: StoredValue::new_local(Vec::new()),
+            line_count: RwSignal::new(0),
+            visible: RwSignal::new(Vec::new()),
+            columns: RwSignal::new(Vec::new()),
+            announce: RwSignal::new(String::new()),
+            compared: RwSignal::new(None),
+            error_rows: RwSignal::new(Vec::new()),
+            busy: RwSignal::new(false),
+            message: RwSignal::new(None),
+            check_ms: RwSignal::new(0.0),
+            file_name: RwSignal::new(String::new()),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    pub fn clear(&self) {
+        self.work.set_value(None);
+        self.lines.set_value(Vec::new());
+        self.visible.set(Vec::new());
+        self.phase.set(Phase::Idle);
+        self.message.set(None);
+        self.announce.set(String::new());
+    }
+
+    /// The same file and edits with messages in `lang`.
+    pub fn relabel(&self, lang: Lang) {
+        let relabelled = self
+            .work
+            .try_update_value(|work| work.as_mut().map(|w| w.relabel(lang)).is_some());
+        if relabelled == Some(true) {
+            self.refresh(false);
+        }
+    }
+
+    /// Reads everything from the checker again; `lines` recomputes which rows the filter shows.
+    pub fn refresh(&self, keep_page: bool) {
+        let Some((lines, summary, file_diagnostics, columns, errors)) =
+            self.work.with_value(|work| {
+                let work = work.as_ref()?;
+                let table = work.checker.table();
+                let columns: Vec<Field> = Field::ALL
+                    .into_iter()
+                    .filter(|&f| table.column(f).is_some())
+                    .collect();
+                Some((
+                    work.lines(self.filter.get_untracked()),
+                    work.checker.summary(),
+                    work.checker.file_diagnostics().to_vec(),
+                    columns,
+                    work.error_rows(),
+                ))
+            })
+        else {
+            return;
+        };
+        self.line_count.set(lines.len());
+        self.lines.set_value(lines);
+        self.summary.set(summary);
+        self.file_diagnostics.set(file_diagnostics);
+        self.columns.set(columns);
+        self.error_rows.set(errors);
+        let pages = self.line_count.get_untracked().div_ceil(PAGE_ROWS).max(1);
+        if !keep_page || self.page.get_untracked() >= pages {
+            self.page.set(0);
+        }
+        self.show_page();
+    }
+
+    /// Builds the rows of the current page.
+    pub fn show_page(&self) {
+        let page = self.page.get_untracked();
+        self.generation.update_value(|g| *g += 1);
+        let generation = self.generation.get_value();
+        let rows: Vec<(String, RwSignal<RowView>)> = self
+            .work
+            .with_value(|work| {
+                let work = work.as_ref()?;
+                Some(self.lines.with_value(|lines| {
+                    lines
+                        .iter()
+                        .skip(page * PAGE_ROWS)
+                        .take(PAGE_ROWS)
+                        .map(|line| {
+                            let view = row_view(work, line);
+                            (format!("{generation}/{}", view.key), RwSignal::new(view))
+                        })
+                        .collect()
+                }))
+            })
+            .unwrap_or_default();
+        self.visible.set(rows);
+    }
+
+    /// Shows what an edit changed: the rows it re-checked and the counts.
+    fn apply_delta(&self, delta: &Delta) {
+        self.summary.set(delta.summary);
+        self.work.with_value(|work| {
+            let Some(work) = work.as_ref() else { return };
+            let table = work.checker.table();
+            self.visible.with_untracked(|visible| {
+                for update in &delta.rows {
+                    let Some(row) = update.entry.row else {
+                        continue;
+                    };
+                    let key = row.to_string();
+                    if let Some((_, signal)) = visible
+                        .iter()
+                        .find(|(_, v)| v.with_untracked(|v| v.key == key))
+                        && let Some(i) = table.index_of_row(row)
+                    {
+                        signal.set(row_view(work, &Line::Row(i)));
+                    }
+                }
+            });
+        });
+        let errors = self
+            .work
+            .with_value(|w| w.as_ref().map(Work::error_rows).unwrap_or_default());
+        self.error_rows.set(errors);
+    }
+
+    /// Puts `value` into a cell and re-checks every row it affects.
+    pub fn edit(&self, row: u32, field: Field, value: String, ctx: Ctx) {
+        let result = self
+            .work
+            .try_update_value(|work| work.as_mut().map(|w| w.set_cell(row, field, &value)));
+        match result.flatten() {
+            Some(Ok(delta)) => {
+                self.apply_delta(&delta);
+                self.message.set(None);
+                self.announce_summary(ctx);
+                if field == Field::Username {
+                    self.ask_usernames(ctx);
+                }
+            }
+            Some(Err(e)) => {
+                let t = texts(ctx.lang.get_untracked());
+                self.message.set(Some(format!("{} {e}", t.edit_refused)));
+            }
+            None => {}
+        }
+    }
+
+    /// Applies every fix the check offers.
+    pub fn apply_all(&self, ctx: Ctx) {
+        self.work.update_value(|work| {
+            if let Some(work) = work.as_mut() {
+                work.apply_all_fixes();
+            }
+        });
+        self.refresh(true);
+        self.announce_summary(ctx);
+        self.ask_usernames(ctx);
+    }
+
+    fn announce_summary(&self, ctx: Ctx) {
+        let s = self.summary.get_untracked();
+        self.announce.set(i18n::announce_check(
+            s.rows,
+            s.errors,
+            s.update + s.create,
+            ctx.lang.get_untracked(),
+        ));
+    }
+
+    /// Asks the server which new or changed usernames are taken elsewhere (only those
+    /// usernames leave the browser), and shows the answer on their rows.
+    pub fn ask_usernames(&self, ctx: Ctx) {
+        let names = self
+            .work
+            .try_update_value(|w| w.as_mut().map(Work::usernames_to_ask))
+            .flatten()
+            .unwrap_or_default();
+        if names.is_empty() {
+            return;
+        }
+        let state = *self;
+        spawn_local(async move {
+            let mut taken = Vec::new();
+            for chunk in names.chunks(1000) {
+                let body = serde_json::json!({ "usernames": chunk }).to_string();
+                #[derive(serde::Deserialize)]
+                struct Taken {
+                    taken: Vec<String>,
+                }
+                match api::post_json::<Taken>(
+                    &ctx.school_path("/usernames"),
+                    body,
+                    &ctx.csrf(),
+                    ctx.lang_code(),
+                )
+                .await
+                {
+                    Ok(answer) => taken.extend(answer.taken),
+                    // The server checks again on upload; the page goes on without the answer.
+                    Err(_) => return,
+                }
+            }
+            if taken.is_empty() {
+                return;
+            }
+            let delta = state
+                .work
+                .try_update_value(|w| w.as_mut().map(|w| w.mark_taken(taken)))
+                .flatten();
+            if delta.is_some() {
+                // New errors: the table lists them under the Errors filter too.
+                state.refresh(true);
+                state.announce_summary(ctx);
+            }
+        });
+    }
+
+    /// Reads the chosen file, finds its export, fetches it and checks the file.
+    pub fn choose(&self, file: web_sys::File, ctx: Ctx) {
+        let state = *self;
+        let name = file.name();
+        state.phase.set(Phase::Checking(name.clone()));
+        state.message.set(None);
+        state.file_name.set(name.clone());
+        spawn_local(async move {
+            let started = api::now_ms();
+            let bytes = match api::file_bytes(&file).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    state.phase.set(Phase::Failed(e));
+                    return;
+                }
+            };
+            let original = match find_original(&bytes, &name, ctx).await {
+                Ok(original) => original,
+                Err(message) => {
+                    state.phase.set(Phase::Failed(message));
+                    return;
+                }
+            };
+            let compared = match &original {
+                Original::Export { created_at, .. } => Some((0, created_at.clone())),
+                Original::Latest { created_at, .. } => Some((1, created_at.clone())),
+                Original::Roster(_) => Some((2, String::new())),
+            };
+            let mut work = Work::new(name, bytes, original, ctx.lang.get_untracked());
+            work.check_ms = api::now_ms() - started;
+            state.check_ms.set(work.check_ms);
+            let errors = work.checker.summary().error > 0;
+            state.work.set_value(Some(work));
+            state.compared.set(compared);
+            state.filter.set(if errors {
+                Filter::Errors
+            } else {
+                Filter::Changes
+            });
+            state.refresh(false);
+            state.phase.set(Phase::Ready);
+            state.announce_summary(ctx);
+            state.ask_usernames(ctx);
+        });
+    }
+
+    /// Writes the Error File in the browser.
+    pub fn download_errors(&self) {
+        let Some((name, bytes)) = self.work.with_value(|w| {
+            let w = w.as_ref()?;
+            let stem = w
+                .file_name
+                .rsplit_once('.')
+                .map_or(w.file_name.as_str(), |(stem, _)| stem);
+            Some((format!("{stem}-errors.csv"), w.checker.error_file_csv()))
+        }) else {
+            return;
+        };
+        let _ = api::save_file(&name, &bytes, "text/csv;charset=utf-8");
+    }
+
+    /// Posts the change-set; rows with errors stay behind. Then shows the Upload History.
+    pub fn upload(&self, ctx: Ctx) {
+        let state = *self;
+        let school = ctx.school.get_untracked().unwrap_or_default();
+        let Some((body, count, name, held)) = self.work.with_value(|w| {
+            let w = w.as_ref()?;
+            let id = uuid::Uuid::new_v4().to_string();
+            let set = w.checker.change_set(&school, &id, &api::now_rfc3339());
+            let body = serde_json::to_string(&set).ok()?;
+            Some((body, set.ops.len(), w.file_name.clone(), w.error_rows()))
+        }) else {
+            return;
+        };
+        if count == 0 {
+            return;
+        }
+        state.busy.set(true);
+        spawn_local(async move {
+            let path = ctx.school_path(&format!("/uploads?file_name={}", api::encode(&name)));
+            let result =
+                api::post_json::<serde_json::Value>(&path, body, &ctx.csrf(), ctx.lang_code())
+                    .await;
+            state.busy.set(false);
+            match result {
+                Ok(_) => {
+                    let t = texts(ctx.lang.get_untracked());
+                    let mut note = format!(
+                        "{} {} — {name}.",
+                        t.queued_note,
+                        i18n::upload_button(count as u32, ctx.lang.get_untracked())
+                            .split_once(' ')
+                            .map_or(String::new(), |(_, rest)| rest.to_owned())
+                    );
+                    if !held.is_empty() {
+                        note.push_str(&format!(" {} {}", t.held_back, row_list(&held)));
+                    }
+                    state.clear();
+                    ctx.flash.set(Some(note));
+                    ctx.view.set(View::History);
+                }
+                Err(e) => state.message.set(Some(ctx.failed(&e))),
+            }
+        });
+    }
+}
+
+impl Default for ImportState {
+    fn default() -> Self {
+        ImportState::new()
+    }
+}
+
+/// "2, 5, 9" (at most 50 numbers, then "…").
+pub fn row_list(rows: &[u32]) -> String {
+    let mut list: Vec<String> = rows.iter().take(50).map(u32::to_string).collect();
+    if rows.len() > 50 {
+        list.push("…".to_owned());
+    }
+    list.join(", ")
+}
+
+/// What the table shows of a line.
+fn row_view(work: &Work, line: &Line) -> RowView {
+    let checker = &work.checker;
+    let table = checker.table();
+    let columns: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|&f| table.column(f).is_some())
+        .collect();
+    let field_of = |d: &Diagnostic| {
+        let column = d.column.as_deref()?;
+        columns.iter().copied().find(|&f| table.header(f) == column)
+    };
+    match line {
+        Line::Row(i) => {
+            let state = checker.row_state(*i);
+            RowView {
+                key: state.entry.row.unwrap_or_default().to_string(),
+                row: state.entry.row,
+                export_row: state.entry.export_row,
+                outcome: state.entry.outcome,
+                cells: columns
+                    .iter()
+                    .map(|&f| (f, table.cell(*i, f).text.to_owned()))
+                    .collect(),
+                changes: state.entry.changes,
+                diagnostics: state
+                    .diagnostics
+                    .into_iter()
+                    .map(|d| (field_of(&d), d))
+                    .collect(),
+            }
+        }
+        Line::Absent(update) => RowView {
+            key: format!("absent-{}", update.entry.guid.clone().unwrap_or_default()),
+            row: None,
+            export_row: update.entry.export_row,
+            outcome: update.entry.outcome,
+            cells: Vec::new(),
+            changes: Vec::new(),
+            diagnostics: update
+                .diagnostics
+                .iter()
+                .cloned()
+                .map(|d| (None, d))
+                .collect(),
+        },
+    }
+}
+
+/// The export the file came from: the one it names, else this teacher's latest export of the
+/// school, else the current roster.
+async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<Original, String> {
+    let lang = ctx.lang_code();
+    if let Some(id) = rollcall_core::export_id(bytes, Some(name)) {
+        let path = ctx.school_path(&format!("/exports/{}", api::encode(&id)));
+        match api::get_bytes(&path, lang).await {
+            Ok(export) => {
+                let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
+                    .await
+                    .unwrap_or_default();
+                let created_at = exports
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.created_at)
+                    .unwrap_or_default();
+                return Ok(Original::Export {
+                    id,
+                    created_at,
+                    bytes: export,
+                });
+            }
+            Err(e) if e.status() == Some(404) => {}
+            Err(e) => return Err(ctx.failed(&e)),
+        }
+    }
+    let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
+        .await
+        .map_err(|e| ctx.failed(&e))?;
+    if let Some(latest) = exports.into_iter().next() {
+        let path = ctx.school_path(&format!("/exports/{}", api::encode(&latest.id)));
+        let export = api::get_bytes(&path, lang)
+            .await
+            .map_err(|e| ctx.failed(&e))?;
+        return Ok(Original::Latest {
+            id: latest.id,
+            created_at: latest.created_at,
+            bytes: export,
+        });
+    }
+    let roster: Vec<Student> = api::get_json(&ctx.school_path("/roster"), lang)
+        .await
+        .map_err(|e| ctx.failed(&e))?;
+    Ok(Original::Roster(roster))
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let state = expect_context::<ImportState>();
+    let dragging = RwSignal::new(false);
+    let export_href = move |format: &str| {
+        ctx.school.get().map(|school| {
+            format!(
+                "/api/schools/{}/export?format={format}",
+                api::encode(&school)
+            )
+        })
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            state.choose(file, ctx);
+        }
+        // Choosing the same file again checks it again.
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|files| files.get(0))
+        {
+            state.choose(file, ctx);
+        }
+    };
+    view! {
+        <h1 class="page-title">{move || ctx.t().nav_import}</h1>
+        <section class="card" aria-labelledby="export-title">
+            <h2 id="export-title">{move || ctx.t().export_title}</h2>
+            <p class="muted">{move || ctx.t().export_help}</p>
+            <div class="actions">
+                <a class="button secondary" href=move || export_href("csv") download="">{move || ctx.t().export_csv}</a>
+                <a class="button secondary" href=move || export_href("xlsx") download="">{move || ctx.t().export_xlsx}</a>
+            </div>
+        </section>
+        <section class="card" aria-labelledby="import-title">
+            <h2 id="import-title">{move || ctx.t().import_title}</h2>
+            <p class="muted">{move || ctx.t().import_help}</p>
+            <div class="drop" class:dragging=move || dragging.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop>
+                <label for="file" class="button primary">{move || ctx.t().choose_file}</label>
+                <input id="file" type="file" class="visually-hidden-file"
+                    accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet"
+                    on:change=on_file/>
+                <span class="muted">{move || ctx.t().drop_here}</span>
+            </div>
+            <p class="privacy"><span aria-hidden="true">"✓ "</span>{move || ctx.t().privacy}</p>
+        </section>
+        <div class="visually-hidden" aria-live="polite" role="status" id="announce">{move || state.announce.get()}</div>
+        {move || match state.phase.get() {
+            Phase::Idle => ().into_any(),
+            Phase::Checking(name) => view! {
+                <p class="card checking" aria-busy="true">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {move || ctx.t().reading}" "{name.clone()}"…"
+                </p>
+            }.into_any(),
+            Phase::Failed(message) => view! { <p class="card error-text" role="alert">{message}</p> }.into_any(),
+            Phase::Ready => view! { <Result/> }.into_any(),
+        }}
+    }
+}
+
+/// The check's result: where the file was compared, counts, file problems, actions, table.
+#[component]
+fn Result() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let state = expect_context::<ImportState>();
+    let compared = move || {
+        let t = ctx.t();
+        state.compared.get().map(|(kind, at)| match kind {
+            0 => format!("{} {}.", t.against_export, when(&at)),
+            1 => format!("{} {}.", t.against_latest, when(&at)),
+            _ => t.against_roster.to_owned(),
+        })
+    };
+    let count = |label: fn(&i18n::Texts) -> &'static str,
+                 value: fn(&Summary) -> u32,
+                 class: &'static str| {
+        view! {
+            <div class=format!("count {class}")>
+                <span class="number">{move || value(&state.summary.get())}</span>
+                <span class="label">{move || label(ctx.t())}</span>
+            </div>
+        }
+    };
+    let changes = move || {
+        let s = state.summary.get();
+        s.update + s.create
+    };
+    view! {
+        <section class="card result" aria-labelledby="result-title" data-state="checked">
+            <h2 id="result-title">
+                {move || state.file_name.get()}
+            </h2>
+            <p class="muted small">
+                {compared}" "
+                <span id="check-time" data-ms=move || format!("{:.0}", state.check_ms.get())>
+                    {move || format!("{} {:.2} s.", ctx.t().checked_in, state.check_ms.get() / 1000.0)}
+                </span>
+            </p>
+            <div class="counts" id="counts">
+                {count(|t| t.count_update, |s| s.update, "update")}
+                {count(|t| t.count_create, |s| s.create, "create")}
+                {count(|t| t.count_unchanged, |s| s.unchanged, "unchanged")}
+                {count(|t| t.count_absent, |s| s.absent, "absent")}
+                {count(|t| t.count_error_rows, |s| s.error, "error")}
+                {count(|t| t.count_errors, |s| s.errors, "errors")}
+                {count(|t| t.count_warnings, |s| s.warnings, "warnings")}
+            </div>
+            <Show when=move || state.file_diagnostics.with(|d| !d.is_empty())>
+                <div class="file-problems">
+                    <h3>{move || ctx.t().file_problems}</h3>
+                    <ul>
+                        {move || state.file_diagnostics.get().into_iter().map(|d| view! {
+                            <li class=format!("diag {}", d.severity.as_str())>
+                                <span class="sev">{crate::table::severity_icon(d.severity)}" "{d.code.as_str()}</span>
+                                " "{d.message}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
+            <div class="actions bar">
+                <button type="button" class="secondary" on:click=move |_| state.apply_all(ctx)
+                    disabled=move || state.summary.get().errors == 0>{move || ctx.t().apply_all}</button>
+                <button type="button" class="secondary" on:click=move |_| state.download_errors()
+                    disabled=move || state.summary.get().error == 0>{move || ctx.t().download_errors}</button>
+                <button type="button" class="primary" id="upload" on:click=move |_| state.upload(ctx)
+                    disabled=move || changes() == 0 || state.busy.get()>
+                    {move || if state.busy.get() { ctx.t().uploading.to_owned() } else { i18n::upload_button(changes(), ctx.lang.get()) }}
+                </button>
+            </div>
+            <Show when=move || state.error_rows.with(|r| !r.is_empty())>
+                <p class="held" id="held-back">{move || ctx.t().held_back}" "{move || row_list(&state.error_rows.get())}</p>
+            </Show>
+            <Show when=move || changes() == 0>
+                <p class="muted">{move || ctx.t().nothing_to_upload}</p>
+            </Show>
+            {move || state.message.get().map(|m| view! { <p class="error-text" role="alert">{m}</p> })}
+            <ResultTable/>
+        </section>
+    }
+}
+
+/// An RFC 3339 time as the teacher reads it: "2026-12-01 22:10 UTC".
+pub fn when(at: &str) -> String {
+    if at.len() >= 16 {
+        format!("{} {} UTC", &at[..10], &at[11..16])
+    } else {
+        at.to_owned()
+    }
+}

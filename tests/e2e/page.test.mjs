@@ -138,6 +138,7 @@ test('an edited CSV shows each problem on its row, before anything is sent', asy
   page.removeAllListeners('request');
 
   assert.match(await page.locator('.result').textContent(), /Compared with your export of/);
+  assert.match(await page.locator('#announce').textContent(), /^Checked 61 rows: 5 errors, 2 changes\.$/);
   assert.deepEqual(await codesOn(2), ['invalid-grade']);
   assert.deepEqual(await codesOn(3), ['guid-modified']);
   assert.deepEqual(await codesOn(4), ['duplicate-username']);
@@ -184,7 +185,10 @@ test('fixes, then edits in place, re-check the row and the rows it collides with
   // Row 5 was not edited, yet its duplicate-username is gone: it collided with row 4.
   await page.waitForFunction(() => !document.querySelector('tr[data-row="5"] [data-code]'));
   assert.equal(await count('error'), 0);
+  // The re-check kept the table in place: Tab went on to the next cell.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'cell-4-password');
   assert.match(await row(4).locator('.badge').textContent(), /Update/);
+  assert.match(await page.locator('#announce').textContent(), /^Checked 61 rows: 0 errors, 3 changes\.$/);
   assert.equal(await page.locator('#held-back').count(), 0);
   await page.screenshot({ path: artifact('page-fixed-en.png'), fullPage: true });
 });
@@ -265,6 +269,20 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: 'Upload History' }).waitFor();
   assert.equal(await page.getByText('Importar alumnos/listas').count(), 0);
+});
+
+test('a file dropped on the page is checked like a chosen one', async () => {
+  const bytes = [...fs.readFileSync(edited.path)];
+  const transfer = await page.evaluateHandle(({ bytes, name }) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));
+    return data;
+  }, { bytes, name: edited.name });
+  await page.locator('.drop').dispatchEvent('dragover', { dataTransfer: transfer });
+  assert.match(await page.locator('.drop').getAttribute('class'), /dragging/);
+  await page.locator('.drop').dispatchEvent('drop', { dataTransfer: transfer });
+  await page.locator('[data-state=checked]').waitFor();
+  assert.equal(await page.locator('#result-title').textContent(), edited.name);
 });
 
 test('the page at phone width keeps every control reachable', async () => {

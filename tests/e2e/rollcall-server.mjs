@@ -7,18 +7,21 @@ import path from 'node:path';
 
 import { repo } from './cases.mjs';
 
-/** Starts the server; pass `dir` to restart one on the same database (kept when stopped). */
-export async function startServer({ dir, keep = false } = {}) {
+/**
+ * Starts the server; pass `dir` to restart one on the same database (kept when stopped), and
+ * `args` for more options of `serve` (for example `--demo-students 50000`).
+ */
+export async function startServer({ dir, keep = false, args = [] } = {}) {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-serve-'));
   const binary = path.join(repo, 'target/release/rollcall');
-  const child = spawn(binary, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'rollcall.db')}`], {
+  const child = spawn(binary, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'rollcall.db')}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk) => { err += chunk; });
   const ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rollcall serve printed no sign-ins in 30 s:\n${out}${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`rollcall serve printed no sign-ins in 120 s:\n${out}${err}`)), 120_000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const url = out.match(/running at (http:\/\/127\.0\.0\.1:\d+)\//)?.[1];

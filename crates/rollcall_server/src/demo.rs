@@ -78,7 +78,7 @@ fn roster(
     let mut random = Random(seed);
     // Student IDs are unique across the district whatever the count (a benchmark seeds 50,000).
     let stride = count.max(1000);
-    let zero_width = if count <= 1000 { 4 } else { 7 };
+    let zero_width = if count <= 1000 { 4 } else { 6 };
     let mut zero_ids = HashSet::new();
     (0..count)
         .map(|i| {
@@ -97,10 +97,13 @@ fn roster(
                 // Every fourth ID starts with zeros, which a spreadsheet program likes to drop.
                 student_id: Some(if i % 4 == 0 {
                     loop {
-                        let id = format!(
-                            "00{:0zero_width$}",
-                            random.below(10usize.pow(zero_width as u32))
-                        );
+                        let drawn = random.below(10usize.pow(zero_width as u32));
+                        // A large roster's IDs also name its school, so schools never share one.
+                        let id = if count <= 1000 {
+                            format!("00{drawn:0zero_width$}")
+                        } else {
+                            format!("00{seed}{drawn:0zero_width$}")
+                        };
                         if zero_ids.insert(id.clone()) {
                             break id;
                         }

@@ -239,6 +239,9 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
   const rooseveltRoster = await (await api.get(`/api/schools/${ROOSEVELT}/roster`)).json();
   rows[1][4] = 'Grade 3'; // normalised, with a fix
   rows[2][0] = 'not-a-guid'; // GUID altered
+  rows[4][5] = rows[5][5]; // row 5: username of row 6
+  const zeros = rows.findIndex((r, i) => i > 6 && r[1].startsWith('00'));
+  rows[zeros][1] = rows[zeros][1].replace(/^0+/, ''); // lost zeros
   rows.push(['', '888001', 'Otra', 'Alumna', '04', rooseveltRoster[0].username, '']); // a username taken in another school
   const edited = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(edited, XLSX.utils.aoa_to_sheet(rows), 'Students');
@@ -252,6 +255,9 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
   await choose(renamed);
   assert.match(await page.locator('.result').textContent(), /Comparado con su exportación del/);
   assert.deepEqual(await codesOn(3), ['guid-modified']);
+  assert.deepEqual(await codesOn(5), ['duplicate-username']);
+  assert.deepEqual(await codesOn(6), ['duplicate-username']);
+  assert.deepEqual(await codesOn(zeros + 1), ['leading-zeros-lost']);
   const newRow = rows.length;
   await row(newRow).locator('[data-code="username-taken"]').waitFor();
   assert.match(await row(newRow).locator('[data-code="username-taken"] .message').textContent(), /usuario/i);
@@ -269,6 +275,16 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: 'Upload History' }).waitFor();
   assert.equal(await page.getByText('Importar alumnos/listas').count(), 0);
+});
+
+test('a file that is not a roster says so, naming the formats', async () => {
+  const fake = path.join(downloads, 'roster.xlsx');
+  fs.writeFileSync(fake, '%PDF-1.7\n%âãÏÓ\n1 0 obj\n');
+  await choose(fake);
+  const problems = page.locator('.file-problems');
+  assert.match(await problems.textContent(), /file-unreadable/);
+  assert.match(await problems.textContent(), /CSV/);
+  assert.equal(await page.locator('#upload').isDisabled(), true);
 });
 
 test('a file dropped on the page is checked like a chosen one', async () => {

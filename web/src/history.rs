@@ -158,7 +158,7 @@ pub fn HistoryPage() -> impl IntoView {
                                     view! {
                                         <tr data-upload=upload.id.clone()>
                                             <td class="file-name">{upload.file_name.clone()}</td>
-                                            <td>{when(&upload.created_at)}</td>
+                                            <td>{let at = upload.created_at.clone(); move || when(&at, ctx.lang.get())}</td>
                                             <td>
                                                 <span class=format!("status {}", status_class(&status)) data-status=status.clone()>
                                                     <span aria-hidden="true">{status_icon(&status)}" "</span>

@@ -578,8 +578,8 @@ fn Result() -> impl IntoView {
     let compared = move || {
         let t = ctx.t();
         state.compared.get().map(|(kind, at)| match kind {
-            0 => format!("{} {}.", t.against_export, when(&at)),
-            1 => format!("{} {}.", t.against_latest, when(&at)),
+            0 => format!("{} {}.", t.against_export, when(&at, ctx.lang.get())),
+            1 => format!("{} {}.", t.against_latest, when(&at, ctx.lang.get())),
             _ => t.against_roster.to_owned(),
         })
     };
@@ -652,8 +652,24 @@ fn Result() -> impl IntoView {
     }
 }
 
-/// An RFC 3339 time as the teacher reads it: "2026-12-01 22:10 UTC".
-pub fn when(at: &str) -> String {
+/// An RFC 3339 time as the teacher reads it, in their language and time zone.
+pub fn when(at: &str, lang: Lang) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
+        if !date.get_time().is_nan() {
+            let locale = match lang {
+                Lang::En => "en-US",
+                Lang::Es => "es-ES",
+            };
+            let options = js_sys::Object::new();
+            for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+                let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+            }
+            return String::from(date.to_locale_string(locale, &options));
+        }
+    }
+    let _ = lang;
     if at.len() >= 16 {
         format!("{} {} UTC", &at[..10], &at[11..16])
     } else {

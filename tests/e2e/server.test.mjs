@@ -10,11 +10,14 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
-test('serve --demo prints the URL and both demo sign-ins, and / says where the API is', async () => {
+test('serve --demo prints the URL and both demo sign-ins, and / serves the page', async () => {
   assert.deepEqual(Object.keys(server.passwords).sort(), ['other@demo.school', 'teacher@demo.school']);
   const root = await fetch(`${server.url}/`);
   assert.equal(root.status, 200);
-  assert.match(await root.text(), /\/api\/session/);
+  assert.match(root.headers.get('content-type'), /^text\/html/);
+  assert.match(await root.text(), /rollcall_web\.js/);
+  const wasm = await fetch(`${server.url}/rollcall_web_bg.wasm`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
 });
 
 test('a teacher exports CSV and XLSX; both check clean against the stored export', async () => {

@@ -65,7 +65,8 @@ fn run(extra: &[String]) -> Result<(), String> {
     );
     let status = std::process::Command::new(&binary)
         .args(["serve", "--demo"])
-        .args(extra)
+        // `cargo xtask run -- --addr …` and `cargo xtask run --addr …` both work.
+        .args(extra.iter().skip_while(|a| *a == "--"))
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;

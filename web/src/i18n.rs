@@ -301,14 +301,23 @@ pub fn status_label(status: &str, lang: Lang) -> String {
     }
 }
 
+/// "12 changes" / "12 cambios".
+pub fn changes_count(count: u32, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 change".to_owned(),
+        (Lang::En, n) => format!("{n} changes"),
+        (Lang::Es, 1) => "1 cambio".to_owned(),
+        (Lang::Es, n) => format!("{n} cambios"),
+    }
+}
+
 /// "Upload 12 changes" / "Cargar 12 cambios".
 pub fn upload_button(count: u32, lang: Lang) -> String {
-    match (lang, count) {
-        (Lang::En, 1) => "Upload 1 change".to_owned(),
-        (Lang::En, n) => format!("Upload {n} changes"),
-        (Lang::Es, 1) => "Cargar 1 cambio".to_owned(),
-        (Lang::Es, n) => format!("Cargar {n} cambios"),
-    }
+    let verb = match lang {
+        Lang::En => "Upload",
+        Lang::Es => "Cargar",
+    };
+    format!("{verb} {}", changes_count(count, lang))
 }
 
 /// The announcement read out after a check.

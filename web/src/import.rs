@@ -139,6 +139,7 @@ impl ImportState {
     /// Builds the rows of the current page.
     pub fn show_page(&self) {
         let page = self.page.get_untracked();
+        let columns = self.columns.get_untracked();
         self.generation.update_value(|g| *g += 1);
         let generation = self.generation.get_value();
         let rows: Vec<(String, RwSignal<RowView>)> = self
@@ -151,7 +152,7 @@ impl ImportState {
                         .skip(page * PAGE_ROWS)
                         .take(PAGE_ROWS)
                         .map(|line| {
-                            let view = row_view(work, line);
+                            let view = row_view(work, &columns, line);
                             (format!("{generation}/{}", view.key), RwSignal::new(view))
                         })
                         .collect()
@@ -164,6 +165,7 @@ impl ImportState {
     /// Shows what an edit changed: the rows it re-checked and the counts.
     fn apply_delta(&self, delta: &Delta) {
         self.summary.set(delta.summary);
+        let columns = self.columns.get_untracked();
         self.work.with_value(|work| {
             let Some(work) = work.as_ref() else { return };
             let table = work.checker.table();
@@ -178,7 +180,7 @@ impl ImportState {
                         .find(|(_, v)| v.with_untracked(|v| v.key == key))
                         && let Some(i) = table.index_of_row(row)
                     {
-                        signal.set(row_view(work, &Line::Row(i)));
+                        signal.set(row_view(work, &columns, &Line::Row(i)));
                     }
                 }
             });
@@ -371,9 +373,7 @@ impl ImportState {
                     let mut note = format!(
                         "{} {} — {name}.",
                         t.queued_note,
-                        i18n::upload_button(count as u32, ctx.lang.get_untracked())
-                            .split_once(' ')
-                            .map_or(String::new(), |(_, rest)| rest.to_owned())
+                        i18n::changes_count(count as u32, ctx.lang.get_untracked())
                     );
                     if !held.is_empty() {
                         note.push_str(&format!(" {} {}", t.held_back, row_list(&held)));
@@ -404,13 +404,9 @@ pub fn row_list(rows: &[u32]) -> String {
 }
 
 /// What the table shows of a line.
-fn row_view(work: &Work, line: &Line) -> RowView {
+fn row_view(work: &Work, columns: &[Field], line: &Line) -> RowView {
     let checker = &work.checker;
     let table = checker.table();
-    let columns: Vec<Field> = Field::ALL
-        .into_iter()
-        .filter(|&f| table.column(f).is_some())
-        .collect();
     let field_of = |d: &Diagnostic| {
         let column = d.column.as_deref()?;
         columns.iter().copied().find(|&f| table.header(f) == column)

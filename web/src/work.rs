@@ -92,8 +92,8 @@ impl Work {
         let mut applied = 0;
         for _ in 0..4 {
             let fixes: Vec<_> = (0..self.checker.row_count())
-                .flat_map(|i| self.checker.row_state(i).diagnostics)
-                .filter_map(|d| d.fix)
+                .flat_map(|i| self.checker.diagnostics(i))
+                .filter_map(|d| d.fix.clone())
                 .collect();
             if fixes.is_empty() {
                 break;
@@ -133,7 +133,7 @@ impl Work {
                 let outcome = checker.outcome(i);
                 match filter {
                     Filter::Errors => {
-                        outcome == Outcome::Error || has_warning(&checker.row_state(i).diagnostics)
+                        outcome == Outcome::Error || has_warning(checker.diagnostics(i))
                     }
                     Filter::Changes => matches!(outcome, Outcome::Update | Outcome::Create),
                     Filter::All => outcome != Outcome::Blank,

@@ -41,7 +41,6 @@ pub mod rules;
 pub mod text;
 
 pub use changeset::{ChangeSet, Op};
-pub use checker::views::{escape_formula, needs_formula_escape};
 pub use checker::{Checker, Delta, EditError, Input, RowUpdate};
 pub use code::{CODES, Code, CodeInfo, Lang, Severity};
 pub use diagnostic::{Diagnostic, Fix};
@@ -50,6 +49,7 @@ pub use field::Field;
 pub use options::{Limits, Options};
 pub use report::{Change, Outcome, Report, RowEntry, Summary};
 pub use roster::{Roster, Student, fingerprint};
+pub use text::{escape_formula, needs_formula_escape};
 
 /// Checks `edited` against the original export, if given, and returns the report.
 pub fn check(edited: Input, original: Option<Input>, options: &Options) -> Report {

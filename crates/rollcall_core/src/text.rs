@@ -1,5 +1,6 @@
 //! Text kept by position in one buffer, and the case-insensitive comparison and hashing that
-//! matching uses (Student IDs, usernames and GUIDs compare ignoring case).
+//! matching uses (Student IDs, usernames and GUIDs compare ignoring case), and the escaping of
+//! cells a spreadsheet program would run as formulas, for every file Rollcall writes.
 
 /// Where a piece of text lives in a buffer. Buffers only grow, so a span stays valid.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -93,6 +94,21 @@ fn ascii_lowercase_word(word: u64) -> u64 {
     let above_z = word.wrapping_add(ONES * 0x25);
     let upper = (at_least_a & !above_z) & (ONES * 0x80);
     word | (upper >> 2)
+}
+
+/// True when a spreadsheet program could run the cell as a formula: it starts with `=` `+`
+/// `-` `@`, a tab or a carriage return.
+pub fn needs_formula_escape(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// The cell with a leading apostrophe when a spreadsheet program could run it as a formula.
+pub fn escape_formula(cell: &str) -> String {
+    if needs_formula_escape(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 #[cfg(test)]

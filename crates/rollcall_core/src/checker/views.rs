@@ -9,6 +9,7 @@ use crate::code::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::report::Outcome;
+use crate::text::escape_formula;
 
 impl Checker {
     /// The number of data rows checked (blank rows included; none after a file-level error).
@@ -23,6 +24,11 @@ impl Checker {
             entry: self.entry(i),
             diagnostics: self.results[i].diagnostics.clone(),
         }
+    }
+
+    /// Row `i`'s diagnostics, borrowed.
+    pub fn diagnostics(&self, i: usize) -> &[Diagnostic] {
+        &self.results[i].diagnostics
     }
 
     /// Row `i`'s outcome.
@@ -118,21 +124,6 @@ impl Checker {
             let _ = writer.write_record(cells.chain([escape_formula(&messages.join(" "))]));
         }
         writer.into_inner().unwrap_or_default()
-    }
-}
-
-/// True when a spreadsheet program could run the cell as a formula: it starts with `=` `+`
-/// `-` `@`, a tab or a carriage return.
-pub fn needs_formula_escape(cell: &str) -> bool {
-    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
-
-/// The cell with a leading apostrophe when a spreadsheet program could run it as a formula.
-pub fn escape_formula(cell: &str) -> String {
-    if needs_formula_escape(cell) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
     }
 }
 

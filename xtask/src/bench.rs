@@ -125,12 +125,11 @@ fn server_table(table: &mut String) -> Result<bool, String> {
 fn package_table(table: &mut String, dir: &std::path::Path) -> Result<bool, String> {
     pkg::build()?;
     let json = cmd::step("node: the package, PapaParse and SheetJS", || {
-        npm::ci("pkg/bench")?;
-        let out = cmd::output("node", &["pkg/bench/bench.mjs", &dir.to_string_lossy()])?;
-        out.lines()
-            .last()
-            .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .ok_or_else(|| format!("pkg/bench/bench.mjs printed no result: {out}"))
+        node_result(
+            "pkg/bench",
+            "pkg/bench/bench.mjs",
+            &[&dir.to_string_lossy()],
+        )
     })?;
     let ms = |name: &str| json[name]["mean_ms"].as_f64().unwrap_or(f64::NAN) * 1e6;
     let (check, papa, xlsx, sheetjs) = (
@@ -181,16 +180,9 @@ fn package_table(table: &mut String, dir: &std::path::Path) -> Result<bool, Stri
 /// (tests/e2e/bench-page.mjs). Returns whether every target was met.
 fn page_table(table: &mut String) -> Result<bool, String> {
     web::build()?;
-    cmd::step("the release binary, for the page", || {
-        cmd::cargo(&["build", "--release", "-p", "rollcall"])
-    })?;
+    crate::release_cli("the page")?;
     let json = cmd::step("headless Chromium: the page on 50,000 rows", || {
-        npm::ci("tests/e2e")?;
-        let out = cmd::output("node", &["tests/e2e/bench-page.mjs"])?;
-        out.lines()
-            .last()
-            .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .ok_or_else(|| format!("tests/e2e/bench-page.mjs printed no result: {out}"))
+        node_result("tests/e2e", "tests/e2e/bench-page.mjs", &[])
     })?;
     let ms = |name: &str| json[name]["mean_ms"].as_f64().unwrap_or(f64::NAN) * 1e6;
     let (csv, xlsx, edit) = (ms("csv"), ms("xlsx"), ms("edit"));
@@ -223,4 +215,15 @@ fn page_table(table: &mut String) -> Result<bool, String> {
         );
     }
     Ok(rows.iter().all(|(_, ns, target, _)| ns <= target))
+}
+
+/// Installs `folder`'s npm packages, runs the Node `script` and reads the JSON result it prints
+/// on its last line.
+fn node_result(folder: &str, script: &str, args: &[&str]) -> Result<serde_json::Value, String> {
+    npm::ci(folder)?;
+    let out = cmd::output("node", &[&[script], args].concat())?;
+    out.lines()
+        .last()
+        .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .ok_or_else(|| format!("{script} printed no result: {out}"))
 }

@@ -52,9 +52,7 @@ fn main() -> ExitCode {
 fn run(extra: &[String]) -> Result<(), String> {
     setup::setup()?;
     web::build()?;
-    cmd::step("build", || {
-        cmd::cargo(&["build", "--release", "-p", "rollcall"])
-    })?;
+    release_cli("the server")?;
     let root = cmd::root();
     let binary = root.join("target/release/rollcall");
     println!(
@@ -75,6 +73,13 @@ fn run(extra: &[String]) -> Result<(), String> {
     } else {
         Err(format!("rollcall serve stopped ({status})"))
     }
+}
+
+/// Builds the release `rollcall` binary, which `purpose` needs.
+pub fn release_cli(purpose: &str) -> Result<(), String> {
+    cmd::step(&format!("the release command line, for {purpose}"), || {
+        cmd::cargo(&["build", "--release", "-p", "rollcall"])
+    })
 }
 
 /// Every test the project has.
@@ -104,10 +109,7 @@ fn test() -> Result<(), String> {
     cmd::step("docs/rules.md is up to date", docs::check)?;
     pkg::build()?;
     web::build()?;
-    cmd::step(
-        "the release command line, for the parity test and the page",
-        || cmd::cargo(&["build", "--release", "-p", "rollcall"]),
-    )?;
+    release_cli("the parity test and the page")?;
     cmd::step("npm package: node --test (API, types, npm pack)", || {
         npm::ci("pkg")?;
         cmd::run_in("pkg", "npm", &["test"])

@@ -30,20 +30,7 @@ pub fn dist() -> PathBuf {
 }
 
 pub fn build() -> Result<(), String> {
-    setup::wasm_bindgen_cli()?;
-    setup::node()?;
-    cmd::step("pkg: build the wasm", || {
-        cmd::cargo(&[
-            "build",
-            "-p",
-            "rollcall_wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm",
-        ])
-    })?;
-    let wasm = cmd::root().join("target/wasm32-unknown-unknown/wasm/rollcall_wasm.wasm");
+    let wasm = build_wasm("pkg", "rollcall_wasm")?;
     let dist = dist();
     cmd::step("pkg: bind it for Node, bundlers and the web", || {
         let _ = std::fs::remove_dir_all(&dist);
@@ -87,6 +74,25 @@ pub fn build() -> Result<(), String> {
         }
         Ok(())
     })
+}
+
+/// Sets up the wasm tools, builds `package` for wasm32 with the `wasm` profile (the step named
+/// after `task`) and returns the `.wasm` file.
+pub fn build_wasm(task: &str, package: &str) -> Result<PathBuf, String> {
+    setup::wasm_bindgen_cli()?;
+    setup::node()?;
+    cmd::step(&format!("{task}: build the wasm"), || {
+        cmd::cargo(&[
+            "build",
+            "-p",
+            package,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm",
+        ])
+    })?;
+    Ok(cmd::root().join(format!("target/wasm32-unknown-unknown/wasm/{package}.wasm")))
 }
 
 /// Runs wasm-opt once per distinct wasm (the targets usually share one) and copies the result.

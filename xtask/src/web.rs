@@ -5,27 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cmd, pkg, setup};
+use crate::{cmd, pkg};
 
 pub fn dist() -> PathBuf {
     cmd::root().join("web/dist")
 }
 
 pub fn build() -> Result<(), String> {
-    setup::wasm_bindgen_cli()?;
-    setup::node()?;
-    cmd::step("web: build the page's wasm", || {
-        cmd::cargo(&[
-            "build",
-            "-p",
-            "rollcall_web",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm",
-        ])
-    })?;
-    let wasm = cmd::root().join("target/wasm32-unknown-unknown/wasm/rollcall_web.wasm");
+    let wasm = pkg::build_wasm("web", "rollcall_web")?;
     let dist = dist();
     cmd::step("web: bind it for the browser", || {
         let _ = std::fs::remove_dir_all(&dist);

@@ -167,7 +167,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             addr: addr.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             db: db.unwrap_or_else(|| "sqlite://rollcall.db".to_owned()),
             demo: demo || demo_students.is_some(),
-            demo_students: demo_students.unwrap_or(60),
+            demo_students: demo_students.unwrap_or(rollcall_server::demo::STUDENTS),
             web,
             lang,
         }));

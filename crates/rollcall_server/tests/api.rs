@@ -530,48 +530,29 @@ async fn usernames_taken_outside_the_school_are_reported() {
 }
 
 /// GET `path` from the page's router.
-async fn page_get(dir: Option<&std::path::Path>, path: &str) -> (StatusCode, String, String) {
-    use tower::ServiceExt;
+async fn page_get(dir: Option<&std::path::Path>, path: &str) -> common::Reply {
     let request = Request::get(path).body(Body::empty()).expect("request");
-    let response = rollcall_server::page(dir)
-        .oneshot(request)
-        .await
-        .expect("response");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body = http_body_util::BodyExt::collect(response.into_body())
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        content_type,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
+    common::send_to(rollcall_server::page(dir), request).await
 }
 
 #[tokio::test]
 async fn the_root_serves_the_page_or_says_how_to_build_it() {
-    let (status, _, text) = page_get(None, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(text.contains("cargo xtask web"), "{text}");
+    let reply = page_get(None, "/").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.text().contains("cargo xtask web"), "{}", reply.text());
 
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("index.html"), "<title>Rollcall</title>").expect("write");
     std::fs::write(dir.path().join("rollcall_web_bg.wasm"), b"\0asm").expect("write");
-    let (status, content_type, text) = page_get(Some(dir.path()), "/").await;
-    assert_eq!(status, StatusCode::OK);
+    let reply = page_get(Some(dir.path()), "/").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let content_type = reply.header(header::CONTENT_TYPE);
     assert!(content_type.starts_with("text/html"), "{content_type}");
-    assert!(text.contains("<title>Rollcall</title>"));
-    let (_, content_type, _) = page_get(Some(dir.path()), "/rollcall_web_bg.wasm").await;
-    assert_eq!(content_type, "application/wasm");
-    let (status, _, _) = page_get(Some(dir.path()), "/../Cargo.toml").await;
-    assert_ne!(status, StatusCode::OK);
+    assert!(reply.text().contains("<title>Rollcall</title>"));
+    let wasm = page_get(Some(dir.path()), "/rollcall_web_bg.wasm").await;
+    assert_eq!(wasm.header(header::CONTENT_TYPE), "application/wasm");
+    let outside = page_get(Some(dir.path()), "/../Cargo.toml").await;
+    assert_ne!(outside.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -98,24 +98,7 @@ impl Server {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response: Response<Body> = app(self.state.clone())
-            .oneshot(request)
-            .await
-            .expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        send_to(app(self.state.clone()), request).await
     }
 
     pub async fn sign_in_as(&self, email: &str, password: &str) -> Reply {
@@ -217,5 +200,24 @@ impl Server {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         panic!("upload {id} did not finish");
+    }
+}
+
+/// Sends `request` through `router` and collects the reply.
+pub async fn send_to(router: axum::Router, request: Request<Body>) -> Reply {
+    let response: Response<Body> = router.oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
     }
 }

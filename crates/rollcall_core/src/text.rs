@@ -58,22 +58,29 @@ pub fn fold_eq(a: &str, b: &str) -> bool {
 /// folded by bit arithmetic (FxHash's mixing step); other text is lower-cased char by char.
 pub fn fold_hash(text: &str) -> u64 {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    let mut hash = text.len() as u64;
-    if text.is_ascii() {
-        let mut chunks = text.as_bytes().chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            hash = mix(hash, ascii_lowercase_word(u64::from_le_bytes(word)));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            hash = mix(hash, ascii_lowercase_word(u64::from_le_bytes(word)));
-        }
-    } else {
+    let start = text.len() as u64;
+    // The ASCII check rides along with the hashing: a byte with its top bit set anywhere
+    // sends the text down the char-by-char path instead.
+    let mut hash = start;
+    let mut high = 0;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        high |= word;
+        hash = mix(hash, ascii_lowercase_word(word));
+    }
+    let rest = chunks.remainder().len();
+    if rest > 0 {
+        let word = tail_word(text.as_bytes(), rest);
+        high |= word;
+        hash = mix(hash, ascii_lowercase_word(word));
+    }
+    if high & HIGH_BITS != 0 {
+        hash = start;
         for ch in text.chars().flat_map(char::to_lowercase) {
             hash = mix(hash, u64::from(ch));
         }
@@ -82,6 +89,19 @@ pub fn fold_hash(text: &str) -> u64 {
     let mut hash = hash ^ (hash >> 33);
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
     hash ^ (hash >> 33)
+}
+
+/// The last `rest` bytes of `bytes` (1 to 7) as a little-endian word, zero above them: from
+/// one eight-byte load when the text is that long (no copy through memory, which would stall
+/// the load that follows it), byte by byte otherwise.
+fn tail_word(bytes: &[u8], rest: usize) -> u64 {
+    match bytes.last_chunk::<8>() {
+        Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest)),
+        None => bytes[bytes.len() - rest..]
+            .iter()
+            .rev()
+            .fold(0, |word, &byte| (word << 8) | u64::from(byte)),
+    }
 }
 
 /// Lower-cases the ASCII letters of eight ASCII bytes at once.
@@ -131,6 +151,30 @@ mod tests {
             let word = u64::from_le_bytes([byte; 8]);
             let expected = u64::from_le_bytes([byte.to_ascii_lowercase(); 8]);
             assert_eq!(ascii_lowercase_word(word), expected, "byte {byte:#x}");
+        }
+    }
+
+    #[test]
+    fn hashing_folds_case_at_every_length() {
+        let upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-ÉÑ";
+        for end in upper.char_indices().map(|(i, _)| i).chain([upper.len()]) {
+            let text = &upper[..end];
+            assert_eq!(fold_hash(text), fold_hash(&text.to_lowercase()), "{text:?}");
+            if end > 0 {
+                assert_ne!(fold_hash(text), fold_hash(&text[1..]), "{text:?}");
+            }
+        }
+        for len in 1..24 {
+            let bytes: Vec<u8> = (1..=len as u8).collect();
+            for rest in 1..8.min(len + 1) {
+                let mut word = [0u8; 8];
+                word[..rest].copy_from_slice(&bytes[len - rest..]);
+                assert_eq!(
+                    tail_word(&bytes, rest),
+                    u64::from_le_bytes(word),
+                    "{len} {rest}"
+                );
+            }
         }
     }
 

@@ -2,24 +2,38 @@
 //! same either way: each row's value depends only on its index.
 
 /// `(0..rows).map(f).collect()`, natively split over two threads for large files.
-pub fn map_rows<T: Send>(rows: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+///
+/// Both halves are written in place into one vector, so no half is collected apart and then
+/// copied after the other.
+pub fn map_rows<T: Send + Default>(rows: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     map_split(rows, 4096, f)
 }
 
 /// `(0..count).map(f).collect()`, natively split over two threads from `threshold` items on.
-pub fn map_split<T: Send>(rows: usize, threshold: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+pub fn map_split<T: Send + Default>(
+    rows: usize,
+    threshold: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
     #[cfg(not(target_arch = "wasm32"))]
     if rows >= threshold.max(2) {
-        let middle = rows / 2;
-        return std::thread::scope(|scope| {
-            let second = scope.spawn(|| (middle..rows).map(&f).collect::<Vec<T>>());
-            let mut all: Vec<T> = (0..middle).map(&f).collect();
-            match second.join() {
-                Ok(rest) => all.extend(rest),
-                Err(panic) => std::panic::resume_unwind(panic),
+        let mut all: Vec<T> = Vec::with_capacity(rows);
+        all.resize_with(rows, T::default);
+        let (first, second) = all.split_at_mut(rows / 2);
+        let middle = first.len();
+        let fill = |slots: &mut [T], offset: usize| {
+            for (i, slot) in slots.iter_mut().enumerate() {
+                *slot = f(offset + i);
             }
-            all
+        };
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| fill(second, middle));
+            fill(first, 0);
+            if let Err(panic) = other.join() {
+                std::panic::resume_unwind(panic);
+            }
         });
+        return all;
     }
     #[cfg(target_arch = "wasm32")]
     let _ = threshold;

@@ -276,16 +276,10 @@ impl Roster {
     /// The roster an export file describes: every row with a well-formed GUID. The roster
     /// keeps the table's text, so no cell is copied.
     pub fn from_export(table: Table) -> Roster {
-        let rows: Vec<(u32, [Span; 7])> = (0..table.len())
-            .map(|i| {
-                (
-                    table.row_number(i),
-                    Field::ALL.map(|field| table.span(i, field)),
-                )
-            })
-            .collect();
-        let mut builder = Builder::new(rows.len(), table.into_text());
-        for (row, spans) in rows {
+        let (text, cells) = table.into_parts();
+        let mut builder = Builder::new(cells.len(), text);
+        for i in 0..cells.len() {
+            let (row, spans) = cells.row(i);
             let [
                 guid,
                 student_id,

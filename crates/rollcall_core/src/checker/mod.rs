@@ -53,6 +53,13 @@ struct RowResult {
     changes: Vec<Change>,
 }
 
+/// A blank row's result, the placeholder rows are computed into.
+impl Default for RowResult {
+    fn default() -> RowResult {
+        RowResult::blank()
+    }
+}
+
 impl RowResult {
     fn blank() -> RowResult {
         RowResult {
@@ -393,7 +400,6 @@ impl Checker {
             json(w, diagnostic)?;
         }
         w.write_all(b"],\"rows\":[")?;
-        // The row entries are most of the report: written in chunks, on both cores natively.
         // The row entries are most of the report: written in chunks, two at a time on both
         // cores natively, and handed on in order, so that only two chunks are held at once.
         let chunk = 4096;
@@ -722,63 +728,55 @@ fn read_both(
     original: Option<Input>,
     options: &Options,
 ) -> (ReadOutcome, Vec<LocalCheck>, RosterRead) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, OnceLock};
 
     // The value rules run in chunks that either thread may take: the main thread starts once
-    // the edited file is read, the other joins in when the roster is built.
+    // the edited file is read, the other joins in when the roster is built. Each chunk is
+    // written where it belongs in `locals`.
     const CHUNK: usize = 2048;
-    let edited_read: OnceLock<ReadOutcome> = OnceLock::new();
-    let next = AtomicUsize::new(0);
-    let parts: Mutex<Vec<(usize, Vec<LocalCheck>)>> = Mutex::new(Vec::new());
-    let work = |read: &ReadOutcome| {
-        let rows = if read.is_fatal() { 0 } else { read.table.len() };
-        let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
-        loop {
-            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-            if start >= rows {
-                break;
-            }
-            let end = (start + CHUNK).min(rows);
-            let part = (start..end)
-                .map(|i| check_row(&read.table, i, lang, max_chars))
-                .collect();
-            parts
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push((start, part));
+    type Chunks<'a> = std::iter::Enumerate<std::slice::ChunksMut<'a, LocalCheck>>;
+    let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
+    let work = |read: &ReadOutcome, chunks: &Mutex<Chunks>| loop {
+        let next = chunks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .next();
+        let Some((c, chunk)) = next else { break };
+        for (k, slot) in chunk.iter_mut().enumerate() {
+            *slot = check_row(&read.table, c * CHUNK + k, lang, max_chars);
         }
     };
-    let (work, shared) = (&work, &edited_read);
+    let mut locals: Vec<LocalCheck> = Vec::new();
+    let locals_mut = &mut locals;
+    let edited_read: OnceLock<ReadOutcome> = OnceLock::new();
+    let chunks: OnceLock<Mutex<Chunks>> = OnceLock::new();
+    let (work, shared, shared_chunks) = (&work, &edited_read, &chunks);
     let roster = std::thread::scope(|scope| {
         let roster = original.map(|original| {
             scope.spawn(move || {
                 let roster = original_roster(original, options);
-                if let Some(read) = shared.get() {
-                    work(read);
+                if let (Some(read), Some(chunks)) = (shared.get(), shared_chunks.get()) {
+                    work(read, chunks);
                 }
                 roster
             })
         });
         let read = shared.get_or_init(|| read::read(edited.bytes, edited.file_name, options));
-        work(read);
+        let rows = if read.is_fatal() { 0 } else { read.table.len() };
+        locals_mut.resize_with(rows, LocalCheck::default);
+        let chunks =
+            shared_chunks.get_or_init(|| Mutex::new(locals_mut.chunks_mut(CHUNK).enumerate()));
+        work(read, chunks);
         roster.map(|handle| {
             handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     });
+    drop(chunks);
     let read = edited_read
         .into_inner()
         .unwrap_or_else(|| read::read(edited.bytes, edited.file_name, options));
-    let mut parts = parts
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    parts.sort_by_key(|(start, _)| *start);
-    let mut locals = Vec::with_capacity(parts.iter().map(|(_, part)| part.len()).sum());
-    for (_, part) in parts {
-        locals.extend(part);
-    }
     (read, locals, roster)
 }
 

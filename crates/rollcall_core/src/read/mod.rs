@@ -10,7 +10,7 @@ mod workbook;
 
 use serde::Serialize;
 
-pub use table::{Cell, Table};
+pub use table::{Cell, RowSpans, Table};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, DiagnosticBuilder, Text};

@@ -36,6 +36,29 @@ impl CellSpan {
     }
 }
 
+/// The rows of a table without its text: each row's number and where its cells are.
+#[derive(Debug)]
+pub struct RowSpans {
+    rows: Vec<u32>,
+    spans: Vec<CellSpan>,
+}
+
+impl RowSpans {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Data row `index`: its spreadsheet row number and its cells in [`Field::ALL`] order.
+    pub fn row(&self, index: usize) -> (u32, [Span; FIELDS]) {
+        let cells = &self.spans[index * FIELDS..(index + 1) * FIELDS];
+        (self.rows[index], std::array::from_fn(|k| cells[k].span()))
+    }
+}
+
 /// One roster cell as read: its text (trimmed, except passwords) and whether it was a date cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell<'a> {
@@ -140,9 +163,13 @@ impl Table {
         self.spans[index * FIELDS + field.index()].span()
     }
 
-    /// Gives up the table for its text buffer (the spans of [`Table::span`] stay valid in it).
-    pub fn into_text(self) -> String {
-        self.text
+    /// Gives up the table for its text buffer and where each row's cells are in it.
+    pub fn into_parts(self) -> (String, RowSpans) {
+        let cells = RowSpans {
+            rows: self.rows,
+            spans: self.spans,
+        };
+        (self.text, cells)
     }
 
     /// The buffer every cell's text lives in.

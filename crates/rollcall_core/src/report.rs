@@ -112,7 +112,7 @@ pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef) {
     out.extend_from_slice(b"\",\"guid\":");
     match &entry.guid {
         // GUIDs are hexadecimal digits and hyphens: nothing to escape.
-        Some(guid) if guid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
+        Some(guid) if crate::rules::guid::only_hex_and_hyphens(guid) => {
             out.push(b'"');
             out.extend_from_slice(guid.as_bytes());
             out.push(b'"');

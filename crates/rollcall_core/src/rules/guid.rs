@@ -32,6 +32,14 @@ pub fn is_guid(text: &str) -> bool {
     ok
 }
 
+/// True when every byte is a hexadecimal digit or a hyphen (text JSON writes as it is), checked
+/// without a branch per byte like [`is_guid`].
+pub fn only_hex_and_hyphens(text: &str) -> bool {
+    text.bytes().fold(true, |ok, byte| {
+        ok & (HEX_DIGIT[usize::from(byte)] | (byte == b'-'))
+    })
+}
+
 /// `HEX_DIGIT[b]` is true for the ASCII hexadecimal digits of either case.
 const HEX_DIGIT: [bool; 256] = {
     let mut table = [false; 256];
@@ -56,5 +64,14 @@ mod tests {
         assert!(!is_guid("f149f542-e935-4870-9734-6b4501eaf61g"));
         assert!(!is_guid("f149f542-e935-4870-9734-6b4501eaf61"));
         assert!(!is_guid(""));
+    }
+
+    #[test]
+    fn hex_and_hyphens_only() {
+        assert!(only_hex_and_hyphens("F149f542-e935-4870"));
+        assert!(only_hex_and_hyphens(""));
+        assert!(!only_hex_and_hyphens("f149f542 e935"));
+        assert!(!only_hex_and_hyphens("g"));
+        assert!(!only_hex_and_hyphens("\"é"));
     }
 }

@@ -16,12 +16,28 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{CellAt, shown};
 
+/// Three to 64 of: lower-case ASCII letters, digits, `.` `_` `-` `@`. Checked byte by byte
+/// without an early exit, as letters and digits mix unpredictably.
 pub fn is_valid(text: &str) -> bool {
     (3..=64).contains(&text.len())
-        && text.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'@')
-        })
+        && text
+            .bytes()
+            .fold(true, |ok, byte| ok & ALLOWED[usize::from(byte)])
 }
+
+/// `ALLOWED[b]` is true for the bytes a username may hold.
+const ALLOWED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_lowercase()
+            || byte.is_ascii_digit()
+            || matches!(byte, b'.' | b'_' | b'-' | b'@');
+        b += 1;
+    }
+    table
+};
 
 /// The username as it is stored: folded to lower case.
 pub fn fold(text: &str) -> String {

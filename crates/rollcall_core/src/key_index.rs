@@ -5,6 +5,7 @@
 //! key is ever copied. Keys compare ignoring case ([`fold_eq`]).
 
 use hashbrown::HashTable;
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use crate::text::{Span, fold_eq, fold_hash};
@@ -15,13 +16,18 @@ pub type List = SmallVec<[u32; 2]>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyId(u32);
 
+/// A key's values when it has none or several (`single` then holds [`NONE`]).
+const NONE: u32 = u32::MAX;
+
 /// The table holds only key ids (four bytes each); a probe compares the key's text, and the
-/// table's own control bytes already rule out nearly every other key.
+/// table's own control bytes already rule out nearly every other key. Nearly every key has one
+/// value, kept in `single` (four bytes a key); the few with several keep them in `several`.
 #[derive(Debug, Clone, Default)]
 pub struct KeyIndex {
     table: HashTable<u32>,
     keys: Vec<Span>,
-    lists: Vec<List>,
+    single: Vec<u32>,
+    several: FxHashMap<u32, Vec<u32>>,
 }
 
 impl KeyIndex {
@@ -29,7 +35,8 @@ impl KeyIndex {
         KeyIndex {
             table: HashTable::with_capacity(capacity),
             keys: Vec::with_capacity(capacity),
-            lists: Vec::with_capacity(capacity),
+            single: Vec::with_capacity(capacity),
+            several: FxHashMap::default(),
         }
     }
 
@@ -46,7 +53,7 @@ impl KeyIndex {
         }
         let id = self.keys.len() as u32;
         self.keys.push(key);
-        self.lists.push(List::new());
+        self.single.push(NONE);
         let keys = &self.keys;
         // Growing the table re-hashes the keys from their text.
         self.table
@@ -64,21 +71,53 @@ impl KeyIndex {
 
     /// Adds `value` to the key's list, keeping it sorted and without repeats.
     pub fn add(&mut self, id: KeyId, value: u32) {
-        let list = &mut self.lists[id.0 as usize];
-        if let Err(at) = list.binary_search(&value) {
-            list.insert(at, value);
+        debug_assert_ne!(value, NONE);
+        let single = &mut self.single[id.0 as usize];
+        if *single == NONE {
+            match self.several.get_mut(&id.0) {
+                Some(list) => {
+                    if let Err(at) = list.binary_search(&value) {
+                        list.insert(at, value);
+                    }
+                }
+                None => *single = value,
+            }
+        } else if *single != value {
+            let first = std::mem::replace(single, NONE);
+            self.several
+                .insert(id.0, vec![first.min(value), first.max(value)]);
         }
     }
 
     pub fn remove(&mut self, id: KeyId, value: u32) {
-        let list = &mut self.lists[id.0 as usize];
+        let single = &mut self.single[id.0 as usize];
+        if *single == value {
+            *single = NONE;
+            return;
+        }
+        let Some(list) = self.several.get_mut(&id.0) else {
+            return;
+        };
         if let Ok(at) = list.binary_search(&value) {
             list.remove(at);
+        }
+        match list.as_slice() {
+            [] => {
+                self.several.remove(&id.0);
+            }
+            [only] => {
+                *single = *only;
+                self.several.remove(&id.0);
+            }
+            _ => {}
         }
     }
 
     pub fn list(&self, id: KeyId) -> &[u32] {
-        &self.lists[id.0 as usize]
+        match &self.single[id.0 as usize] {
+            &NONE => self.several.get(&id.0).map_or(&[], Vec::as_slice),
+            single => std::slice::from_ref(single),
+        }
     }
 
     /// The list under `key`, empty when the key is unknown.
@@ -109,6 +148,19 @@ mod tests {
         assert_eq!(index.get(&buffer, "ANA.LOPEZ"), [2, 5, 9]);
         index.remove(id, 5);
         assert_eq!(index.list(id), [2, 9]);
+        index.remove(id, 2);
+        assert_eq!(index.list(id), [9]);
+        index.remove(id, 7);
+        assert_eq!(index.list(id), [9]);
+        index.add(id, 9);
+        assert_eq!(index.list(id), [9]);
+        index.add(id, 1);
+        assert_eq!(index.list(id), [1, 9]);
+        index.remove(id, 1);
+        index.remove(id, 9);
+        assert_eq!(index.list(id), [] as [u32; 0]);
+        index.add(id, 4);
+        assert_eq!(index.list(id), [4]);
         assert_eq!(index.find(&buffer, "nobody"), None);
         assert_eq!(index.get(&buffer, "nobody"), [] as [u32; 0]);
     }

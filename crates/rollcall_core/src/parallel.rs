@@ -1,5 +1,6 @@
-//! Per-row work on both cores natively; one after the other in WebAssembly. The result is the
-//! same either way: each row's value depends only on its index.
+//! Per-row work on both cores natively (rayon's pool, whose threads outlive each phase and keep
+//! their allocator heaps); one after the other in WebAssembly. The result is the same either
+//! way: each row's value depends only on its index.
 
 /// `(0..rows).map(f).collect()`, natively split over two threads for large files.
 ///
@@ -26,13 +27,7 @@ pub fn map_split<T: Send + Default>(
                 *slot = f(offset + i);
             }
         };
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| fill(second, middle));
-            fill(first, 0);
-            if let Err(panic) = other.join() {
-                std::panic::resume_unwind(panic);
-            }
-        });
+        rayon::join(|| fill(first, 0), || fill(second, middle));
         return all;
     }
     #[cfg(target_arch = "wasm32")]
@@ -41,17 +36,14 @@ pub fn map_split<T: Send + Default>(
 }
 
 /// Runs `side` alongside `main` (natively on another thread) and returns both results.
-pub fn join<A: Send, B>(side: impl FnOnce() -> A + Send, main: impl FnOnce() -> B) -> (A, B) {
+pub fn join<A: Send, B: Send>(
+    side: impl FnOnce() -> A + Send,
+    main: impl FnOnce() -> B + Send,
+) -> (A, B) {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        std::thread::scope(|scope| {
-            let side = scope.spawn(side);
-            let result = main();
-            match side.join() {
-                Ok(side) => (side, result),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        })
+        let (result, side) = rayon::join(main, side);
+        (side, result)
     }
     #[cfg(target_arch = "wasm32")]
     {

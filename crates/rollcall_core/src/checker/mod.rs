@@ -751,28 +751,25 @@ fn read_both(
     let edited_read: OnceLock<ReadOutcome> = OnceLock::new();
     let chunks: OnceLock<Mutex<Chunks>> = OnceLock::new();
     let (work, shared, shared_chunks) = (&work, &edited_read, &chunks);
-    let roster = std::thread::scope(|scope| {
-        let roster = original.map(|original| {
-            scope.spawn(move || {
+    let (roster, ()) = crate::parallel::join(
+        move || {
+            original.map(|original| {
                 let roster = original_roster(original, options);
                 if let (Some(read), Some(chunks)) = (shared.get(), shared_chunks.get()) {
                     work(read, chunks);
                 }
                 roster
             })
-        });
-        let read = shared.get_or_init(|| read::read(edited.bytes, edited.file_name, options));
-        let rows = if read.is_fatal() { 0 } else { read.table.len() };
-        locals_mut.resize_with(rows, LocalCheck::default);
-        let chunks =
-            shared_chunks.get_or_init(|| Mutex::new(locals_mut.chunks_mut(CHUNK).enumerate()));
-        work(read, chunks);
-        roster.map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    });
+        },
+        || {
+            let read = shared.get_or_init(|| read::read(edited.bytes, edited.file_name, options));
+            let rows = if read.is_fatal() { 0 } else { read.table.len() };
+            locals_mut.resize_with(rows, LocalCheck::default);
+            let chunks =
+                shared_chunks.get_or_init(|| Mutex::new(locals_mut.chunks_mut(CHUNK).enumerate()));
+            work(read, chunks);
+        },
+    );
     drop(chunks);
     let read = edited_read
         .into_inner()

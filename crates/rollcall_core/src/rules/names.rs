@@ -38,7 +38,12 @@ pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
         found.push(at.diagnostic(Code::RequiredValue).build(at.lang));
         return found;
     }
-    let length = text.chars().count();
+    // A text has no more characters than bytes: most names need no count.
+    let length = if text.len() <= MAX_NAME_CHARS {
+        text.len()
+    } else {
+        text.chars().count()
+    };
     if length > MAX_NAME_CHARS {
         found.push(
             at.diagnostic(Code::ValueTooLong)

@@ -116,6 +116,33 @@ fn ascii_lowercase_word(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
+/// A set of bytes, looked up in a table. [`ByteSet::all`] tests every byte of a text without an
+/// early exit: where allowed bytes of different kinds mix at random (hex digits and letters,
+/// usernames' letters and digits), a branch per byte would mispredict often, and these checks
+/// run on every row of a file.
+pub struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    pub const fn of(members: &[u8]) -> ByteSet {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < members.len() {
+            table[members[i] as usize] = true;
+            i += 1;
+        }
+        ByteSet(table)
+    }
+
+    pub fn contains(&self, byte: u8) -> bool {
+        self.0[usize::from(byte)]
+    }
+
+    /// True when every byte of `text` is in the set (an empty text included).
+    pub fn all(&self, text: &str) -> bool {
+        text.bytes().fold(true, |ok, byte| ok & self.contains(byte))
+    }
+}
+
 /// True when a spreadsheet program could run the cell as a formula: it starts with `=` `+`
 /// `-` `@`, a tab or a carriage return.
 pub fn needs_formula_escape(cell: &str) -> bool {
@@ -176,6 +203,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn byte_sets_hold_exactly_their_members() {
+        const VOWELS: ByteSet = ByteSet::of(b"aeiou");
+        for byte in 0..=u8::MAX {
+            assert_eq!(VOWELS.contains(byte), b"aeiou".contains(&byte), "{byte:#x}");
+        }
+        assert!(VOWELS.all("aue"));
+        assert!(VOWELS.all(""));
+        assert!(!VOWELS.all("aub"));
+        assert!(!VOWELS.all("aé"));
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! ## Fix
 //! Copy the GUID from the export, or leave it empty for a new student.
 
+use crate::text::ByteSet;
+
 /// True for `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hexadecimal digits of any case.
 ///
 /// Every byte is checked without an early exit: a random mix of digits and letters would make
@@ -25,31 +27,21 @@ pub fn is_guid(text: &str) -> bool {
         let wanted = if matches!(i, 8 | 13 | 18 | 23) {
             byte == b'-'
         } else {
-            HEX_DIGIT[usize::from(byte)]
+            HEX_DIGITS.contains(byte)
         };
         ok &= wanted;
     }
     ok
 }
 
-/// True when every byte is a hexadecimal digit or a hyphen (text JSON writes as it is), checked
-/// without a branch per byte like [`is_guid`].
+/// True when every byte is a hexadecimal digit or a hyphen (text JSON writes as it is).
 pub fn only_hex_and_hyphens(text: &str) -> bool {
-    text.bytes().fold(true, |ok, byte| {
-        ok & (HEX_DIGIT[usize::from(byte)] | (byte == b'-'))
-    })
+    const HEX_AND_HYPHEN: ByteSet = ByteSet::of(b"0123456789abcdefABCDEF-");
+    HEX_AND_HYPHEN.all(text)
 }
 
-/// `HEX_DIGIT[b]` is true for the ASCII hexadecimal digits of either case.
-const HEX_DIGIT: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_hexdigit();
-        b += 1;
-    }
-    table
-};
+/// The ASCII hexadecimal digits of either case.
+const HEX_DIGITS: ByteSet = ByteSet::of(b"0123456789abcdefABCDEF");
 
 #[cfg(test)]
 mod tests {

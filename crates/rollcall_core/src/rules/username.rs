@@ -15,29 +15,13 @@
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{CellAt, shown};
+use crate::text::ByteSet;
 
-/// Three to 64 of: lower-case ASCII letters, digits, `.` `_` `-` `@`. Checked byte by byte
-/// without an early exit, as letters and digits mix unpredictably.
+/// Three to 64 of: lower-case ASCII letters, digits, `.` `_` `-` `@`.
 pub fn is_valid(text: &str) -> bool {
-    (3..=64).contains(&text.len())
-        && text
-            .bytes()
-            .fold(true, |ok, byte| ok & ALLOWED[usize::from(byte)])
+    const ALLOWED: ByteSet = ByteSet::of(b"abcdefghijklmnopqrstuvwxyz0123456789._-@");
+    (3..=64).contains(&text.len()) && ALLOWED.all(text)
 }
-
-/// `ALLOWED[b]` is true for the bytes a username may hold.
-const ALLOWED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = byte.is_ascii_lowercase()
-            || byte.is_ascii_digit()
-            || matches!(byte, b'.' | b'_' | b'-' | b'@');
-        b += 1;
-    }
-    table
-};
 
 /// The username as it is stored: folded to lower case.
 pub fn fold(text: &str) -> String {

@@ -49,6 +49,25 @@ fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, String> {
     })
 }
 
+/// Reads the edited file and, when given, the original export: side by side, since a check
+/// cannot start before both are in memory. The edited file's error is the one reported first.
+fn read_files(
+    edited: &Path,
+    original: Option<&Path>,
+    lang: Lang,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
+    std::thread::scope(|scope| {
+        let original = original.map(|path| scope.spawn(move || read_file(path, lang)));
+        let edited = read_file(edited, lang)?;
+        let original = match original.map(|reading| reading.join()) {
+            None => None,
+            Some(Ok(read)) => Some(read?),
+            Some(Err(_)) => return Err("rollcall: cannot read the original export".to_owned()),
+        };
+        Ok((edited, original))
+    })
+}
+
 fn file_name(path: &Path) -> String {
     path.display().to_string()
 }
@@ -74,11 +93,7 @@ fn print(text: &str) {
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, String> {
-    let edited = read_file(&args.edited, args.lang)?;
-    let original = match &args.original {
-        Some(path) => Some(read_file(path, args.lang)?),
-        None => None,
-    };
+    let (edited, original) = read_files(&args.edited, args.original.as_deref(), args.lang)?;
     let edited_name = file_name(&args.edited);
     let original_name = args.original.as_deref().map(file_name);
     let options = Options::with_lang(args.lang);
@@ -111,8 +126,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
 }
 
 fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
-    let edited = read_file(&args.edited, args.lang)?;
-    let original = read_file(&args.original, args.lang)?;
+    let (edited, original) = read_files(&args.edited, Some(&args.original), args.lang)?;
+    let original = original.unwrap_or_default();
     let edited_name = file_name(&args.edited);
     let original_name = file_name(&args.original);
     let options = Options::with_lang(args.lang);

@@ -38,8 +38,8 @@ pub struct FileIndex {
 
 impl FileIndex {
     /// The index of a whole file: every non-blank row's keys, the three kinds built side by
-    /// side. `text` is the table's text.
-    pub fn build(text: &str, locals: &[LocalCheck], students: usize) -> (FileIndex, Vec<RowKeys>) {
+    /// side. `text` is the table's text. No student is known until [`Self::set_students`].
+    pub fn build(text: &str, locals: &[LocalCheck]) -> (FileIndex, Vec<RowKeys>) {
         let rows = locals.len();
         let index_of = |key: fn(&RowValues) -> Option<Span>| {
             let mut index = KeyIndex::with_capacity(rows);
@@ -76,10 +76,16 @@ impl FileIndex {
             guids,
             student_ids,
             usernames,
-            matched: vec![List::new(); students],
-            in_file: vec![0; students],
+            matched: Vec::new(),
+            in_file: Vec::new(),
         };
         (index, keys)
+    }
+
+    /// Makes room for the roster's students, none of them matched yet.
+    pub fn set_students(&mut self, students: usize) {
+        self.matched = vec![List::new(); students];
+        self.in_file = vec![0; students];
     }
 
     /// Adds a row's keys; `text` is the table's text.

@@ -2,15 +2,17 @@
 //! their allocator heaps); one after the other in WebAssembly. The result is the same either
 //! way: each row's value depends only on its index.
 
-/// `(0..rows).map(f).collect()`, natively split over two threads for large files.
-///
-/// Both halves are written in place into one vector, so no half is collected apart and then
-/// copied after the other.
+/// `(0..rows).map(f).collect()`, natively shared between both threads for large files.
 pub fn map_rows<T: Send + Default>(rows: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     map_split(rows, 4096, f)
 }
 
-/// `(0..count).map(f).collect()`, natively split over two threads from `threshold` items on.
+/// `(0..count).map(f).collect()`, natively shared between both threads from `threshold` items
+/// on.
+///
+/// The items are written in place into one vector, in runs of at least `threshold / 4` that
+/// either thread may take: a thread busy elsewhere (reading the other file) joins in when it is
+/// free, and neither waits on a half the other has not started.
 pub fn map_split<T: Send + Default>(
     rows: usize,
     threshold: usize,
@@ -18,16 +20,13 @@ pub fn map_split<T: Send + Default>(
 ) -> Vec<T> {
     #[cfg(not(target_arch = "wasm32"))]
     if rows >= threshold.max(2) {
+        use rayon::prelude::*;
         let mut all: Vec<T> = Vec::with_capacity(rows);
         all.resize_with(rows, T::default);
-        let (first, second) = all.split_at_mut(rows / 2);
-        let middle = first.len();
-        let fill = |slots: &mut [T], offset: usize| {
-            for (i, slot) in slots.iter_mut().enumerate() {
-                *slot = f(offset + i);
-            }
-        };
-        rayon::join(|| fill(first, 0), || fill(second, middle));
+        all.par_iter_mut()
+            .enumerate()
+            .with_min_len((threshold / 4).max(1))
+            .for_each(|(i, slot)| *slot = f(i));
         return all;
     }
     #[cfg(target_arch = "wasm32")]

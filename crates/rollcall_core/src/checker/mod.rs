@@ -140,20 +140,19 @@ pub struct Checker {
 impl Checker {
     /// Checks `edited` against the original export, if one is given.
     pub fn new(edited: Input, original: Option<Input>, options: &Options) -> Checker {
-        let (read, locals, roster) = read_both(edited, original, options);
+        let (indexed, roster) = read_both(edited, original, options);
         let (roster, file_diagnostics) = match roster {
             None => (None, Vec::new()),
             Some(Ok(roster)) => (Some(roster), Vec::new()),
             Some(Err(unreadable)) => (None, vec![unreadable]),
         };
-        Checker::build(read, locals, roster, file_diagnostics, options)
+        Checker::build(indexed, roster, file_diagnostics, options)
     }
 
     /// Checks `edited` against a roster the caller holds (the server's), or none.
     pub fn with_roster(edited: Input, roster: Option<Roster>, options: &Options) -> Checker {
         let read = read::read(edited.bytes, edited.file_name, options);
-        let locals = local_checks(&read, options);
-        Checker::build(read, locals, roster, Vec::new(), options)
+        Checker::build(index_file(read, options), roster, Vec::new(), options)
     }
 
     /// A full check of the table as it is now, sharing nothing with this checker's state.
@@ -162,9 +161,12 @@ impl Checker {
             table: self.table.clone(),
             diagnostics: Vec::new(),
         };
-        let locals = local_checks(&read, &self.options);
-        let mut checker =
-            Checker::build(read, locals, self.roster.clone(), Vec::new(), &self.options);
+        let mut checker = Checker::build(
+            index_file(read, &self.options),
+            self.roster.clone(),
+            Vec::new(),
+            &self.options,
+        );
         checker.summary = Summary::default();
         checker.file_diagnostics = self.file_diagnostics.clone();
         checker.fatal = self.fatal;
@@ -172,24 +174,29 @@ impl Checker {
         checker
     }
 
-    /// `locals` are the value rules' findings on every row of `read` (see [`local_checks`]).
     fn build(
-        read: ReadOutcome,
-        mut locals: Vec<LocalCheck>,
+        indexed: Indexed,
         roster: Option<Roster>,
         mut file_diagnostics: Vec<Diagnostic>,
         options: &Options,
     ) -> Checker {
+        let Indexed {
+            read,
+            mut locals,
+            mut index,
+            mut keys,
+        } = indexed;
         let fatal = read.is_fatal() || !file_diagnostics.is_empty();
         file_diagnostics.extend(read.diagnostics);
         let table = read.table;
         let rows = if fatal { 0 } else { table.len() };
-        locals.truncate(rows);
-        let (index, keys) = FileIndex::build(
-            table.text(),
-            &locals,
-            roster.as_ref().map_or(0, Roster::len),
-        );
+        if locals.len() > rows {
+            // The original export could not be read: the rows are not checked.
+            locals.clear();
+            keys.clear();
+            index = FileIndex::default();
+        }
+        index.set_students(roster.as_ref().map_or(0, Roster::len));
         let mut checker = Checker {
             options: *options,
             table,
@@ -710,81 +717,36 @@ fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnos
 
 type RosterRead = Option<Result<Roster, Diagnostic>>;
 
-/// The value rules on every row of a read file (none when a file-level error stops it).
-fn local_checks(read: &ReadOutcome, options: &Options) -> Vec<LocalCheck> {
+/// A read file with its value rules' findings and the index of its keys: all a check needs
+/// of the edited file before it meets the roster.
+struct Indexed {
+    read: ReadOutcome,
+    locals: Vec<LocalCheck>,
+    index: FileIndex,
+    keys: Vec<RowKeys>,
+}
+
+/// Runs the value rules on every row of a read file (none when a file-level error stops it)
+/// and indexes its keys.
+fn index_file(read: ReadOutcome, options: &Options) -> Indexed {
     let rows = if read.is_fatal() { 0 } else { read.table.len() };
     let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
-    (0..rows)
-        .map(|i| check_row(&read.table, i, lang, max_chars))
-        .collect()
+    let locals = crate::parallel::map_rows(rows, |i| check_row(&read.table, i, lang, max_chars));
+    let (index, keys) = FileIndex::build(read.table.text(), &locals);
+    Indexed {
+        read,
+        locals,
+        index,
+        keys,
+    }
 }
 
-/// Reads the edited file and runs its value rules, and reads the original export into a
-/// roster: natively on two threads (the two are independent), in WebAssembly one after the
-/// other.
-#[cfg(not(target_arch = "wasm32"))]
-fn read_both(
-    edited: Input,
-    original: Option<Input>,
-    options: &Options,
-) -> (ReadOutcome, Vec<LocalCheck>, RosterRead) {
-    use std::sync::{Mutex, OnceLock};
-
-    // The value rules run in chunks that either thread may take: the main thread starts once
-    // the edited file is read, the other joins in when the roster is built. Each chunk is
-    // written where it belongs in `locals`.
-    const CHUNK: usize = 2048;
-    type Chunks<'a> = std::iter::Enumerate<std::slice::ChunksMut<'a, LocalCheck>>;
-    let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
-    let work = |read: &ReadOutcome, chunks: &Mutex<Chunks>| loop {
-        let next = chunks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .next();
-        let Some((c, chunk)) = next else { break };
-        for (k, slot) in chunk.iter_mut().enumerate() {
-            *slot = check_row(&read.table, c * CHUNK + k, lang, max_chars);
-        }
-    };
-    let mut locals: Vec<LocalCheck> = Vec::new();
-    let locals_mut = &mut locals;
-    let edited_read: OnceLock<ReadOutcome> = OnceLock::new();
-    let chunks: OnceLock<Mutex<Chunks>> = OnceLock::new();
-    let (work, shared, shared_chunks) = (&work, &edited_read, &chunks);
-    let (roster, ()) = crate::parallel::join(
-        move || {
-            original.map(|original| {
-                let roster = original_roster(original, options);
-                if let (Some(read), Some(chunks)) = (shared.get(), shared_chunks.get()) {
-                    work(read, chunks);
-                }
-                roster
-            })
-        },
-        || {
-            let read = shared.get_or_init(|| read::read(edited.bytes, edited.file_name, options));
-            let rows = if read.is_fatal() { 0 } else { read.table.len() };
-            locals_mut.resize_with(rows, LocalCheck::default);
-            let chunks =
-                shared_chunks.get_or_init(|| Mutex::new(locals_mut.chunks_mut(CHUNK).enumerate()));
-            work(read, chunks);
-        },
+/// Reads and indexes the edited file, and reads the original export into a roster: natively
+/// side by side (the two are independent), in WebAssembly one after the other.
+fn read_both(edited: Input, original: Option<Input>, options: &Options) -> (Indexed, RosterRead) {
+    let (roster, indexed) = crate::parallel::join(
+        || original.map(|original| original_roster(original, options)),
+        || index_file(read::read(edited.bytes, edited.file_name, options), options),
     );
-    drop(chunks);
-    let read = edited_read
-        .into_inner()
-        .unwrap_or_else(|| read::read(edited.bytes, edited.file_name, options));
-    (read, locals, roster)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn read_both(
-    edited: Input,
-    original: Option<Input>,
-    options: &Options,
-) -> (ReadOutcome, Vec<LocalCheck>, RosterRead) {
-    let roster = original.map(|original| original_roster(original, options));
-    let read = read::read(edited.bytes, edited.file_name, options);
-    let locals = local_checks(&read, options);
-    (read, locals, roster)
+    (indexed, roster)
 }

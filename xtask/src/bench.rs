@@ -4,8 +4,26 @@ use std::fmt::Write;
 
 use crate::{bench_data, cmd, npm, pkg, web};
 
-/// Criterion's mean estimate for a benchmark, in nanoseconds.
-fn mean_ns(group: &str, name: &str) -> Result<f64, String> {
+/// A measurement's median and mean, in nanoseconds.
+///
+/// Targets are judged on the median. This machine shares its cores with others: a run of the
+/// same binary now and then takes two or three times as long, and those few runs move the mean
+/// far more than the typical run. The median says what a run takes; the mean is shown beside it.
+#[derive(Clone, Copy)]
+struct Time {
+    median: f64,
+    mean: f64,
+}
+
+impl Time {
+    /// "35.8 ms (mean 44.5 ms)".
+    fn shown(self) -> String {
+        format!("{} (mean {})", human(self.median), human(self.mean))
+    }
+}
+
+/// Criterion's median and mean estimates for a benchmark.
+fn criterion_time(group: &str, name: &str) -> Result<Time, String> {
     let path = cmd::root()
         .join("target/criterion")
         .join(group)
@@ -14,9 +32,24 @@ fn mean_ns(group: &str, name: &str) -> Result<f64, String> {
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    json["mean"]["point_estimate"]
-        .as_f64()
-        .ok_or_else(|| format!("{}: no mean estimate", path.display()))
+    let estimate = |which: &str| {
+        json[which]["point_estimate"]
+            .as_f64()
+            .ok_or_else(|| format!("{}: no {which} estimate", path.display()))
+    };
+    Ok(Time {
+        median: estimate("median")?,
+        mean: estimate("mean")?,
+    })
+}
+
+/// A Node benchmark's median and mean (`{"median_ms": …, "mean_ms": …}`).
+fn node_time(json: &serde_json::Value, name: &str) -> Time {
+    let ms = |which: &str| json[name][which].as_f64().unwrap_or(f64::NAN) * 1e6;
+    Time {
+        median: ms("median_ms"),
+        mean: ms("mean_ms"),
+    }
 }
 
 fn human(ns: f64) -> String {
@@ -46,37 +79,43 @@ pub fn bench() -> Result<(), String> {
     cmd::step("criterion: rollcall check", || {
         cmd::cargo(&["bench", "-p", "rollcall", "--bench", "check"])
     })?;
-    let floor = mean_ns("check-50k", "csv-floor")?;
-    let full = mean_ns("check-50k", "rollcall-check-json")?;
-    let cell = mean_ns("check-50k", "single-cell-recheck")?;
-    let in_process = mean_ns("check-50k", "check-in-process")?;
+    let floor = criterion_time("check-50k", "csv-floor")?;
+    let full = criterion_time("check-50k", "rollcall-check-json")?;
+    let cell = criterion_time("check-50k", "single-cell-recheck")?;
+    let in_process = criterion_time("check-50k", "check-in-process")?;
+    let full_met = full.median <= 4.0 * floor.median;
+    let cell_met = cell.median <= 1e6;
     let mut table = String::new();
-    let _ = writeln!(table, "| measurement (50,000 rows) | mean | target | |");
+    let _ = writeln!(
+        table,
+        "| measurement (50,000 rows) | median (mean) | target, on the median | |"
+    );
     let _ = writeln!(table, "| --- | --- | --- | --- |");
     let _ = writeln!(
         table,
         "| csv crate reads every field of both files (floor) | {} | | |",
-        human(floor)
+        floor.shown()
     );
     let _ = writeln!(
         table,
-        "| `rollcall check --original … --format json`, end to end | {} | ≤ 4× floor ({}) | {:.2}× floor, {} |",
-        human(full),
-        human(4.0 * floor),
-        full / floor,
-        verdict(full <= 4.0 * floor)
+        "| `rollcall check --original … --format json`, end to end | {} | ≤ 4× floor ({}) | {:.2}× floor (means: {:.2}×), {} |",
+        full.shown(),
+        human(4.0 * floor.median),
+        full.median / floor.median,
+        full.mean / floor.mean,
+        verdict(full_met)
     );
     let _ = writeln!(
         table,
         "| the same check and JSON in-process, warm (no process start, no cold memory) | {} | (for comparison) | {:.2}× floor |",
-        human(in_process),
-        in_process / floor
+        in_process.shown(),
+        in_process.median / floor.median
     );
     let _ = writeln!(
         table,
         "| single-cell re-check (incremental checker) | {} | ≤ 1 ms | {} |",
-        human(cell),
-        verdict(cell <= 1e6)
+        cell.shown(),
+        verdict(cell_met)
     );
     let server_met = server_table(&mut table)?;
     let package_met = package_table(&mut table, &dir)?;
@@ -85,7 +124,7 @@ pub fn bench() -> Result<(), String> {
     let path = cmd::root().join("target/bench-report.md");
     std::fs::write(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("(also written to {})", path.display());
-    if full > 4.0 * floor || cell > 1e6 || !package_met || !server_met || !page_met {
+    if !full_met || !cell_met || !package_met || !server_met || !page_met {
         return Err("a speed or size target was missed".to_owned());
     }
     Ok(())
@@ -96,28 +135,28 @@ fn server_table(table: &mut String) -> Result<bool, String> {
     cmd::step("criterion: the server's uploads", || {
         cmd::cargo(&["bench", "-p", "rollcall_server", "--bench", "uploads"])
     })?;
-    let updates = mean_ns("server", "updates-10k")?;
-    let creates = mean_ns("server", "creates-1k")?;
-    let hash = mean_ns("server", "argon2id-hash")?;
+    let updates = criterion_time("server", "updates-10k")?;
+    let creates = criterion_time("server", "creates-1k")?;
+    let hash = criterion_time("server", "argon2id-hash")?;
     let _ = writeln!(
         table,
         "| 10,000-row change-set of updates (names, grades, Student IDs, usernames), HTTP on SQLite, POST to Completed | {} | ≤ 2 s | {} |",
-        human(updates),
-        verdict(updates <= 2e9)
+        updates.shown(),
+        verdict(updates.median <= 2e9)
     );
     let _ = writeln!(
         table,
         "| 1,000-row change-set of new students, HTTP on SQLite, POST to Completed | {} | (reported) | {:.0} Argon2id hashes/s end to end |",
-        human(creates),
-        1000.0 / (creates / 1e9)
+        creates.shown(),
+        1000.0 / (creates.median / 1e9)
     );
     let _ = writeln!(
         table,
         "| one Argon2id hash (m=19456 KiB, t=2, p=1: OWASP minimum) on one core | {} | (reported) | {:.0} hashes/s per core |",
-        human(hash),
-        1e9 / hash
+        hash.shown(),
+        1e9 / hash.median
     );
-    Ok(updates <= 2e9)
+    Ok(updates.median <= 2e9)
 }
 
 /// The npm package in Node against PapaParse and SheetJS on the same files, and the size of
@@ -131,40 +170,41 @@ fn package_table(table: &mut String, dir: &std::path::Path) -> Result<bool, Stri
             &[&dir.to_string_lossy()],
         )
     })?;
-    let ms = |name: &str| json[name]["mean_ms"].as_f64().unwrap_or(f64::NAN) * 1e6;
     let (check, papa, xlsx, sheetjs) = (
-        ms("package_check"),
-        ms("papaparse"),
-        ms("package_xlsx"),
-        ms("sheetjs"),
+        node_time(&json, "package_check"),
+        node_time(&json, "papaparse"),
+        node_time(&json, "package_xlsx"),
+        node_time(&json, "sheetjs"),
     );
+    let check_met = check.median <= papa.median / 4.0;
+    let xlsx_met = xlsx.median <= sheetjs.median / 4.0;
     let wasm = pkg::dist().join("web/rollcall_wasm_bg.wasm");
     let (raw, gzipped) = pkg::sizes(&wasm)?;
     let _ = writeln!(
         table,
         "| PapaParse parses both CSVs, in Node | {} | | |",
-        human(papa)
+        papa.shown()
     );
     let _ = writeln!(
         table,
         "| npm package `check` with the original, report object, in Node | {} | ≤ ¼ PapaParse ({}) | {:.2}× PapaParse, {} |",
-        human(check),
-        human(papa / 4.0),
-        check / papa,
-        verdict(check <= papa / 4.0)
+        check.shown(),
+        human(papa.median / 4.0),
+        check.median / papa.median,
+        verdict(check_met)
     );
     let _ = writeln!(
         table,
         "| SheetJS reads the 50,000-row XLSX into rows, in Node | {} | | |",
-        human(sheetjs)
+        sheetjs.shown()
     );
     let _ = writeln!(
         table,
         "| npm package `check` of that XLSX (read + row rules), in Node | {} | ≤ ¼ SheetJS ({}) | {:.2}× SheetJS, {} |",
-        human(xlsx),
-        human(sheetjs / 4.0),
-        xlsx / sheetjs,
-        verdict(xlsx <= sheetjs / 4.0)
+        xlsx.shown(),
+        human(sheetjs.median / 4.0),
+        xlsx.median / sheetjs.median,
+        verdict(xlsx_met)
     );
     let _ = writeln!(
         table,
@@ -173,7 +213,7 @@ fn package_table(table: &mut String, dir: &std::path::Path) -> Result<bool, Stri
         raw as f64 / 1000.0,
         verdict(gzipped <= 400_000)
     );
-    Ok(check <= papa / 4.0 && xlsx <= sheetjs / 4.0 && gzipped <= 400_000)
+    Ok(check_met && xlsx_met && gzipped <= 400_000)
 }
 
 /// The page in headless Chromium against `rollcall serve` with a 50,000-student school
@@ -184,8 +224,11 @@ fn page_table(table: &mut String) -> Result<bool, String> {
     let json = cmd::step("headless Chromium: the page on 50,000 rows", || {
         node_result("tests/e2e", "tests/e2e/bench-page.mjs", &[])
     })?;
-    let ms = |name: &str| json[name]["mean_ms"].as_f64().unwrap_or(f64::NAN) * 1e6;
-    let (csv, xlsx, edit) = (ms("csv"), ms("xlsx"), ms("edit"));
+    let (csv, xlsx, edit) = (
+        node_time(&json, "csv"),
+        node_time(&json, "xlsx"),
+        node_time(&json, "edit"),
+    );
     let rows = [
         (
             "the page: edited 50,000-row CSV chosen → table shown, headless Chromium",
@@ -206,15 +249,17 @@ fn page_table(table: &mut String) -> Result<bool, String> {
             "≤ 50 ms",
         ),
     ];
-    for (what, ns, target, shown) in rows {
+    for (what, time, target, shown) in rows {
         let _ = writeln!(
             table,
             "| {what} | {} | {shown} | {} |",
-            human(ns),
-            verdict(ns <= target)
+            time.shown(),
+            verdict(time.median <= target)
         );
     }
-    Ok(rows.iter().all(|(_, ns, target, _)| ns <= target))
+    Ok(rows
+        .iter()
+        .all(|(_, time, target, _)| time.median <= *target))
 }
 
 /// Installs `folder`'s npm packages, runs the Node `script` and reads the JSON result it prints

@@ -190,8 +190,8 @@ impl Checker {
         file_diagnostics.extend(read.diagnostics);
         let table = read.table;
         let rows = if fatal { 0 } else { table.len() };
-        if locals.len() > rows {
-            // The original export could not be read: the rows are not checked.
+        if fatal {
+            // A file-level error (the original export unreadable, say): no row is checked.
             locals.clear();
             keys.clear();
             index = FileIndex::default();

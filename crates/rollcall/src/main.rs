@@ -97,11 +97,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let edited_name = file_name(&args.edited);
     let original_name = args.original.as_deref().map(file_name);
     let options = Options::with_lang(args.lang);
+    // The files are given to the checker, which frees each once it is read.
     let checker = Checker::new(
-        Input::new(&edited, Some(&edited_name)),
-        original
-            .as_deref()
-            .map(|bytes| Input::new(bytes, original_name.as_deref())),
+        Input::new(edited, Some(&edited_name)),
+        original.map(|bytes| Input::new(bytes, original_name.as_deref())),
         &options,
     );
     let status = match args.format {
@@ -132,8 +131,8 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
     let original_name = file_name(&args.original);
     let options = Options::with_lang(args.lang);
     let checker = Checker::new(
-        Input::new(&edited, Some(&edited_name)),
-        Some(Input::new(&original, Some(&original_name))),
+        Input::new(edited, Some(&edited_name)),
+        Some(Input::new(original, Some(&original_name))),
         &options,
     );
     let report = checker.report();

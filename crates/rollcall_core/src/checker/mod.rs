@@ -33,15 +33,26 @@ use crate::rules::{LocalCheck, check_row};
 pub mod views;
 
 /// A file to check: its bytes and, when known, its name (for messages and format hints).
-#[derive(Debug, Clone, Copy)]
+///
+/// The bytes may be lent or given. Given bytes are freed as soon as the file is read, so a
+/// caller that no longer needs them (the command line) keeps the check's memory lower.
+#[derive(Debug, Clone)]
 pub struct Input<'a> {
-    pub bytes: &'a [u8],
+    pub bytes: Cow<'a, [u8]>,
     pub file_name: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {
-    pub fn new(bytes: &'a [u8], file_name: Option<&'a str>) -> Input<'a> {
-        Input { bytes, file_name }
+    /// `bytes` is a slice (lent) or a `Vec<u8>` (given).
+    pub fn new(bytes: impl Into<Cow<'a, [u8]>>, file_name: Option<&'a str>) -> Input<'a> {
+        Input {
+            bytes: bytes.into(),
+            file_name,
+        }
+    }
+
+    fn read(self, options: &Options) -> ReadOutcome {
+        read::read(&self.bytes, self.file_name, options)
     }
 }
 
@@ -151,8 +162,12 @@ impl Checker {
 
     /// Checks `edited` against a roster the caller holds (the server's), or none.
     pub fn with_roster(edited: Input, roster: Option<Roster>, options: &Options) -> Checker {
-        let read = read::read(edited.bytes, edited.file_name, options);
-        Checker::build(index_file(read, options), roster, Vec::new(), options)
+        Checker::build(
+            index_file(edited.read(options), options),
+            roster,
+            Vec::new(),
+            options,
+        )
     }
 
     /// A full check of the table as it is now, sharing nothing with this checker's state.
@@ -703,7 +718,8 @@ fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnos
         Some(name) if !name.is_empty() => Text::Plain(name.to_owned()),
         _ => Text::translated("The original export", "La exportación original"),
     };
-    let read = read::read_labeled(original.bytes, original.file_name, &label, options);
+    let read = read::read_labeled(&original.bytes, original.file_name, &label, options);
+    drop(original);
     if read.is_fatal() || read.table.column(Field::Guid).is_none() {
         let unreadable = read
             .diagnostics
@@ -746,7 +762,7 @@ fn index_file(read: ReadOutcome, options: &Options) -> Indexed {
 fn read_both(edited: Input, original: Option<Input>, options: &Options) -> (Indexed, RosterRead) {
     let (roster, indexed) = crate::parallel::join(
         || original.map(|original| original_roster(original, options)),
-        || index_file(read::read(edited.bytes, edited.file_name, options), options),
+        || index_file(edited.read(options), options),
     );
     (indexed, roster)
 }

@@ -9,50 +9,116 @@ use crate::report::{Change, MASK};
 use crate::roster::StudentRef;
 use crate::rules::RowValues;
 
+/// The row's value of `field` as typed (trimmed; the grade in its standard form), or `None`
+/// when the cell leaves the field as it is (blank, or a value that failed its rule).
+fn typed<'a>(text: &'a str, values: &RowValues, field: Field) -> Option<&'a str> {
+    let value = match field {
+        Field::Guid => None,
+        Field::StudentId => values.student_id.map(|s| s.get(text)),
+        Field::FirstName => Some(values.first_name.get(text)),
+        Field::LastName => Some(values.last_name.get(text)),
+        Field::Grade => values.grade,
+        Field::Username => values.username.map(|s| s.get(text)),
+        Field::Password => values.password.map(|s| s.get(text)),
+    };
+    value.filter(|v| !v.is_empty())
+}
+
+/// A typed value as it is stored: usernames folded to lower case.
+fn stored(field: Field, typed: &str) -> Cow<'_, str> {
+    let folds = field == Field::Username
+        && (typed.bytes().any(|b| b.is_ascii_uppercase()) || !typed.is_ascii());
+    if folds {
+        Cow::Owned(typed.to_lowercase())
+    } else {
+        Cow::Borrowed(typed)
+    }
+}
+
+/// True when `typed` would be stored as `old`, compared without building the stored value.
+fn stores_as(field: Field, typed: &str, old: &str) -> bool {
+    if field != Field::Username {
+        typed == old
+    } else if typed.is_ascii() {
+        typed.len() == old.len()
+            && typed
+                .bytes()
+                .zip(old.bytes())
+                .all(|(t, o)| t.to_ascii_lowercase() == o)
+    } else {
+        typed.to_lowercase() == old
+    }
+}
+
 /// The row's value of `field` as it would be stored (usernames folded to lower case), or
 /// `None` when the cell leaves the field as it is (blank, or a value that failed its rule).
 pub fn new_value<'a>(table: &'a Table, values: &RowValues, field: Field) -> Option<Cow<'a, str>> {
-    let text = table.text();
-    let value = match field {
-        Field::Guid => None,
-        Field::StudentId => values.student_id.map(|s| Cow::Borrowed(s.get(text))),
-        Field::FirstName => Some(Cow::Borrowed(values.first_name.get(text))),
-        Field::LastName => Some(Cow::Borrowed(values.last_name.get(text))),
-        Field::Grade => values.grade.map(Cow::Borrowed),
-        Field::Username => values.username.map(|s| {
-            let typed = s.get(text);
-            if typed.bytes().any(|b| b.is_ascii_uppercase()) || !typed.is_ascii() {
-                Cow::Owned(typed.to_lowercase())
-            } else {
-                Cow::Borrowed(typed)
-            }
-        }),
-        Field::Password => values.password.map(|s| Cow::Borrowed(s.get(text))),
-    };
-    value.filter(|v| !v.is_empty())
+    typed(table.text(), values, field).map(|typed| stored(field, typed))
 }
 
 /// The fields the row changes on `student`, or every value it gives a new student (`None`).
 /// Passwords are shown as [`MASK`].
 pub fn changes(table: &Table, values: &RowValues, student: Option<&StudentRef>) -> Vec<Change> {
+    let text = table.text();
     let mut found = Vec::new();
     for field in Field::ALL {
         if field == Field::Guid || table.column(field).is_none() {
             continue;
         }
-        let Some(new) = new_value(table, values, field) else {
+        let Some(typed) = typed(text, values, field) else {
             continue;
         };
-        let old = student.and_then(|s| s.value(field));
-        if field != Field::Password && student.is_some() && old == Some(new.as_ref()) {
+        if field == Field::Password {
+            found.push(Change {
+                field,
+                old: None,
+                new: MASK.to_owned(),
+            });
             continue;
         }
-        let (old, new) = if field == Field::Password {
-            (None, MASK.to_owned())
-        } else {
-            (old.map(str::to_owned), new.into_owned())
-        };
-        found.push(Change { field, old, new });
+        let old = student.and_then(|s| s.value(field));
+        if student.is_some() && old.is_some_and(|old| stores_as(field, typed, old)) {
+            continue;
+        }
+        found.push(Change {
+            field,
+            old: old.map(str::to_owned),
+            new: stored(field, typed).into_owned(),
+        });
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_username_compares_as_it_would_be_stored() {
+        assert!(stores_as(Field::Username, "Ana.Lopez", "ana.lopez"));
+        assert!(stores_as(Field::Username, "ana.lopez", "ana.lopez"));
+        assert!(!stores_as(Field::Username, "ana.lopez", "ana.lopez2"));
+        assert!(!stores_as(Field::Username, "ana.lopez2", "ana.lopez"));
+        // Stored usernames are lower case; one that is not never equals a folded value.
+        assert!(!stores_as(Field::Username, "ana", "Ana"));
+        assert!(stores_as(Field::Username, "ÁNA.LÓPEZ", "ána.lópez"));
+        assert!(!stores_as(Field::Username, "ÁNA.LÓPEZ", "ana.lopez"));
+        for typed in ["Ana.Lopez", "ana.lopez", "ÁNA.LÓPEZ", "Ñ", "a"] {
+            for old in ["ana.lopez", "ána.lópez", "ñ", "a", "A"] {
+                assert_eq!(
+                    stores_as(Field::Username, typed, old),
+                    stored(Field::Username, typed) == old,
+                    "{typed} / {old}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn other_fields_compare_exactly() {
+        assert!(stores_as(Field::FirstName, "Ana", "Ana"));
+        assert!(!stores_as(Field::FirstName, "Ana", "ana"));
+        assert_eq!(stored(Field::FirstName, "Ana"), "Ana");
+        assert_eq!(stored(Field::Username, "Ana"), "ana");
+    }
 }

@@ -4,7 +4,7 @@
 //! Keys are spans into the table's text. Each row keeps the ids of its keys ([`RowKeys`]), so
 //! the rules reach the rows sharing a key without hashing it again.
 
-use crate::key_index::{KeyId, KeyIndex, List};
+use crate::key_index::{KeyId, KeyIndex, Lists};
 use crate::matching::RowMatch;
 use crate::rules::{LocalCheck, RowValues};
 use crate::text::Span;
@@ -30,7 +30,7 @@ pub struct FileIndex {
     student_ids: KeyIndex,
     usernames: KeyIndex,
     /// Per roster student: the rows that matched them.
-    matched: Vec<List>,
+    matched: Lists,
     /// Per roster student: the rows that matched or identified them (the student is "in the
     /// file" when this is not zero).
     in_file: Vec<u32>,
@@ -76,7 +76,7 @@ impl FileIndex {
             guids,
             student_ids,
             usernames,
-            matched: Vec::new(),
+            matched: Lists::default(),
             in_file: Vec::new(),
         };
         (index, keys)
@@ -84,7 +84,7 @@ impl FileIndex {
 
     /// Makes room for the roster's students, none of them matched yet.
     pub fn set_students(&mut self, students: usize) {
-        self.matched = vec![List::new(); students];
+        self.matched = Lists::new(students);
         self.in_file = vec![0; students];
     }
 
@@ -115,10 +115,7 @@ impl FileIndex {
 
     pub fn add_match(&mut self, row: u32, matched: &RowMatch) {
         if let Some(student) = matched.student {
-            let rows = &mut self.matched[student as usize];
-            if let Err(at) = rows.binary_search(&row) {
-                rows.insert(at, row);
-            }
+            self.matched.add(student, row);
         }
         if let Some(student) = matched.subject() {
             self.in_file[student as usize] += 1;
@@ -127,10 +124,7 @@ impl FileIndex {
 
     pub fn remove_match(&mut self, row: u32, matched: &RowMatch) {
         if let Some(student) = matched.student {
-            let rows = &mut self.matched[student as usize];
-            if let Ok(at) = rows.binary_search(&row) {
-                rows.remove(at);
-            }
+            self.matched.remove(student, row);
         }
         if let Some(student) = matched.subject() {
             self.in_file[student as usize] -= 1;
@@ -169,7 +163,7 @@ impl FileIndex {
 
     /// The rows that matched this student.
     pub fn matched_rows(&self, student: u32) -> &[u32] {
-        &self.matched[student as usize]
+        self.matched.get(student)
     }
 
     /// True when some row matched or identified this student.

@@ -277,6 +277,42 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
   assert.equal(await page.getByText('Importar alumnos/listas').count(), 0);
 });
 
+test('closing the tab with edits not uploaded asks first; a checked file without edits does not', async () => {
+  const other = await browser.context.newPage();
+  other.on('pageerror', (error) => pageErrors.push(error.message));
+  const dialogs = [];
+  other.on('dialog', (dialog) => dialogs.push(dialog));
+  await other.goto(server.url);
+  await other.locator('#file').setInputFiles(edited.path);
+  await other.locator('[data-state=checked]').waitFor();
+  const grade = other.getByLabel('Row 2 Grade Level');
+  await grade.click();
+  // Chosen and looked at, nothing edited: reloading loses nothing and asks nothing.
+  await other.reload();
+  await other.locator('#file').waitFor();
+  assert.equal(dialogs.length, 0);
+
+  await other.locator('#file').setInputFiles(edited.path);
+  await other.locator('[data-state=checked]').waitFor();
+  await grade.click();
+  await grade.fill('KG');
+  await grade.press('Enter');
+  await other.waitForFunction(() => !document.querySelector('tr[data-row="2"] [data-code]'));
+  const asked = other.waitForEvent('dialog');
+  await other.close({ runBeforeUnload: true });
+  const dialog = await asked;
+  assert.equal(dialog.type(), 'beforeunload');
+  await dialog.dismiss();
+  // Staying keeps the page and the edit.
+  assert.equal(other.isClosed(), false);
+  assert.equal(await other.getByLabel('Row 2 Grade Level').inputValue(), 'KG');
+
+  const closed = other.waitForEvent('close');
+  other.once('dialog', (again) => again.accept());
+  await other.close({ runBeforeUnload: true });
+  await closed;
+});
+
 test('a file that is not a roster says so, naming the formats', async () => {
   const fake = path.join(downloads, 'roster.xlsx');
   fs.writeFileSync(fake, '%PDF-1.7\n%âãÏÓ\n1 0 obj\n');

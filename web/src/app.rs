@@ -100,6 +100,14 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     let import = ImportState::new();
     provide_context(import);
+    // Edits made on the page exist only here until they are uploaded: closing or reloading the
+    // tab asks first. (Browsers show their own words; the text is for those that show it.)
+    let _leave_guard = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if import.has_unsaved_edits() {
+            event.prevent_default();
+            event.set_return_value(ctx.t().leave_unsaved);
+        }
+    });
     let loaded = RwSignal::new(false);
 
     // The language is remembered and given to the document, so screen readers use it.

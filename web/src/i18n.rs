@@ -52,6 +52,7 @@ pub struct Texts {
     pub upload: &'static str,
     pub uploading: &'static str,
     pub nothing_to_upload: &'static str,
+    pub leave_unsaved: &'static str,
     pub held_back: &'static str,
     pub col_row: &'static str,
     pub col_outcome: &'static str,
@@ -132,6 +133,7 @@ pub const EN: Texts = Texts {
     upload: "Upload",
     uploading: "Uploading…",
     nothing_to_upload: "Nothing to upload: no row adds or changes a student.",
+    leave_unsaved: "Your edits on this page are not uploaded yet. Leave anyway?",
     held_back: "Rows with errors are held back and not uploaded:",
     col_row: "Row",
     col_outcome: "Outcome",
@@ -212,6 +214,7 @@ pub const ES: Texts = Texts {
     upload: "Cargar",
     uploading: "Cargando…",
     nothing_to_upload: "Nada que cargar: ninguna fila añade ni cambia un alumno.",
+    leave_unsaved: "Sus cambios en esta página aún no se han cargado. ¿Salir de todos modos?",
     held_back: "Las filas con errores se retienen y no se cargan:",
     col_row: "Fila",
     col_outcome: "Resultado",
@@ -363,6 +366,7 @@ mod tests {
     fn debug_texts(t: &Texts) -> String {
         [
             t.tagline,
+            t.leave_unsaved,
             t.sign_in_title,
             t.email,
             t.password,

@@ -83,6 +83,13 @@ impl ImportState {
         }
     }
 
+    /// True when cells were edited on the page and not uploaded: leaving would lose them.
+    pub fn has_unsaved_edits(&self) -> bool {
+        self.work
+            .try_with_value(|work| work.as_ref().is_some_and(Work::has_edits))
+            .unwrap_or(false)
+    }
+
     pub fn clear(&self) {
         self.work.set_value(None);
         self.lines.set_value(Vec::new());

@@ -86,6 +86,11 @@ impl Work {
         Ok(delta)
     }
 
+    /// True once a cell was edited on the page (edits live only here until uploaded).
+    pub fn has_edits(&self) -> bool {
+        !self.edits.is_empty()
+    }
+
     /// Applies every fix offered now, and the fixes offered after those, until none is left
     /// (a fix can reveal another on the same cell); at most a few rounds.
     pub fn apply_all_fixes(&mut self) -> usize {
@@ -218,9 +223,11 @@ mod tests {
     #[test]
     fn all_fixes_leave_a_file_without_errors() {
         let mut work = work(Lang::En);
+        assert!(!work.has_edits(), "a file only chosen has nothing to lose");
         assert_eq!(work.error_rows(), [2, 3]);
         assert_eq!(work.apply_all_fixes(), 2);
         assert!(work.error_rows().is_empty());
+        assert!(work.has_edits(), "fixes are edits made on the page");
         assert_eq!(work.checker.table().cell(0, Field::StudentId).text, "00123");
         let guid = work.checker.table().cell(1, Field::Guid).text;
         assert_eq!(guid, "0f8fad5b-d9cb-469f-a165-70867728950e");

@@ -191,7 +191,7 @@ pub(crate) fn read_labeled(
     if extension(file_name).is_some_and(|ext| WORKBOOK_EXTENSIONS.contains(&ext.as_str())) {
         return fail(Unreadable::ExtensionMismatch, None);
     }
-    if bytes.contains(&0) {
+    if memchr::memchr(0, bytes).is_some() {
         return fail(Unreadable::Binary, None);
     }
     csv_file::read_csv(bytes, label, options)

@@ -108,6 +108,54 @@ fn windows_1252_is_the_fallback_with_a_warning() {
 }
 
 #[test]
+fn one_byte_that_is_not_utf8_makes_the_whole_file_windows_1252() {
+    // The rows before it are valid UTF-8 and are read again as Windows-1252, as a spreadsheet
+    // program opening the file would show them.
+    let bytes = "First Name,Last Name,Grade\nJosé,Lopez,03\n".as_bytes();
+    let bytes = [bytes, b"Ren\xe9,Kim,04\n"].concat();
+    let outcome = read(&bytes, Some("edited.csv"), &Options::default());
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "JosÃ©", "Lopez", "03"), row(3, "René", "Kim", "04")]
+    );
+    assert_eq!(codes(&outcome), ["encoding-fallback"]);
+    // With a byte-order mark, and with the byte in a quoted cell on the last line.
+    let bytes = b"\xEF\xBB\xBFFirst Name,Last Name,Grade\nAna,Lopez,03\n\"A\xf1o\",Kim,04";
+    let outcome = read(bytes, Some("edited.csv"), &Options::default());
+    assert_eq!(
+        rows(&outcome),
+        [row(2, "Ana", "Lopez", "03"), row(3, "Año", "Kim", "04")]
+    );
+    assert_eq!(outcome.table.info.encoding, Some("windows-1252"));
+    // A quote between the two bytes of a broken sequence: the cell without its quotes would be
+    // UTF-8 ("José"), the file is not. (Checking each record after unquoting misses this.)
+    let bytes = b"First Name,Last Name,Grade\n\"Jos\xc3\"\xa9,Kim,04\n";
+    let outcome = read(bytes, Some("edited.csv"), &Options::default());
+    assert_eq!(rows(&outcome), [row(2, "JosÃ©", "Kim", "04")]);
+    assert_eq!(codes(&outcome), ["encoding-fallback"]);
+}
+
+#[test]
+fn a_file_stopped_by_a_limit_is_still_decoded_as_a_whole() {
+    let options = Options {
+        lang: Lang::En,
+        limits: crate::options::Limits {
+            max_rows: 2,
+            ..Default::default()
+        },
+    };
+    // The byte that is not UTF-8 comes after the row limit stopped the reading.
+    let bytes = b"First Name,Last Name,Grade\nA,B,01\nC,D,02\nE,F,03\nRen\xe9,G,04\n";
+    let outcome = read(bytes, None, &options);
+    assert_eq!(codes(&outcome), ["encoding-fallback", "too-many-rows"]);
+    assert_eq!(outcome.table.info.encoding, Some("windows-1252"));
+    let bytes = b"First Name,Last Name,Grade\nA,B,01\nC,D,02\nE,F,03\nRene,G,04\n";
+    let outcome = read(bytes, None, &options);
+    assert_eq!(codes(&outcome), ["too-many-rows"]);
+    assert_eq!(outcome.table.info.encoding, Some("utf-8"));
+}
+
+#[test]
 fn the_delimiter_is_the_most_frequent_on_the_header_line() {
     let outcome = read_str("First Name;Last Name;Grade\nAna;Lopez, Jr;03\n");
     assert_eq!(rows(&outcome), [row(2, "Ana", "Lopez, Jr", "03")]);

@@ -59,11 +59,14 @@ fn read_files(
     std::thread::scope(|scope| {
         let original = original.map(|path| scope.spawn(move || read_file(path, lang)));
         let edited = read_file(edited, lang)?;
-        let original = match original.map(|reading| reading.join()) {
-            None => None,
-            Some(Ok(read)) => Some(read?),
-            Some(Err(_)) => return Err("rollcall: cannot read the original export".to_owned()),
-        };
+        // Reading a file returns its errors; a panic there would be a bug, passed on as one.
+        let original = original
+            .map(|reading| {
+                reading
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .transpose()?;
         Ok((edited, original))
     })
 }

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 use args::{ChangesetArgs, CheckArgs, Command, Format};
 use rollcall_core::{Checker, Input, Lang, Options, Report};
 
-/// A 50,000-row check makes about a million small allocations; mimalloc does them several
-/// times faster than the system allocator.
+/// A 50,000-row check makes about 47,000 allocations, a few dozen of them megabytes large, from
+/// two threads at once: with mimalloc it takes 32 ms, with the system allocator 46 ms (38 ms
+/// with glibc's huge-page and mmap tunables).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

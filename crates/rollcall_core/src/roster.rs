@@ -197,10 +197,20 @@ pub struct Roster {
     /// By [`name_hash`], built on first use (only new students need it); lookups compare the
     /// folded names, so collisions are harmless.
     by_name: OnceLock<FxHashMap<u64, List>>,
+    /// The part of that index a whole-file check asks for ([`Roster::prepare_names_for`]).
+    names_asked: OnceLock<NamesAsked>,
     /// Usernames (lower case) held by accounts outside this roster (the server's other schools).
     pub outside_usernames: FxHashSet<String>,
     /// Student IDs (lower case) held by students outside this roster (the rest of the district).
     pub outside_student_ids: FxHashSet<String>,
+}
+
+/// The students whose names hash like one of the names a check will ask about: enough to
+/// answer exactly those names without indexing every student.
+#[derive(Debug, Clone, Default)]
+struct NamesAsked {
+    hashes: FxHashSet<u64>,
+    students: FxHashMap<u64, List>,
 }
 
 /// Builds a roster one student at a time.
@@ -407,7 +417,11 @@ impl Roster {
 
     /// The first student with this first name, last name and grade (names folded).
     pub fn by_name(&self, first: &str, last: &str, grade: &str) -> Option<u32> {
-        let candidates = self.names().get(&name_hash(first, last, grade))?;
+        let hash = name_hash(first, last, grade);
+        let candidates = match (self.by_name.get(), self.names_asked.get()) {
+            (None, Some(asked)) if asked.hashes.contains(&hash) => asked.students.get(&hash),
+            _ => self.names().get(&hash),
+        }?;
         candidates.iter().copied().find(|&s| {
             let student = self.student(s);
             student.grade == grade
@@ -429,9 +443,25 @@ impl Roster {
         })
     }
 
-    /// Builds the name index now (for a caller with a core to spare).
-    pub fn prepare_names(&self) {
-        self.names();
+    /// Prepares the answers for these names (first, last, grade) now, for a caller with a core
+    /// to spare that knows which names a check will ask about: a whole file asks about its few
+    /// new students, and indexing only the students with those names costs a hash per student
+    /// instead of an index of them all. Any other name still gets its answer, from the whole
+    /// index built then.
+    pub fn prepare_names_for<'a>(&self, names: impl Iterator<Item = (&'a str, &'a str, &'a str)>) {
+        let hashes: FxHashSet<u64> = names
+            .map(|(first, last, grade)| name_hash(first, last, grade))
+            .collect();
+        let mut students: FxHashMap<u64, List> = FxHashMap::default();
+        if !hashes.is_empty() {
+            for (index, student) in self.students().enumerate() {
+                let hash = name_hash(student.first_name, student.last_name, student.grade);
+                if hashes.contains(&hash) {
+                    students.entry(hash).or_default().push(index as u32);
+                }
+            }
+        }
+        let _ = self.names_asked.set(NamesAsked { hashes, students });
     }
 
     /// True when an account outside this roster holds the username (any case).
@@ -499,5 +529,38 @@ mod tests {
         assert_eq!(roster.by_student_id("00123"), &[0]);
         assert_eq!(roster.by_name("ANA", "garcia", "03"), Some(0));
         assert_eq!(roster.by_name("Ana", "Garcia", "04"), None);
+    }
+
+    #[test]
+    fn names_asked_ahead_are_answered_like_the_whole_index_and_others_still_are() {
+        let mut students = vec![
+            student("f149f542-e935-4870-9734-6b4501eaf614", "Ana"),
+            student("0c1d1b4e-5d0b-4c51-9f43-3c1e0b1f2a01", "Zoë"),
+            student("6a0d2c5e-27f4-4a53-8d2b-1f3e4d5c6b02", "Ben"),
+        ];
+        students[2].grade = "04".to_owned();
+        let roster = Roster::new(&students);
+        roster.prepare_names_for([("ana", "GARCIA", "03"), ("Zoe", "Garcia", "03")].into_iter());
+        let asked = roster.names_asked.get().expect("prepared");
+        assert_eq!(
+            asked
+                .students
+                .values()
+                .map(|list| list.len())
+                .sum::<usize>(),
+            2
+        );
+        assert!(
+            roster.by_name.get().is_none(),
+            "no whole index for the asked names"
+        );
+        assert_eq!(roster.by_name(" Ana ", "García", "03"), Some(0));
+        assert_eq!(roster.by_name("ZOE", "garcia", "03"), Some(1));
+        assert!(roster.by_name.get().is_none());
+        // A name nobody asked about is answered from the whole index, built for it.
+        assert_eq!(roster.by_name("ben", "garcia", "04"), Some(2));
+        assert_eq!(roster.by_name("Ben", "Garcia", "03"), None);
+        assert!(roster.by_name.get().is_some());
+        assert_eq!(roster.by_name("Ana", "Garcia", "03"), Some(0));
     }
 }

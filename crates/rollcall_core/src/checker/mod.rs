@@ -228,7 +228,7 @@ impl Checker {
         let ((), matches) = crate::parallel::join(
             || {
                 if let Some(roster) = &checker.roster {
-                    roster.prepare_names();
+                    roster.prepare_names_for(checker.names_asked());
                 }
             },
             || crate::parallel::map_rows(rows, |i| checker.match_at(i)),
@@ -240,6 +240,23 @@ impl Checker {
         checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));
         checker.retally();
         checker
+    }
+
+    /// The names (first, last, grade) the possible-duplicate rule may ask the roster about: those
+    /// of the rows without a GUID (a row without one that matches by Student ID or username is
+    /// never asked, but is known only after matching).
+    fn names_asked(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        let text = self.table.text();
+        self.locals.iter().filter_map(move |local| {
+            let values = &local.values;
+            let wanted = !local.blank && values.guid.is_none();
+            let grade = values.grade.filter(|_| wanted)?;
+            Some((
+                values.first_name.get(text),
+                values.last_name.get(text),
+                grade,
+            ))
+        })
     }
 
     /// Counts everything from scratch.

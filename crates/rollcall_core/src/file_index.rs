@@ -2,10 +2,12 @@
 //! username, which rows matched each student, and how many rows are about each student.
 //!
 //! Keys are spans into the table's text. Each row keeps the ids of its keys ([`RowKeys`]), so
-//! the rules reach the rows sharing a key without hashing it again.
+//! the rules reach the rows sharing a key without hashing it again. A Student ID or username
+//! the roster holds takes the roster's id ([`SharedKeys`]): matching has found it already.
 
-use crate::key_index::{KeyId, KeyIndex, Lists};
+use crate::key_index::{KeyId, KeyIndex, Lists, SharedKeys};
 use crate::matching::RowMatch;
+use crate::roster::Roster;
 use crate::rules::{LocalCheck, RowValues};
 use crate::text::Span;
 
@@ -27,8 +29,8 @@ impl RowKeys {
 #[derive(Debug, Clone, Default)]
 pub struct FileIndex {
     guids: KeyIndex,
-    student_ids: KeyIndex,
-    usernames: KeyIndex,
+    student_ids: SharedKeys,
+    usernames: SharedKeys,
     /// Per roster student: the rows that matched them.
     matched: Lists,
     /// Per roster student: the rows that matched or identified them (the student is "in the
@@ -37,49 +39,88 @@ pub struct FileIndex {
 }
 
 impl FileIndex {
-    /// The index of a whole file: every non-blank row's keys, the three kinds built side by
-    /// side. `text` is the table's text. No student is known until [`Self::set_students`].
+    /// The GUIDs of a whole file: every non-blank row's, which matching needs. `text` is the
+    /// table's text. Student IDs and usernames come once the rows are matched
+    /// ([`Self::share_keys`]), and no student is known until [`Self::set_students`].
     pub fn build(text: &str, locals: &[LocalCheck]) -> (FileIndex, Vec<RowKeys>) {
-        let rows = locals.len();
-        let index_of = |key: fn(&RowValues) -> Option<Span>| {
-            let mut index = KeyIndex::with_capacity(rows);
-            let ids: Vec<Option<KeyId>> = locals
-                .iter()
-                .enumerate()
-                .map(|(row, local)| {
-                    let span = key(&local.values).filter(|_| !local.blank)?;
-                    let id = index.intern(text, span);
-                    index.add(id, row as u32);
-                    Some(id)
-                })
-                .collect();
-            (index, ids)
-        };
-        let ((guids, guid_ids), ((student_ids, student_id_ids), (usernames, username_ids))) =
-            crate::parallel::join(
-                || index_of(|v| v.guid),
-                || {
-                    crate::parallel::join(
-                        || index_of(|v| v.student_id),
-                        || index_of(|v| v.username),
-                    )
-                },
-            );
-        let keys = (0..rows)
-            .map(|row| RowKeys {
-                guid: guid_ids[row],
-                student_id: student_id_ids[row],
-                username: username_ids[row],
+        let mut guids = KeyIndex::with_capacity(locals.len());
+        let keys = locals
+            .iter()
+            .enumerate()
+            .map(|(row, local)| {
+                let guid = local.values.guid.filter(|_| !local.blank).map(|span| {
+                    let id = guids.intern(text, span);
+                    guids.add(id, row as u32);
+                    id
+                });
+                RowKeys {
+                    guid,
+                    ..RowKeys::default()
+                }
             })
             .collect();
         let index = FileIndex {
             guids,
-            student_ids,
-            usernames,
+            student_ids: SharedKeys::default(),
+            usernames: SharedKeys::default(),
             matched: Lists::default(),
             in_file: Vec::new(),
         };
         (index, keys)
+    }
+
+    /// Indexes every row's Student ID and username, given how the rows matched: the keys the
+    /// roster holds are the ones matching found there. `text` is the table's text.
+    pub fn share_keys(
+        &mut self,
+        text: &str,
+        locals: &[LocalCheck],
+        matches: &[RowMatch],
+        keys: &mut [RowKeys],
+        roster: Option<&Roster>,
+    ) {
+        let rows = locals.len();
+        // Without a roster every key is the file's own; with one, few are.
+        let own = if roster.is_some() { rows / 16 } else { rows };
+        let index_of = |roster_keys: usize,
+                        span: fn(&RowValues) -> Option<Span>,
+                        known: fn(&RowMatch) -> Option<KeyId>| {
+            let mut shared = SharedKeys::new(roster_keys, own);
+            let ids: Vec<Option<KeyId>> = locals
+                .iter()
+                .zip(matches)
+                .enumerate()
+                .map(|(row, (local, matched))| {
+                    let span = span(&local.values).filter(|_| !local.blank)?;
+                    let id = shared.intern(known(matched), text, span);
+                    shared.add(id, row as u32);
+                    Some(id)
+                })
+                .collect();
+            (shared, ids)
+        };
+        let ((student_ids, student_id_ids), (usernames, username_ids)) = crate::parallel::join(
+            || {
+                index_of(
+                    roster.map_or(0, Roster::student_id_keys),
+                    |v| v.student_id,
+                    |m| m.roster_student_id,
+                )
+            },
+            || {
+                index_of(
+                    roster.map_or(0, Roster::username_keys),
+                    |v| v.username,
+                    |m| m.roster_username,
+                )
+            },
+        );
+        for ((row, student_id), username) in keys.iter_mut().zip(student_id_ids).zip(username_ids) {
+            row.student_id = student_id;
+            row.username = username;
+        }
+        self.student_ids = student_ids;
+        self.usernames = usernames;
     }
 
     /// Makes room for the roster's students, none of them matched yet.
@@ -89,27 +130,46 @@ impl FileIndex {
     }
 
     /// Adds a row's keys; `text` is the table's text.
-    pub fn add_values(&mut self, text: &str, row: u32, values: &RowValues) -> RowKeys {
-        let add = |index: &mut KeyIndex, span: Option<Span>| {
-            span.map(|span| {
-                let id = index.intern(text, span);
-                index.add(id, row);
-                id
-            })
-        };
+    pub fn add_values(
+        &mut self,
+        text: &str,
+        row: u32,
+        values: &RowValues,
+        roster: Option<&Roster>,
+    ) -> RowKeys {
+        let guid = values.guid.map(|span| {
+            let id = self.guids.intern(text, span);
+            self.guids.add(id, row);
+            id
+        });
+        let add =
+            |index: &mut SharedKeys, span: Option<Span>, known: &dyn Fn(&str) -> Option<KeyId>| {
+                span.map(|span| {
+                    let id = index.intern(known(span.get(text)), text, span);
+                    index.add(id, row);
+                    id
+                })
+            };
         RowKeys {
-            guid: add(&mut self.guids, values.guid),
-            student_id: add(&mut self.student_ids, values.student_id),
-            username: add(&mut self.usernames, values.username),
+            guid,
+            student_id: add(&mut self.student_ids, values.student_id, &|id| {
+                roster.and_then(|r| r.student_id_key(id))
+            }),
+            username: add(&mut self.usernames, values.username, &|name| {
+                roster.and_then(|r| r.username_key(name))
+            }),
         }
     }
 
     pub fn remove_values(&mut self, row: u32, keys: &RowKeys) {
-        let lists = [&mut self.guids, &mut self.student_ids, &mut self.usernames];
-        for (index, key) in lists.into_iter().zip(keys.all()) {
-            if let Some(key) = key {
-                index.remove(key, row);
-            }
+        if let Some(key) = keys.guid {
+            self.guids.remove(key, row);
+        }
+        if let Some(key) = keys.student_id {
+            self.student_ids.remove(key, row);
+        }
+        if let Some(key) = keys.username {
+            self.usernames.remove(key, row);
         }
     }
 
@@ -145,12 +205,19 @@ impl FileIndex {
     }
 
     /// Rows with this Student ID or username, looked up by text (`text` is the table's text).
-    pub fn rows_with_student_id(&self, text: &str, id: &str) -> &[u32] {
-        self.student_ids.get(text, id)
+    pub fn rows_with_student_id(&self, text: &str, id: &str, roster: Option<&Roster>) -> &[u32] {
+        let known = roster.and_then(|r| r.student_id_key(id));
+        self.student_ids.get(known, text, id)
     }
 
-    pub fn rows_with_username(&self, text: &str, username: &str) -> &[u32] {
-        self.usernames.get(text, username)
+    pub fn rows_with_username(
+        &self,
+        text: &str,
+        username: &str,
+        roster: Option<&Roster>,
+    ) -> &[u32] {
+        let known = roster.and_then(|r| r.username_key(username));
+        self.usernames.get(known, text, username)
     }
 
     pub fn rows_with_guid(&self, text: &str, guid: &str) -> &[u32] {

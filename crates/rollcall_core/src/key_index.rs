@@ -180,6 +180,96 @@ impl KeyIndex {
     pub fn get(&self, buffer: &str, key: &str) -> &[u32] {
         self.find(buffer, key).map_or(&[], |id| self.list(id))
     }
+
+    /// How many distinct keys the index holds (ids are below this).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A file's keys of a kind the roster also holds (Student IDs, usernames), with the rows holding
+/// each. A key the roster holds takes the roster's id: matching has found it already, so most
+/// rows' keys are never hashed again. Any other key gets an id of its own, past the roster's.
+///
+/// Every method that takes a key's text also takes `roster`, the roster's id for that text
+/// (`None` when the roster does not hold it); the caller finds it in the roster.
+#[derive(Debug, Clone, Default)]
+pub struct SharedKeys {
+    /// How many keys the roster has: ids below this are the roster's.
+    roster_keys: u32,
+    /// The rows holding each of the roster's keys.
+    rows: Lists,
+    /// The keys the roster lacks, as spans of the file's text, and their rows.
+    own: KeyIndex,
+}
+
+impl SharedKeys {
+    /// For a roster with `roster_keys` keys of this kind, and about `own` keys it lacks.
+    pub fn new(roster_keys: usize, own: usize) -> SharedKeys {
+        SharedKeys {
+            roster_keys: roster_keys as u32,
+            rows: Lists::new(roster_keys),
+            own: KeyIndex::with_capacity(own),
+        }
+    }
+
+    /// The id of the file's key `key`, a span of `text`.
+    pub fn intern(&mut self, roster: Option<KeyId>, text: &str, key: Span) -> KeyId {
+        match roster {
+            Some(id) => id,
+            None => {
+                let own = self.own.intern(text, key);
+                self.own_id(own)
+            }
+        }
+    }
+
+    /// The id of `key` if some row holds it or the roster does.
+    pub fn find(&self, roster: Option<KeyId>, text: &str, key: &str) -> Option<KeyId> {
+        roster.or_else(|| self.own.find(text, key).map(|id| self.own_id(id)))
+    }
+
+    fn own_id(&self, id: KeyId) -> KeyId {
+        KeyId::new(self.roster_keys + id.number())
+    }
+
+    /// The key in `own` that `id` stands for, or else the roster key's number.
+    fn place(&self, id: KeyId) -> Result<u32, KeyId> {
+        match id.number().checked_sub(self.roster_keys) {
+            Some(own) => Err(KeyId::new(own)),
+            None => Ok(id.number()),
+        }
+    }
+
+    pub fn add(&mut self, id: KeyId, row: u32) {
+        match self.place(id) {
+            Ok(roster) => self.rows.add(roster, row),
+            Err(own) => self.own.add(own, row),
+        }
+    }
+
+    pub fn remove(&mut self, id: KeyId, row: u32) {
+        match self.place(id) {
+            Ok(roster) => self.rows.remove(roster, row),
+            Err(own) => self.own.remove(own, row),
+        }
+    }
+
+    pub fn list(&self, id: KeyId) -> &[u32] {
+        match self.place(id) {
+            Ok(roster) => self.rows.get(roster),
+            Err(own) => self.own.list(own),
+        }
+    }
+
+    /// The rows holding `key`, empty when none does.
+    pub fn get(&self, roster: Option<KeyId>, text: &str, key: &str) -> &[u32] {
+        self.find(roster, text, key).map_or(&[], |id| self.list(id))
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +325,45 @@ mod tests {
         assert_eq!(lists.get(1), [3]);
         assert_eq!(lists.get(2), [] as [u32; 0]);
         assert_eq!(lists.get(0), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn shared_keys_take_the_roster_ids_and_number_the_others_after_them() {
+        let mut roster_text = String::new();
+        let mut roster = KeyIndex::default();
+        for name in ["ana", "ben"] {
+            let span = store(&mut roster_text, name);
+            let id = roster.intern(&roster_text, span);
+            roster.add(id, 0);
+        }
+        let mut text = String::new();
+        let rows: Vec<Span> = ["Ben", "Zoe", "ZOE", "ana"]
+            .iter()
+            .map(|name| store(&mut text, name))
+            .collect();
+        let mut shared = SharedKeys::new(roster.len(), 4);
+        let ids: Vec<KeyId> = rows
+            .iter()
+            .enumerate()
+            .map(|(row, &span)| {
+                let known = roster.find(&roster_text, span.get(&text));
+                let id = shared.intern(known, &text, span);
+                shared.add(id, row as u32);
+                id
+            })
+            .collect();
+        assert_eq!(ids[0], roster.find(&roster_text, "ben").unwrap());
+        assert_eq!(ids[3], roster.find(&roster_text, "ana").unwrap());
+        assert_eq!(ids[1], ids[2], "keys the roster lacks still fold case");
+        assert!(ids[1].number() >= 2, "and are numbered after the roster's");
+        assert_eq!(shared.list(ids[1]), [1, 2]);
+        assert_eq!(shared.get(None, &text, "zoe"), [1, 2]);
+        assert_eq!(shared.get(ids.first().copied(), &text, "BEN"), [0]);
+        assert_eq!(shared.get(None, &text, "nobody"), [] as [u32; 0]);
+        shared.remove(ids[1], 1);
+        shared.remove(ids[0], 0);
+        assert_eq!(shared.list(ids[1]), [2]);
+        assert_eq!(shared.list(ids[0]), [] as [u32; 0]);
     }
 
     #[test]

@@ -376,6 +376,16 @@ impl Roster {
         self.by_username.get(&self.text, username)
     }
 
+    /// How many distinct Student IDs the roster holds (their keys are numbered below this).
+    pub fn student_id_keys(&self) -> usize {
+        self.by_student_id.len()
+    }
+
+    /// How many distinct usernames the roster holds.
+    pub fn username_keys(&self) -> usize {
+        self.by_username.len()
+    }
+
     /// The key of a Student ID in the roster, for [`Roster::with_student_id`].
     pub fn student_id_key(&self, id: &str) -> Option<KeyId> {
         self.by_student_id.find(&self.text, id)

@@ -234,6 +234,13 @@ impl Checker {
             || crate::parallel::map_rows(rows, |i| checker.match_at(i)),
         );
         checker.matches = matches;
+        checker.index.share_keys(
+            checker.table.text(),
+            &checker.locals,
+            &checker.matches,
+            &mut checker.keys,
+            checker.roster.as_ref(),
+        );
         for (i, matched) in checker.matches.iter().enumerate() {
             checker.index.add_match(i as u32, matched);
         }
@@ -547,7 +554,8 @@ impl Checker {
         let new_keys = if new.blank {
             RowKeys::default()
         } else {
-            self.index.add_values(text, row_index, &new.values)
+            self.index
+                .add_values(text, row_index, &new.values, self.roster.as_ref())
         };
         self.keys[i] = new_keys;
 
@@ -655,10 +663,10 @@ impl Checker {
         let text = self.table.text();
         let mut rows: Vec<u32> = Vec::new();
         if let Some(id) = student.student_id {
-            rows.extend(self.index.rows_with_student_id(text, id));
+            rows.extend(self.index.rows_with_student_id(text, id, Some(roster)));
         }
         if let Some(username) = student.username {
-            rows.extend(self.index.rows_with_username(text, username));
+            rows.extend(self.index.rows_with_username(text, username, Some(roster)));
         }
         rows.into_iter().map(|r| r as usize).collect()
     }

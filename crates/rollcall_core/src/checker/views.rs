@@ -76,8 +76,9 @@ impl Checker {
     /// the availability call) and re-checks the rows that ask for them.
     pub fn mark_usernames_taken(&mut self, usernames: &[String]) -> Delta {
         let mut affected = BTreeSet::new();
-        if let Some(roster) = &mut self.roster {
+        if let Some(roster) = &self.roster {
             let text = self.table.text();
+            let mut taken = Vec::new();
             for username in usernames {
                 let username = username.trim().to_lowercase();
                 if username.is_empty() {
@@ -85,11 +86,14 @@ impl Checker {
                 }
                 affected.extend(
                     self.index
-                        .rows_with_username(text, &username)
+                        .rows_with_username(text, &username, Some(roster))
                         .iter()
                         .map(|&r| r as usize),
                 );
-                roster.outside_usernames.insert(username);
+                taken.push(username);
+            }
+            if let Some(roster) = &mut self.roster {
+                roster.outside_usernames.extend(taken);
             }
         }
         self.recheck(affected, &BTreeMap::new())

@@ -81,6 +81,8 @@ pub(crate) struct TableBuilder<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Header row's columns that hold no field: blank headers and unknown ones.
     unnamed: Vec<bool>,
+    /// The columns of `unnamed` that are, in order (most files have none).
+    unnamed_columns: Vec<u32>,
     unnamed_with_data: BTreeSet<u32>,
     /// Rows up to and including the last non-blank one.
     kept_rows: usize,
@@ -98,6 +100,7 @@ impl<'a> TableBuilder<'a> {
             table: None,
             diagnostics: Vec::new(),
             unnamed: Vec::new(),
+            unnamed_columns: Vec::new(),
             unnamed_with_data: BTreeSet::new(),
             kept_rows: 0,
             stopped: false,
@@ -213,6 +216,9 @@ impl<'a> TableBuilder<'a> {
                 );
             }
         }
+        self.unnamed_columns = (0..self.unnamed.len() as u32)
+            .filter(|&index| self.unnamed[index as usize])
+            .collect();
         let mut table = Table::with_columns(info, columns_of);
         table.reserve(self.size_hint);
         self.table = Some(table);
@@ -249,15 +255,11 @@ impl<'a> TableBuilder<'a> {
         // Cells under a blank header, or past the header's last column, must be empty.
         let beyond = (self.unnamed.len() as u32).saturating_sub(offset) as usize;
         let blank_headers = self
-            .unnamed
+            .unnamed_columns
             .iter()
-            .enumerate()
-            .filter(|(_, unnamed)| **unnamed);
-        let unnamed_positions = blank_headers
-            .filter_map(|(index, _)| (index as u32).checked_sub(offset))
-            .map(|position| position as usize)
-            .chain(beyond..cells.len());
-        for position in unnamed_positions {
+            .filter_map(|&index| index.checked_sub(offset))
+            .map(|position| position as usize);
+        for position in blank_headers.chain(beyond..cells.len()) {
             if position < cells.len() && !trim(cells.cell(position).0).is_empty() {
                 self.unnamed_with_data.insert(position as u32 + offset);
             }

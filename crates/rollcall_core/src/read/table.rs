@@ -198,30 +198,30 @@ impl Table {
     pub(crate) fn push_row_within(&mut self, row: u32, whole: &str, cells: [(&str, bool); FIELDS]) {
         let base = self.text.len();
         let whole_start = whole.as_ptr() as usize;
-        let within = |text: &str| {
-            let start = text.as_ptr() as usize;
-            start >= whole_start && start + text.len() <= whole_start + whole.len()
-        };
-        if !cells
-            .iter()
-            .all(|(text, _)| text.is_empty() || within(text))
-        {
-            return self.push_row(row, cells);
-        }
-        self.text.push_str(whole);
-        self.rows.push(row);
-        for (text, date) in cells {
+        let mut spans = [CellSpan::default(); FIELDS];
+        for (span, (text, date)) in spans.iter_mut().zip(cells) {
             let offset = if text.is_empty() {
                 0
             } else {
-                text.as_ptr() as usize - whole_start
+                // Where the cell starts in `whole`; past its end when it is not in `whole`.
+                let offset = (text.as_ptr() as usize).wrapping_sub(whole_start);
+                if offset > whole.len() || whole.len() - offset < text.len() {
+                    return self.push_row(row, cells);
+                }
+                offset
             };
-            let span = Span {
-                start: (base + offset) as u32,
-                len: text.len() as u32,
-            };
-            self.spans.push(CellSpan::new(span, date));
+            let start = (base + offset) as u32;
+            *span = CellSpan::new(
+                Span {
+                    start,
+                    len: text.len() as u32,
+                },
+                date,
+            );
         }
+        self.text.push_str(whole);
+        self.rows.push(row);
+        self.spans.extend_from_slice(&spans);
     }
 
     /// Drops the rows from `len` on (trailing blank rows).

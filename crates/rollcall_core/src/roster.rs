@@ -101,18 +101,44 @@ pub fn fingerprint(student: &StudentRef) -> String {
 /// their combining marks dropped.
 fn fold_chars(name: &str, mut out: impl FnMut(char)) {
     for ch in name.chars() {
-        if ch.is_ascii() {
-            if !ch.is_ascii_whitespace() {
-                out(ch.to_ascii_lowercase());
-            }
-        } else {
-            unicode_normalization::char::decompose_canonical(ch, |part| {
-                if !unicode_normalization::char::is_combining_mark(part) && !part.is_whitespace() {
-                    part.to_lowercase().for_each(&mut out);
-                }
-            });
-        }
+        fold_char(ch, &mut out);
     }
+}
+
+/// Calls `out` with what one character of a name folds to: nothing, itself or several.
+fn fold_char(ch: char, mut out: impl FnMut(char)) {
+    if ch.is_ascii() {
+        if !ch.is_ascii_whitespace() {
+            out(ch.to_ascii_lowercase());
+        }
+    } else {
+        unicode_normalization::char::decompose_canonical(ch, |part| {
+            if !unicode_normalization::char::is_combining_mark(part) && !part.is_whitespace() {
+                part.to_lowercase().for_each(&mut out);
+            }
+        });
+    }
+}
+
+/// The first folded character of a name, if it has one, found without folding the rest.
+fn first_folded(name: &str) -> Option<char> {
+    name.chars().find_map(|ch| {
+        let mut first = None;
+        fold_char(ch, |folded| {
+            first.get_or_insert(folded);
+        });
+        first
+    })
+}
+
+/// What two names must share to fold alike: the grade and their first folded characters. Far
+/// cheaper than [`name_hash`], so that a student whose names cannot match skips it.
+fn name_signature(first: &str, last: &str, grade: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u32(first_folded(first).map_or(0, u32::from));
+    hasher.write_u32(first_folded(last).map_or(0, u32::from));
+    grade.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The folded characters of a name, for comparing two names.
@@ -459,13 +485,22 @@ impl Roster {
     /// instead of an index of them all. Any other name still gets its answer, from the whole
     /// index built then.
     pub fn prepare_names_for<'a>(&self, names: impl Iterator<Item = (&'a str, &'a str, &'a str)>) {
-        let hashes: FxHashSet<u64> = names
-            .map(|(first, last, grade)| name_hash(first, last, grade))
-            .collect();
+        let mut hashes = FxHashSet::default();
+        let mut signatures = FxHashSet::default();
+        for (first, last, grade) in names {
+            hashes.insert(name_hash(first, last, grade));
+            signatures.insert(name_signature(first, last, grade));
+        }
         let mut students: FxHashMap<u64, List> = FxHashMap::default();
         if !hashes.is_empty() {
-            for (index, student) in self.students().enumerate() {
-                let hash = name_hash(student.first_name, student.last_name, student.grade);
+            let text = self.text.as_str();
+            for (index, record) in self.records.iter().enumerate() {
+                let (first, last) = (record.first_name.get(text), record.last_name.get(text));
+                let grade = record.grade.get(text);
+                if !signatures.contains(&name_signature(first, last, grade)) {
+                    continue;
+                }
+                let hash = name_hash(first, last, grade);
                 if hashes.contains(&hash) {
                     students.entry(hash).or_default().push(index as u32);
                 }
@@ -501,6 +536,33 @@ mod tests {
             grade: "03".to_owned(),
             username: Some("Ana.Garcia".to_owned()),
         }
+    }
+
+    #[test]
+    fn names_that_fold_alike_share_a_signature() {
+        for (a, b) in [
+            ("José", "  jose"),
+            ("Ángel", "angel"),
+            ("\u{301}Ana", "ana"),
+            ("Nguyễn", "NGUYEN"),
+        ] {
+            assert_eq!(fold_name(a), fold_name(b), "{a} {b}");
+            assert_eq!(first_folded(a), fold_name(a).chars().next(), "{a}");
+            assert_eq!(
+                name_signature(a, b, "03"),
+                name_signature(b, a, "03"),
+                "{a} {b}"
+            );
+        }
+        assert_eq!(first_folded(" \u{301} "), None);
+        assert_ne!(
+            name_signature("Ana", "Lopez", "03"),
+            name_signature("Ana", "Lopez", "04")
+        );
+        assert_ne!(
+            name_signature("Ana", "Lopez", "03"),
+            name_signature("Ben", "Lopez", "03")
+        );
     }
 
     #[test]

@@ -58,11 +58,41 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), Unreadable> {
         .ok_or(Unreadable::Damaged)?;
     let mut workbook = file.open_stream(stream).map_err(|_| Unreadable::Damaged)?;
     // A stream cannot hold more than the file: read at most that, to the end.
-    let mut bounded = (&mut workbook).take(bytes.len() as u64 + 1);
-    let read =
-        std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|_| Unreadable::Damaged)?;
-    if read > bytes.len() as u64 {
+    let mut stream = Vec::new();
+    (&mut workbook)
+        .take(bytes.len() as u64 + 1)
+        .read_to_end(&mut stream)
+        .map_err(|_| Unreadable::Damaged)?;
+    if stream.len() > bytes.len() {
         return Err(Unreadable::Damaged);
+    }
+    check_sheet_records(&stream)
+}
+
+/// Checks the sheet records (BoundSheet8) of a workbook stream's globals before calamine reads
+/// them: calamine 0.38 reads six bytes of each and slices the stream at the position it
+/// gives, checking neither, and a record that is too short or points past the stream makes
+/// it panic (fuzz/regressions/read_any-xls-sheet-past-stream).
+fn check_sheet_records(stream: &[u8]) -> Result<(), Unreadable> {
+    const EOF: u16 = 0x000A;
+    const BOUND_SHEET: u16 = 0x0085;
+    let mut rest = stream;
+    while let [t0, t1, l0, l1, tail @ ..] = rest {
+        let len = usize::from(u16::from_le_bytes([*l0, *l1]));
+        // A record cut short ends calamine's reading with an error, not a panic.
+        let Some(data) = tail.get(..len) else {
+            return Ok(());
+        };
+        rest = &tail[len..];
+        match u16::from_le_bytes([*t0, *t1]) {
+            EOF => return Ok(()),
+            BOUND_SHEET => match data {
+                [p0, p1, p2, p3, _, _, ..]
+                    if u32::from_le_bytes([*p0, *p1, *p2, *p3]) as usize <= stream.len() => {}
+                _ => return Err(Unreadable::Damaged),
+            },
+            _ => {}
+        }
     }
     Ok(())
 }

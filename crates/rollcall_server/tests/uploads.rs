@@ -759,3 +759,38 @@ async fn rows_messages_follow_the_teachers_language() {
         "{message}"
     );
 }
+
+/// Two requests that write at once: the second waits for the first instead of failing. A
+/// transaction that read before the other one committed could not write at all ("database is
+/// locked", at once): an upload failed that way when a second upload arrived mid-batch.
+#[tokio::test]
+async fn a_write_waits_for_another_writer_instead_of_failing() {
+    let server = Server::demo().await;
+    let store = server.state.store.clone();
+    let mut tx = store.begin_write().await.expect("begin");
+    let students: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM students")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("read");
+    assert!(students > 0);
+    let other = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut other = store.begin_write().await?;
+            sqlx::query("UPDATE students SET last_name = last_name || 'b'")
+                .execute(&mut *other)
+                .await?;
+            other.commit().await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    sqlx::query("UPDATE students SET first_name = first_name || 'a'")
+        .execute(&mut *tx)
+        .await
+        .expect("a write after the read");
+    tx.commit().await.expect("commit");
+    other
+        .await
+        .expect("task")
+        .expect("the other write, after this one");
+}

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 /// A school as the teacher sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,7 +148,7 @@ impl Store {
             if version <= applied {
                 continue;
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             sqlx::raw_sql(*sql).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
                 .bind(version)
@@ -161,6 +161,15 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A transaction that writes: it takes SQLite's write lock when it begins (`BEGIN
+    /// IMMEDIATE`), waiting for it up to the busy timeout. A plain (deferred) transaction
+    /// that reads first and writes after another connection has committed cannot take the
+    /// lock at all: SQLite answers "database is locked" at once, without waiting, and the
+    /// whole upload or export would fail because two requests met.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     // Districts, schools, teachers.
@@ -342,7 +351,7 @@ impl Store {
         students: &[NewStudent],
         now: &str,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let next: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM students WHERE school_id = $1",
         )
@@ -408,7 +417,7 @@ impl Store {
         created_at: &str,
         students: &[StudentRecord],
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO exports (id, school_id, teacher_id, format, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(school)

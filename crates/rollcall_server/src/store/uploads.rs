@@ -102,7 +102,7 @@ impl Store {
     /// Stores an upload and its rows in one transaction, queued. `Ok(false)` when the
     /// change-set id was already uploaded to this school.
     pub async fn insert_upload(&self, upload: &NewUpload<'_>) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO uploads (id, school_id, teacher_id, changeset_id, file_name, kind, status,
                  created_at, header, counts, lang)

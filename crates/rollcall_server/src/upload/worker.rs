@@ -192,7 +192,7 @@ pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String
         hashing = start_hashing(&next);
         let current_passwords = std::mem::replace(&mut passwords, next);
         // One transaction per batch, one savepoint per row.
-        let mut tx = store.pool().begin().await.map_err(fail)?;
+        let mut tx = store.begin_write().await.map_err(fail)?;
         for (((row, verdict), password), hash) in batch.iter().zip(&current_passwords).zip(hashes) {
             let row = *row;
             let applied = match verdict {

@@ -75,26 +75,21 @@ impl Checker {
     /// Records that accounts outside this roster hold these usernames (the server's answer to
     /// the availability call) and re-checks the rows that ask for them.
     pub fn mark_usernames_taken(&mut self, usernames: &[String]) -> Delta {
+        let taken: Vec<String> = usernames
+            .iter()
+            .map(|username| username.trim().to_lowercase())
+            .filter(|username| !username.is_empty())
+            .collect();
         let mut affected = BTreeSet::new();
         if let Some(roster) = &self.roster {
             let text = self.table.text();
-            let mut taken = Vec::new();
-            for username in usernames {
-                let username = username.trim().to_lowercase();
-                if username.is_empty() {
-                    continue;
-                }
-                affected.extend(
-                    self.index
-                        .rows_with_username(text, &username, Some(roster))
-                        .iter()
-                        .map(|&r| r as usize),
-                );
-                taken.push(username);
+            for username in &taken {
+                let rows = self.index.rows_with_username(text, username, Some(roster));
+                affected.extend(rows.iter().map(|&r| r as usize));
             }
-            if let Some(roster) = &mut self.roster {
-                roster.outside_usernames.extend(taken);
-            }
+        }
+        if let Some(roster) = &mut self.roster {
+            roster.outside_usernames.extend(taken);
         }
         self.recheck(affected, &BTreeMap::new())
     }

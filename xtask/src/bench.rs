@@ -83,6 +83,7 @@ pub fn bench() -> Result<(), String> {
     let full = criterion_time("check-50k", "rollcall-check-json")?;
     let cell = criterion_time("check-50k", "single-cell-recheck")?;
     let in_process = criterion_time("check-50k", "check-in-process")?;
+    let one_thread = criterion_time("check-50k", "rollcall-check-json-one-thread")?;
     let full_met = full.median <= 4.0 * floor.median;
     let cell_met = cell.median <= 1e6;
     let mut table = String::new();
@@ -110,6 +111,12 @@ pub fn bench() -> Result<(), String> {
         "| the same check and JSON in-process, warm (no process start, no cold memory) | {} | (for comparison) | {:.2}× floor |",
         in_process.shown(),
         in_process.median / floor.median
+    );
+    let _ = writeln!(
+        table,
+        "| the same check end to end on one thread (`RAYON_NUM_THREADS=1`: its whole CPU cost, what it takes when the other core is busy) | {} | (for comparison) | {:.2}× floor |",
+        one_thread.shown(),
+        one_thread.median / floor.median
     );
     let _ = writeln!(
         table,

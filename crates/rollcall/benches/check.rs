@@ -56,19 +56,26 @@ fn benches(c: &mut Criterion) {
             csv_floor(std::hint::black_box(&export)) + csv_floor(std::hint::black_box(&edited))
         })
     });
-    group.bench_function("rollcall-check-json", |b| {
-        b.iter(|| {
-            let status = Command::new(env!("CARGO_BIN_EXE_rollcall"))
-                .arg("check")
-                .arg(dir.join("edited.csv"))
-                .arg("--original")
-                .arg(dir.join("export.csv"))
-                .args(["--format", "json"])
-                .stdout(Stdio::null())
-                .status()
-                .expect("rollcall runs");
-            assert!(status.code().is_some_and(|code| code <= 1), "{status}");
-        })
+    let check = |threads: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+        command
+            .arg("check")
+            .arg(dir.join("edited.csv"))
+            .arg("--original")
+            .arg(dir.join("export.csv"))
+            .args(["--format", "json"])
+            .stdout(Stdio::null());
+        if let Some(threads) = threads {
+            command.env("RAYON_NUM_THREADS", threads);
+        }
+        let status = command.status().expect("rollcall runs");
+        assert!(status.code().is_some_and(|code| code <= 1), "{status}");
+    };
+    group.bench_function("rollcall-check-json", |b| b.iter(|| check(None)));
+    // The same on one thread: the check's whole CPU cost, which is what it takes when the
+    // machine's other core is busy with something else.
+    group.bench_function("rollcall-check-json-one-thread", |b| {
+        b.iter(|| check(Some("1")))
     });
     group.bench_function("check-in-process", |b| {
         b.iter(|| {

@@ -1,11 +1,12 @@
 //! The rule engine's speed on 50,000 rows (files from `cargo xtask bench`):
-//! the csv crate's floor, `rollcall check` end to end, and one incremental cell re-check.
+//! the csv crate's floor, `rollcall check` end to end (and on one thread, and in-process), one
+//! incremental cell re-check, and the check's ratio to the floor measured in alternation.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use rollcall_core::{Checker, Field, Input, Options};
 
 /// The allocator the `rollcall` binary uses, so that in-process figures compare with it.
@@ -43,6 +44,28 @@ fn csv_floor(bytes: &[u8]) -> usize {
     total
 }
 
+/// The floor: the csv crate reads every field of both files.
+fn floor(export: &[u8], edited: &[u8]) -> usize {
+    csv_floor(std::hint::black_box(export)) + csv_floor(std::hint::black_box(edited))
+}
+
+/// `rollcall check --original … --format json` end to end, on `threads` threads if given.
+fn check(dir: &Path, threads: Option<&str>) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+    command
+        .arg("check")
+        .arg(dir.join("edited.csv"))
+        .arg("--original")
+        .arg(dir.join("export.csv"))
+        .args(["--format", "json"])
+        .stdout(Stdio::null());
+    if let Some(threads) = threads {
+        command.env("RAYON_NUM_THREADS", threads);
+    }
+    let status = command.status().expect("rollcall runs");
+    assert!(status.code().is_some_and(|code| code <= 1), "{status}");
+}
+
 fn benches(c: &mut Criterion) {
     let export = read("export.csv");
     let edited = read("edited.csv");
@@ -51,31 +74,12 @@ fn benches(c: &mut Criterion) {
     group
         .sample_size(20)
         .measurement_time(Duration::from_secs(8));
-    group.bench_function("csv-floor", |b| {
-        b.iter(|| {
-            csv_floor(std::hint::black_box(&export)) + csv_floor(std::hint::black_box(&edited))
-        })
-    });
-    let check = |threads: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
-        command
-            .arg("check")
-            .arg(dir.join("edited.csv"))
-            .arg("--original")
-            .arg(dir.join("export.csv"))
-            .args(["--format", "json"])
-            .stdout(Stdio::null());
-        if let Some(threads) = threads {
-            command.env("RAYON_NUM_THREADS", threads);
-        }
-        let status = command.status().expect("rollcall runs");
-        assert!(status.code().is_some_and(|code| code <= 1), "{status}");
-    };
-    group.bench_function("rollcall-check-json", |b| b.iter(|| check(None)));
+    group.bench_function("csv-floor", |b| b.iter(|| floor(&export, &edited)));
+    group.bench_function("rollcall-check-json", |b| b.iter(|| check(&dir, None)));
     // The same on one thread: the check's whole CPU cost, which is what it takes when the
     // machine's other core is busy with something else.
     group.bench_function("rollcall-check-json-one-thread", |b| {
-        b.iter(|| check(Some("1")))
+        b.iter(|| check(&dir, Some("1")))
     });
     group.bench_function("check-in-process", |b| {
         b.iter(|| {
@@ -107,5 +111,62 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(check, benches);
-criterion_main!(check);
+/// The median of `runs` timings of `f`, in seconds.
+fn median_time(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[runs / 2]
+}
+
+/// The check and the floor in alternation: each round times the floor (median of 5) and the
+/// check (median of 3) back to back and keeps their ratio. Criterion measures the two one after
+/// the other, seconds apart, and a machine that shares its cores can be slower for one than for
+/// the other; here both sides of each ratio see the same moment. Writes `paired.json` beside
+/// the data: the median ratio and its quartiles.
+fn paired() {
+    const ROUNDS: usize = 30;
+    let (export, edited) = (read("export.csv"), read("edited.csv"));
+    let dir = data_dir();
+    let round = || {
+        let floor_time = median_time(5, || {
+            std::hint::black_box(floor(&export, &edited));
+        });
+        median_time(3, || check(&dir, None)) / floor_time
+    };
+    round(); // warm-up
+    let mut ratios: Vec<f64> = (0..ROUNDS).map(|_| round()).collect();
+    ratios.sort_by(f64::total_cmp);
+    let (low, median, high) = (
+        ratios[ROUNDS / 4],
+        ratios[ROUNDS / 2],
+        ratios[3 * ROUNDS / 4],
+    );
+    println!(
+        "check-50k/paired: rollcall check / floor, {ROUNDS} rounds: median {median:.2}x (quartiles {low:.2}x to {high:.2}x)"
+    );
+    let json = format!(
+        "{{\"rounds\":{ROUNDS},\"median\":{median},\"low_quartile\":{low},\"high_quartile\":{high}}}\n"
+    );
+    let path = dir.join("paired.json");
+    std::fs::write(&path, json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// Criterion's benchmarks, then the paired ratio: when no benchmark is named or a name given
+/// contains "paired", and not when criterion only lists or tests the benchmarks.
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    benches(&mut criterion);
+    criterion.final_summary();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only_listing = args.iter().any(|arg| arg == "--list" || arg == "--test");
+    let filters: Vec<&String> = args.iter().filter(|arg| !arg.starts_with('-')).collect();
+    if !only_listing && (filters.is_empty() || filters.iter().any(|f| f.contains("paired"))) {
+        paired();
+    }
+}

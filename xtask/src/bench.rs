@@ -112,7 +112,8 @@ pub fn bench() -> Result<(), String> {
     let in_process = criterion_time("check-50k", "check-in-process")?;
     let one_thread = criterion_time("check-50k", "rollcall-check-json-one-thread")?;
     let paired = paired_ratio(&dir)?;
-    let full_met = full.median <= 4.0 * floor.median;
+    // The target is a ratio, judged where both of its sides are timed at the same moment.
+    let full_met = paired.median <= 4.0;
     let cell_met = cell.median <= 1e6;
     let mut table = String::new();
     let _ = writeln!(
@@ -127,11 +128,18 @@ pub fn bench() -> Result<(), String> {
     );
     let _ = writeln!(
         table,
-        "| `rollcall check --original … --format json`, end to end | {} | ≤ 4× floor ({}) | {:.2}× floor (means: {:.2}×), {} |",
+        "| `rollcall check --original … --format json`, end to end | {} | ≤ 4× floor: judged on the ratio timed in alternation, below | {:.2}× floor by criterion's medians (means: {:.2}×) |",
         full.shown(),
-        human(4.0 * floor.median),
         full.median / floor.median,
         full.mean / floor.mean,
+    );
+    let _ = writeln!(
+        table,
+        "| that check ÷ the floor, timed in alternation ({} rounds, each 5 floors and 3 checks back to back, so both sides see the same moment of the shared machine; criterion times them seconds apart) | {:.2}× (quartiles {:.2}× to {:.2}×) | ≤ 4× | {} |",
+        paired.rounds,
+        paired.median,
+        paired.low,
+        paired.high,
         verdict(full_met)
     );
     let _ = writeln!(
@@ -139,11 +147,6 @@ pub fn bench() -> Result<(), String> {
         "| the same check and JSON in-process, warm (no process start, no cold memory) | {} | (for comparison) | {:.2}× floor |",
         in_process.shown(),
         in_process.median / floor.median
-    );
-    let _ = writeln!(
-        table,
-        "| the same check ÷ the floor, timed in alternation ({} rounds, each 5 floors and 3 checks back to back: both see the same moment of the shared machine) | {:.2}× (quartiles {:.2}× to {:.2}×) | (for comparison) | |",
-        paired.rounds, paired.median, paired.low, paired.high
     );
     let _ = writeln!(
         table,

@@ -22,6 +22,24 @@ impl Time {
     }
 }
 
+/// The numbers at `pointers` (JSON pointers) in the JSON file at `path`.
+fn json_numbers<const N: usize>(
+    path: &std::path::Path,
+    pointers: [&str; N],
+) -> Result<[f64; N], String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut numbers = [0.0; N];
+    for (number, pointer) in numbers.iter_mut().zip(pointers) {
+        *number = json
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_f64)
+            .ok_or_else(|| format!("{}: no number at {pointer}", path.display()))?;
+    }
+    Ok(numbers)
+}
+
 /// Criterion's median and mean estimates for a benchmark.
 fn criterion_time(group: &str, name: &str) -> Result<Time, String> {
     let path = cmd::root()
@@ -29,18 +47,8 @@ fn criterion_time(group: &str, name: &str) -> Result<Time, String> {
         .join(group)
         .join(name)
         .join("new/estimates.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let estimate = |which: &str| {
-        json[which]["point_estimate"]
-            .as_f64()
-            .ok_or_else(|| format!("{}: no {which} estimate", path.display()))
-    };
-    Ok(Time {
-        median: estimate("median")?,
-        mean: estimate("mean")?,
-    })
+    let [median, mean] = json_numbers(&path, ["/median/point_estimate", "/mean/point_estimate"])?;
+    Ok(Time { median, mean })
 }
 
 /// The check's ratio to the floor timed in alternation (`paired.json`, written by the check
@@ -53,20 +61,15 @@ struct Paired {
 }
 
 fn paired_ratio(dir: &std::path::Path) -> Result<Paired, String> {
-    let path = dir.join("paired.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let number = |key: &str| {
-        json[key]
-            .as_f64()
-            .ok_or_else(|| format!("{}: no {key}", path.display()))
-    };
+    let [rounds, median, low, high] = json_numbers(
+        &dir.join("paired.json"),
+        ["/rounds", "/median", "/low_quartile", "/high_quartile"],
+    )?;
     Ok(Paired {
-        rounds: number("rounds")? as u64,
-        median: number("median")?,
-        low: number("low_quartile")?,
-        high: number("high_quartile")?,
+        rounds: rounds as u64,
+        median,
+        low,
+        high,
     })
 }
 
@@ -314,4 +317,22 @@ fn node_result(folder: &str, script: &str, args: &[&str]) -> Result<serde_json::
         .last()
         .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .ok_or_else(|| format!("{script} printed no result: {out}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_numbers_reads_nested_numbers_and_names_what_is_missing() {
+        let path = std::env::temp_dir().join(format!("xtask-json-{}.json", std::process::id()));
+        std::fs::write(&path, r#"{"median":{"point_estimate":2.5},"rounds":30}"#).unwrap();
+        let found = super::json_numbers(&path, ["/median/point_estimate", "/rounds"]);
+        let missing = super::json_numbers(&path, ["/mean/point_estimate"]);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(found, Ok([2.5, 30.0]));
+        let message = missing.unwrap_err();
+        assert!(
+            message.ends_with("no number at /mean/point_estimate"),
+            "{message}"
+        );
+    }
 }

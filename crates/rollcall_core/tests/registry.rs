@@ -36,17 +36,47 @@ fn spec_codes(spec: &str) -> BTreeSet<String> {
     codes
 }
 
-fn spec() -> String {
-    let path = manifest_dir().join("../../docs/spec/SPEC.md");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// The shared contract, when it is beside the clone (as in every session and in CI). The
+/// project carries no copy of it: its own words about the codes are docs/rules.md, generated
+/// from the registry.
+fn spec() -> Option<String> {
+    let path = manifest_dir().join("../../../shared/SPEC.md");
+    std::fs::read_to_string(path).ok()
 }
+
+/// Codes the spec names whose issue has not landed yet, and the issue that brings each.
+const PENDING: [(&str, &str); 8] = [
+    ("classes-normalized", "classes (issue 17)"),
+    ("invalid-class", "classes (issue 17)"),
+    ("new-class", "classes (issue 17)"),
+    ("similar-class", "classes (issue 17)"),
+    ("mass-change", "guards (issue 18)"),
+    ("mass-create", "guards (issue 18)"),
+    ("confirm-needed", "guards (issue 18)"),
+    ("password-expired", "student accounts (issue 18)"),
+];
 
 #[test]
 fn spec_and_registry_list_the_same_codes() {
-    let from_spec = spec_codes(&spec());
     let from_registry: BTreeSet<String> = CODES.iter().map(|c| c.name.to_owned()).collect();
-    let missing: Vec<_> = from_spec.difference(&from_registry).collect();
+    assert_eq!(from_registry.len(), 38);
+    for (code, _) in PENDING {
+        assert!(
+            !from_registry.contains(code),
+            "{code} is in the registry now: take it off the pending list"
+        );
+    }
+    let Some(spec) = spec() else {
+        return;
+    };
+    let from_spec = spec_codes(&spec);
+    let pending: BTreeSet<String> = PENDING.iter().map(|(c, _)| (*c).to_owned()).collect();
+    let missing: Vec<_> = from_spec
+        .difference(&from_registry)
+        .filter(|c| !pending.contains(*c))
+        .collect();
     let extra: Vec<_> = from_registry.difference(&from_spec).collect();
+    let stale: Vec<_> = pending.difference(&from_spec).collect();
     assert!(
         missing.is_empty(),
         "codes in SPEC.md but not in the registry: {missing:?}"
@@ -55,7 +85,10 @@ fn spec_and_registry_list_the_same_codes() {
         extra.is_empty(),
         "codes in the registry but not in SPEC.md: {extra:?}"
     );
-    assert_eq!(from_registry.len(), 38);
+    assert!(
+        stale.is_empty(),
+        "pending codes SPEC.md no longer names: {stale:?}"
+    );
 }
 
 #[test]
@@ -81,20 +114,5 @@ fn severities_follow_the_spec() {
             Severity::Error
         };
         assert_eq!(info.severity, expected, "{}", info.name);
-    }
-}
-
-/// The project keeps its own copy of the contract; when the shared original is beside the
-/// clone, the copy must not have drifted from it.
-#[test]
-fn the_spec_copy_matches_the_shared_contract_when_present() {
-    let shared = manifest_dir().join("../../../shared/SPEC.md");
-    if let Ok(original) = std::fs::read_to_string(&shared) {
-        assert_eq!(
-            spec(),
-            original,
-            "docs/spec/SPEC.md differs from {}",
-            shared.display()
-        );
     }
 }

@@ -22,20 +22,6 @@ pub(crate) trait SheetRow {
     }
 }
 
-impl SheetRow for csv::StringRecord {
-    fn len(&self) -> usize {
-        csv::StringRecord::len(self)
-    }
-
-    fn cell(&self, index: usize) -> (&str, bool) {
-        (self.get(index).unwrap_or(""), false)
-    }
-
-    fn whole(&self) -> Option<&str> {
-        Some(self.as_slice())
-    }
-}
-
 impl SheetRow for [(std::borrow::Cow<'_, str>, bool)] {
     fn len(&self) -> usize {
         <[(std::borrow::Cow<'_, str>, bool)]>::len(self)
@@ -60,6 +46,15 @@ fn width(row: &(impl SheetRow + ?Sized), offset: u32) -> u32 {
         .rev()
         .find(|&i| !trim(row.cell(i).0).is_empty())
         .map_or(0, |i| i as u32 + 1 + offset)
+}
+
+/// A header as the report names it: at most `most` characters, then `…`. A header cell
+/// can hold a whole file, and the report, the messages and the page repeat it.
+fn clip(header: &str, most: u32) -> std::borrow::Cow<'_, str> {
+    match header.char_indices().nth(most as usize) {
+        None => std::borrow::Cow::Borrowed(header),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &header[..end])),
+    }
 }
 
 /// Says which fields a header row names, for choosing a sheet.
@@ -118,11 +113,22 @@ impl<'a> TableBuilder<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn too_many_columns(&mut self, count: u32) -> Feed {
+    /// Ends the sheet with `too-many-columns`: a row is `count` columns wide.
+    pub(crate) fn too_many_columns(&mut self, count: u32) -> Feed {
         let limit = self.options.limits.max_columns;
         let diagnostic = DiagnosticBuilder::new(Code::TooManyColumns, None)
             .arg("count", count.to_string())
             .arg("limit", limit.to_string())
+            .build(self.options.lang);
+        self.diagnostics.push(diagnostic);
+        self.stopped = true;
+        Feed::Stop
+    }
+
+    /// Ends the sheet with `too-many-rows`: a row lies past the limit below the header.
+    pub(crate) fn too_many_rows(&mut self) -> Feed {
+        let diagnostic = DiagnosticBuilder::new(Code::TooManyRows, None)
+            .arg("limit", self.options.limits.max_rows.to_string())
             .build(self.options.lang);
         self.diagnostics.push(diagnostic);
         self.stopped = true;
@@ -156,7 +162,8 @@ impl<'a> TableBuilder<'a> {
         self.unnamed = vec![true; width];
         for i in 0..cells.len() {
             let index = i as u32 + offset;
-            let header = cells.cell(i).0.trim();
+            let header = clip(cells.cell(i).0.trim(), self.options.limits.max_cell_chars);
+            let header = header.as_ref();
             let meaning = classify_header(header);
             if meaning == HeaderMeaning::Blank {
                 continue;
@@ -234,6 +241,12 @@ impl<'a> TableBuilder<'a> {
         let Some(table) = self.table.as_mut() else {
             return Feed::More;
         };
+        if row_width == 0 && table.len() > self.options.limits.max_rows as usize {
+            // Past the limit, a blank row changes nothing: the next row with a cell is too
+            // many rows whether it is stored or not, and trailing blank rows are dropped.
+            // Storing it would let a file of line breaks fill memory.
+            return Feed::More;
+        }
         let mut values: [(&str, bool); 7] = [("", false); 7];
         for field in Field::ALL {
             let Some(column) = table.column(field) else {
@@ -273,13 +286,7 @@ impl<'a> TableBuilder<'a> {
             self.kept_rows = table.len();
             let limit = self.options.limits.max_rows;
             if self.kept_rows > limit as usize {
-                self.diagnostics.push(
-                    DiagnosticBuilder::new(Code::TooManyRows, None)
-                        .arg("limit", limit.to_string())
-                        .build(self.options.lang),
-                );
-                self.stopped = true;
-                return Feed::Stop;
+                return self.too_many_rows();
             }
         }
         Feed::More

@@ -6,7 +6,8 @@ use crate::code::Code;
 use crate::diagnostic::DiagnosticBuilder;
 use crate::diagnostic::Text;
 use crate::options::Options;
-use crate::read::builder::{Feed, SheetRow, TableBuilder};
+use crate::read::builder::{Feed, TableBuilder};
+use crate::read::csv_records::{MOST_FIELDS, Record, Records, TextRecord};
 use crate::read::{FileInfo, Format, ReadOutcome};
 
 /// Decodes the file: UTF-8 without its BOM, or else the whole file as Windows-1252 the way the
@@ -104,72 +105,38 @@ pub(crate) fn read_csv(bytes: &[u8], label: &Text, options: &Options) -> ReadOut
     if fallback {
         builder.note(DiagnosticBuilder::new(Code::EncodingFallback, None).build(options.lang));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut record = csv::ByteRecord::new();
-    let empty = csv::StringRecord::new();
+    let mut records = Records::new(&text, delimiter);
+    let mut record = Record::default();
+    let blank: &[(Cow<'_, str>, bool)] = &[];
     let mut row: u32 = 0;
-    // The text is valid UTF-8 and the reader is flexible, so reading cannot fail; if it ever
-    // did, the rows read so far stand.
-    while let Ok(true) = reader.read_byte_record(&mut record) {
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        for _ in 0..empty_lines_from(text.as_bytes(), start) {
+    while records.next_into(&mut record) {
+        for _ in 0..empty_lines_from(text.as_bytes(), record.start()) {
             row += 1;
-            if builder.push(row, 0, &empty) == Feed::Stop {
+            if builder.push(row, 0, blank) == Feed::Stop {
                 return builder.finish();
             }
         }
         row += 1;
-        let feed = match std::str::from_utf8(record.as_slice()) {
+        if record.fields() > MOST_FIELDS {
+            builder.too_many_columns(u32::try_from(record.fields()).unwrap_or(u32::MAX));
+            break;
+        }
+        let feed = match record.whole() {
             Ok(whole) => builder.push(
                 row,
                 0,
-                &Record {
+                &TextRecord {
                     whole,
                     record: &record,
                 },
             ),
             // Cannot happen (the text is UTF-8 and only ASCII quotes are taken out of it),
             // but if it did, the record would be read with replacement characters.
-            Err(_) => builder.push(
-                row,
-                0,
-                &csv::StringRecord::from_byte_record_lossy(record.clone()),
-            ),
+            Err(_) => builder.push(row, 0, record.lossy().as_slice()),
         };
         if feed == Feed::Stop {
             break;
         }
     }
     builder.finish()
-}
-
-/// A CSV record whose fields, back to back, were checked as UTF-8 at once: the csv crate's
-/// `StringRecord` checks every field of a record that is not all ASCII one by one, which
-/// costs more than the rest of making the row.
-struct Record<'a> {
-    whole: &'a str,
-    record: &'a csv::ByteRecord,
-}
-
-impl SheetRow for Record<'_> {
-    fn len(&self) -> usize {
-        self.record.len()
-    }
-
-    fn cell(&self, index: usize) -> (&str, bool) {
-        // Fields end where a delimiter or quote was, so each range is whole characters.
-        let text = self
-            .record
-            .range(index)
-            .and_then(|range| self.whole.get(range));
-        (text.unwrap_or(""), false)
-    }
-
-    fn whole(&self) -> Option<&str> {
-        Some(self.whole)
-    }
 }

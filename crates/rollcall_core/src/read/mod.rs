@@ -5,8 +5,13 @@
 
 mod builder;
 mod csv_file;
+mod csv_records;
+mod extent;
+mod sheet_cells;
 mod table;
 mod workbook;
+mod xls_scan;
+mod zip_scan;
 
 use serde::Serialize;
 
@@ -71,6 +76,10 @@ pub(crate) enum Unreadable {
     NotAWorkbook,
     Damaged,
     TooLargeUnpacked,
+    /// A count or size the file declares is more than its content can hold.
+    CountsLie,
+    /// More cells or shared strings than a sheet within the limits can use.
+    TooManyCells,
     /// The original export lacks the Student GUID or a required column.
     NotAnExport,
 }
@@ -96,6 +105,14 @@ impl Unreadable {
             Unreadable::TooLargeUnpacked => Text::translated(
                 "the workbook unpacks to more than the allowed size",
                 "el libro de cálculo ocupa descomprimido más de lo permitido",
+            ),
+            Unreadable::CountsLie => Text::translated(
+                "the workbook is damaged: it declares more cells or text than it holds",
+                "el libro de cálculo está dañado: declara más celdas o textos de los que contiene",
+            ),
+            Unreadable::TooManyCells => Text::translated(
+                "the workbook holds more cells or text than the row and column limits allow",
+                "el libro de cálculo contiene más celdas o textos de lo que permiten los límites de filas y columnas",
             ),
             Unreadable::NotAnExport => Text::translated(
                 "it is not a roster export (it needs the Student GUID, First Name, Last Name and Grade Level columns)",

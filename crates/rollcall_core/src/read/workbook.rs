@@ -1,20 +1,23 @@
 //! The workbook reader: XLSX, XLSM, XLSB, XLS and ODS through calamine.
 //!
-//! Zipped workbooks are measured before calamine sees them: every part is inflated into a
-//! counting sink, and a workbook that expands past the limit is refused without ever being held
-//! in memory.
+//! Nothing read from a workbook sizes an allocation before it is checked: the ZIP's parts and
+//! counts (`zip_scan`), the .xls container and records (`xls_scan`), and every sheet's cells,
+//! which are gathered sparse and within the limits (`sheet_cells`). calamine builds a sheet's
+//! grid only for .xls and .ods, and only once that sheet is known to fit the limits.
 
 use std::borrow::Cow;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
-use calamine::{Data, DataRef, Reader, ReaderRef, Sheets};
+use calamine::{Cell, Data, DataRef, Reader};
 
 use crate::code::Code;
 use crate::diagnostic::DiagnosticBuilder;
 use crate::diagnostic::Text;
 use crate::options::Options;
-use crate::read::builder::{Feed, TableBuilder, header_has_required};
-use crate::read::{FileInfo, Format, ReadOutcome, Unreadable};
+use crate::read::builder::TableBuilder;
+use crate::read::extent::Overflow;
+use crate::read::sheet_cells::{CellValue, SheetCells};
+use crate::read::{FileInfo, Format, ReadOutcome, Unreadable, xls_scan, zip_scan};
 
 /// Reads a ZIP-based workbook; `extension` tells XLSM from XLSX.
 pub(crate) fn read_zipped(
@@ -23,14 +26,52 @@ pub(crate) fn read_zipped(
     label: &Text,
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
-    let format = inspect_zip(bytes, options.limits.max_unpacked_bytes, extension)?;
+    let format = zip_scan::inspect_zip(bytes, &options.limits, extension)?;
     let cursor = Cursor::new(bytes);
-    let sheets = match format {
-        Format::Ods => Sheets::Ods(calamine::Ods::new(cursor).map_err(|_| Unreadable::Damaged)?),
-        Format::Xlsb => Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|_| Unreadable::Damaged)?),
-        _ => Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(|_| Unreadable::Damaged)?),
-    };
-    read_sheets(sheets, format, label, options)
+    match format {
+        Format::Ods => {
+            if let Some((sheet, overflow)) = zip_scan::ods_overflow(bytes, &options.limits)? {
+                return Ok(refused(format, sheet, overflow, label, options));
+            }
+            let workbook = calamine::Ods::new(cursor).map_err(|_| Unreadable::Damaged)?;
+            read_gridded(workbook, format, label, options)
+        }
+        Format::Xlsb => {
+            let mut workbook = calamine::Xlsb::new(cursor).map_err(|_| Unreadable::Damaged)?;
+            let names = workbook.sheet_names();
+            let mut sheets = Sheets::new(format, label, options, &names);
+            for name in &names {
+                let cells = match workbook.worksheet_cells_reader(name) {
+                    Ok(mut reader) => gather(|| reader.next_cell().map_err(|_| ()), options)?,
+                    Err(calamine::XlsbError::WorksheetNotFound(_)) => {
+                        SheetCells::new(&options.limits)
+                    }
+                    Err(_) => return Err(Unreadable::Damaged),
+                };
+                if let Some(outcome) = sheets.offer(name, cells) {
+                    return Ok(outcome);
+                }
+            }
+            sheets.finish()
+        }
+        _ => {
+            let mut workbook = calamine::Xlsx::new(cursor).map_err(|_| Unreadable::Damaged)?;
+            let names = workbook.sheet_names();
+            let mut sheets = Sheets::new(format, label, options, &names);
+            for name in &names {
+                let cells = match workbook.worksheet_cells_reader(name) {
+                    Ok(mut reader) => gather(|| reader.next_cell().map_err(|_| ()), options)?,
+                    // A chart sheet has no cells.
+                    Err(calamine::XlsxError::NotAWorksheet(_)) => SheetCells::new(&options.limits),
+                    Err(_) => return Err(Unreadable::Damaged),
+                };
+                if let Some(outcome) = sheets.offer(name, cells) {
+                    return Ok(outcome);
+                }
+            }
+            sheets.finish()
+        }
+    }
 }
 
 /// Reads a BIFF (.xls) workbook.
@@ -39,116 +80,162 @@ pub(crate) fn read_xls(
     label: &Text,
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
-    check_compound_file(bytes)?;
+    if let Some(overflow) = xls_scan::check_xls(bytes, &options.limits)? {
+        return Ok(refused(
+            Format::Xls,
+            String::new(),
+            overflow,
+            label,
+            options,
+        ));
+    }
     let workbook = calamine::Xls::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
-    read_sheets(Sheets::Xls(workbook), Format::Xls, label, options)
+    read_gridded(workbook, Format::Xls, label, options)
 }
 
-/// Checks the structure of an .xls file's compound-file container before calamine sees it.
-///
-/// calamine 0.38 trusts the container's sector tables: a short table sector, a sector past the
-/// end, an index out of range or a chain that loops back on itself makes it panic or allocate
-/// without end (fuzz/regressions/read_any-xls-*). The cfb crate validates all of that, so a
-/// container it opens, and whose workbook stream it reads to the end, is safe to hand on.
-fn check_compound_file(bytes: &[u8]) -> Result<(), Unreadable> {
-    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
-    let stream = ["/Workbook", "/Book"]
-        .into_iter()
-        .find(|name| file.is_stream(name))
-        .ok_or(Unreadable::Damaged)?;
-    let mut workbook = file.open_stream(stream).map_err(|_| Unreadable::Damaged)?;
-    // A stream cannot hold more than the file: read at most that, to the end.
-    let mut stream = Vec::new();
-    (&mut workbook)
-        .take(bytes.len() as u64 + 1)
-        .read_to_end(&mut stream)
-        .map_err(|_| Unreadable::Damaged)?;
-    if stream.len() > bytes.len() {
-        return Err(Unreadable::Damaged);
+/// Gathers a sheet's cells from a calamine cell reader, one cell at a time.
+fn gather<'a>(
+    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, ()>,
+    options: &Options,
+) -> Result<SheetCells<'a>, Unreadable> {
+    let mut cells = SheetCells::new(&options.limits);
+    while let Some(cell) = next().map_err(|_| Unreadable::Damaged)? {
+        let (row, column) = cell.get_position();
+        cells.push(row, column, shared_text(cell.get_value().clone()));
     }
-    check_sheet_records(&stream)
+    Ok(cells)
 }
 
-/// Checks the sheet records (BoundSheet8) of a workbook stream's globals before calamine reads
-/// them: calamine 0.38 reads six bytes of each and slices the stream at the position it
-/// gives, checking neither, and a record that is too short or points past the stream makes
-/// it panic (fuzz/regressions/read_any-xls-sheet-past-stream).
-fn check_sheet_records(stream: &[u8]) -> Result<(), Unreadable> {
-    const EOF: u16 = 0x000A;
-    const BOUND_SHEET: u16 = 0x0085;
-    let mut rest = stream;
-    while let [t0, t1, l0, l1, tail @ ..] = rest {
-        let len = usize::from(u16::from_le_bytes([*l0, *l1]));
-        // A record cut short ends calamine's reading with an error, not a panic.
-        let Some(data) = tail.get(..len) else {
-            return Ok(());
+/// A cell's text, borrowing the workbook's shared strings rather than the cell.
+fn shared_text(value: DataRef<'_>) -> CellValue<'_> {
+    match value {
+        DataRef::SharedString(text) => (Cow::Borrowed(text), false),
+        DataRef::String(text) => (Cow::Owned(text), false),
+        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => (Cow::Owned(text), true),
+        other => {
+            let (text, date) = other.text();
+            (Cow::Owned(text.into_owned()), date)
+        }
+    }
+}
+
+/// Reads a workbook that calamine opens as whole grids (.xls, .ods), once the scans have
+/// shown every sheet fits the limits.
+fn read_gridded<RS: Read + Seek, W: Reader<RS>>(
+    mut workbook: W,
+    format: Format,
+    label: &Text,
+    options: &Options,
+) -> Result<ReadOutcome, Unreadable> {
+    let names = workbook.sheet_names();
+    let mut sheets = Sheets::new(format, label, options, &names);
+    for name in &names {
+        let range = workbook
+            .worksheet_range(name)
+            .map_err(|_| Unreadable::Damaged)?;
+        let mut cells = SheetCells::new(&options.limits);
+        for (row, column, cell) in range.used_cells() {
+            let (text, date) = cell.text();
+            let start = range.start().unwrap_or((0, 0));
+            cells.push(
+                row as u32 + start.0,
+                column as u32 + start.1,
+                (Cow::Owned(text.into_owned()), date),
+            );
+        }
+        if let Some(outcome) = sheets.offer(name, cells) {
+            return Ok(outcome);
+        }
+    }
+    sheets.finish()
+}
+
+/// Chooses the sheet: the first whose header row names the required columns, else the first.
+struct Sheets<'o> {
+    format: Format,
+    label: &'o Text,
+    options: &'o Options,
+    count: usize,
+    first: Option<(String, SheetCells<'static>)>,
+}
+
+impl<'o> Sheets<'o> {
+    fn new(format: Format, label: &'o Text, options: &'o Options, names: &[String]) -> Self {
+        Sheets {
+            format,
+            label,
+            options,
+            count: names.len(),
+            first: None,
+        }
+    }
+
+    /// The table of this sheet when it is the roster; else keeps the first sheet for later.
+    fn offer(&mut self, name: &str, cells: SheetCells<'_>) -> Option<ReadOutcome> {
+        if cells.has_roster_header() {
+            return Some(self.table(name, cells));
+        }
+        if self.first.is_none() {
+            self.first = Some((name.to_owned(), cells.into_owned()));
+        }
+        None
+    }
+
+    /// No sheet has the roster's header: the first sheet's table, which says what is missing.
+    fn finish(mut self) -> Result<ReadOutcome, Unreadable> {
+        let (name, cells) = self.first.take().ok_or(Unreadable::Damaged)?;
+        Ok(self.table(&name, cells))
+    }
+
+    fn table(&self, sheet: &str, cells: SheetCells<'_>) -> ReadOutcome {
+        let mut builder = self.builder(sheet);
+        cells.feed(&mut builder);
+        builder.finish()
+    }
+
+    fn builder(&self, sheet: &str) -> TableBuilder<'o> {
+        let info = FileInfo {
+            format: Some(self.format),
+            sheet: Some(sheet.to_owned()),
+            encoding: Some("utf-8"),
+            delimiter: None,
+            columns: Vec::new(),
         };
-        rest = &tail[len..];
-        match u16::from_le_bytes([*t0, *t1]) {
-            EOF => return Ok(()),
-            BOUND_SHEET => match data {
-                [p0, p1, p2, p3, _, _, ..]
-                    if u32::from_le_bytes([*p0, *p1, *p2, *p3]) as usize <= stream.len() => {}
-                _ => return Err(Unreadable::Damaged),
-            },
-            _ => {}
+        let mut builder = TableBuilder::new(info, self.label.clone(), self.options);
+        if self.count > 1 {
+            builder.note(
+                DiagnosticBuilder::new(Code::SheetChosen, None)
+                    .arg("count", self.count.to_string())
+                    .arg("sheet", sheet.to_owned())
+                    .build(self.options.lang),
+            );
         }
+        builder
     }
-    Ok(())
 }
 
-/// Tells which workbook a ZIP holds and checks that it unpacks within `limit` bytes.
-fn inspect_zip(bytes: &[u8], limit: u64, extension: Option<&str>) -> Result<Format, Unreadable> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unreadable::Damaged)?;
-    let format = if archive.index_for_name("xl/workbook.xml").is_some() {
-        if extension == Some("xlsm") {
-            Format::Xlsm
-        } else {
-            Format::Xlsx
-        }
-    } else if archive.index_for_name("xl/workbook.bin").is_some() {
-        Format::Xlsb
-    } else if archive.index_for_name("content.xml").is_some() {
-        Format::Ods
-    } else {
-        return Err(Unreadable::NotAWorkbook);
+/// The outcome for a workbook whose sheet `sheet` the scans found past a limit.
+fn refused(
+    format: Format,
+    sheet: String,
+    overflow: Overflow,
+    label: &Text,
+    options: &Options,
+) -> ReadOutcome {
+    let info = FileInfo {
+        format: Some(format),
+        sheet: (!sheet.is_empty()).then_some(sheet),
+        encoding: Some("utf-8"),
+        delimiter: None,
+        columns: Vec::new(),
     };
-    if !super::extension_allows(extension, format) {
-        return Err(Unreadable::ExtensionMismatch);
-    }
-    let mut total: u64 = 0;
-    for index in 0..archive.len() {
-        total += unpacked_size(&mut archive, index, limit - total + 1)?;
-        if total > limit {
-            return Err(Unreadable::TooLargeUnpacked);
-        }
-    }
-    Ok(format)
-}
-
-/// How many bytes part `index` really unpacks to, counted up to `most`, whatever its header
-/// claims. Inflates without the checksum: calamine checks it when it reads the part.
-fn unpacked_size(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    index: usize,
-    most: u64,
-) -> Result<u64, Unreadable> {
-    let part = archive
-        .by_index_raw(index)
-        .map_err(|_| Unreadable::Damaged)?;
-    let count = |reader: &mut dyn Read| {
-        std::io::copy(&mut reader.take(most), &mut std::io::sink()).map_err(|_| Unreadable::Damaged)
+    let mut builder = TableBuilder::new(info, label.clone(), options);
+    match overflow {
+        Overflow::Columns(count) => builder.too_many_columns(count),
+        Overflow::Rows => builder.too_many_rows(),
     };
-    match part.compression() {
-        zip::CompressionMethod::Stored => count(&mut { part }),
-        zip::CompressionMethod::Deflated => count(&mut flate2::read::DeflateDecoder::new(part)),
-        // calamine reads no other method.
-        _ => Err(Unreadable::Damaged),
-    }
+    builder.finish()
 }
-
-/// A worksheet row turned into text cells, borrowed from the sheet where they are text.
-type RowCells<'a> = Vec<(Cow<'a, str>, bool)>;
 
 /// A calamine cell, owned (`Data`) or borrowing the workbook's shared strings (`DataRef`).
 trait CellText: calamine::CellType {
@@ -177,109 +264,6 @@ impl CellText for DataRef<'_> {
             DataRef::Error(error) => (Cow::Owned(error.to_string()), false),
         }
     }
-}
-
-/// True when the sheet's first non-empty row holds the required headers.
-fn has_roster_header<T: CellText>(range: &calamine::Range<T>) -> bool {
-    let header = range
-        .rows()
-        .find(|row| row.iter().any(|cell| !cell.text().0.trim().is_empty()));
-    header.is_some_and(|row| {
-        let mut cells: RowCells = Vec::new();
-        fill(&mut cells, row);
-        header_has_required(cells.as_slice())
-    })
-}
-
-fn read_sheets<RS: Read + std::io::Seek>(
-    mut sheets: Sheets<RS>,
-    format: Format,
-    label: &Text,
-    options: &Options,
-) -> Result<ReadOutcome, Unreadable> {
-    let names = sheets.sheet_names();
-    // XLSX and XLSB cells can borrow the shared strings instead of copying each one.
-    let borrows = matches!(format, Format::Xlsx | Format::Xlsm | Format::Xlsb);
-    let mut first: Option<(String, calamine::Range<Data>)> = None;
-    for name in &names {
-        if borrows {
-            let range = sheets
-                .worksheet_range_ref(name)
-                .map_err(|_| Unreadable::Damaged)?;
-            if has_roster_header(&range) {
-                return Ok(table_of(&range, name, &names, format, label, options));
-            }
-            if first.is_none() {
-                let owned = range.cells().map(|(row, column, cell)| {
-                    let start = range.start().unwrap_or((0, 0));
-                    (
-                        (row as u32 + start.0, column as u32 + start.1),
-                        Data::from(cell.clone()),
-                    )
-                });
-                let cells: Vec<calamine::Cell<Data>> = owned
-                    .map(|(position, value)| calamine::Cell::new(position, value))
-                    .collect();
-                first = Some((name.clone(), calamine::Range::from_sparse(cells)));
-            }
-        } else {
-            let range = sheets
-                .worksheet_range(name)
-                .map_err(|_| Unreadable::Damaged)?;
-            if has_roster_header(&range) {
-                return Ok(table_of(&range, name, &names, format, label, options));
-            }
-            if first.is_none() {
-                first = Some((name.clone(), range));
-            }
-        }
-    }
-    let Some((sheet, range)) = first else {
-        return Err(Unreadable::Damaged);
-    };
-    Ok(table_of(&range, &sheet, &names, format, label, options))
-}
-
-/// The table of the chosen sheet.
-fn table_of<T: CellText>(
-    range: &calamine::Range<T>,
-    sheet: &str,
-    names: &[String],
-    format: Format,
-    label: &Text,
-    options: &Options,
-) -> ReadOutcome {
-    let info = FileInfo {
-        format: Some(format),
-        sheet: Some(sheet.to_owned()),
-        encoding: Some("utf-8"),
-        delimiter: None,
-        columns: Vec::new(),
-    };
-    let mut builder = TableBuilder::new(info, label.clone(), options);
-    if names.len() > 1 {
-        builder.note(
-            DiagnosticBuilder::new(Code::SheetChosen, None)
-                .arg("count", names.len().to_string())
-                .arg("sheet", sheet.to_owned())
-                .build(options.lang),
-        );
-    }
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
-    let mut cells: RowCells = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        fill(&mut cells, row);
-        let number = first_row + i as u32 + 1;
-        if builder.push(number, first_column, cells.as_slice()) == Feed::Stop {
-            break;
-        }
-    }
-    builder.finish()
-}
-
-fn fill<'a, T: CellText>(cells: &mut RowCells<'a>, row: &'a [T]) {
-    cells.clear();
-    cells.extend(row.iter().map(CellText::text));
 }
 
 /// A cell's text the way a person sees it, and whether it is a date or time cell.

@@ -1,0 +1,205 @@
+//! A worksheet's non-empty cells, gathered within the limits, and fed to the table builder.
+//!
+//! A workbook says where its cells are, and a hostile one puts a value in the last cell a
+//! spreadsheet has (`XFD1048576`). A grid spanning the used range would then take billions of
+//! cells, so the cells are kept sparse, by row, and never beyond what the limits can use:
+//! - a cell at or past the column limit is not kept; its row only remembers how wide it is,
+//!   which is `too-many-columns` when the builder reaches that row;
+//! - only the first `max_rows + 2` rows with a cell are kept: the header and the most data
+//!   rows allowed, plus one more row, which is `too-many-rows` (or `too-many-columns`) when
+//!   the builder reaches it, as it would be with every row kept.
+//!
+//! So the memory of a sheet is bounded by the limits, whatever its used range says.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::options::Limits;
+use crate::read::builder::{Feed, TableBuilder, header_has_required};
+use crate::text::trim;
+
+/// A cell's text the way a person sees it, and whether it is a date or time cell.
+pub(crate) type CellValue<'a> = (Cow<'a, str>, bool);
+
+/// One row's kept cells.
+#[derive(Debug, Default)]
+struct SheetRow<'a> {
+    /// (column, value), in the order the file gave them; one per column.
+    cells: Vec<(u32, CellValue<'a>)>,
+    /// One past the last non-empty column at or past the column limit, or 0.
+    wide: u32,
+}
+
+/// A sheet's non-empty cells within the limits, by row (0-based positions).
+#[derive(Debug)]
+pub(crate) struct SheetCells<'a> {
+    rows: BTreeMap<u32, SheetRow<'a>>,
+    max_columns: u32,
+    /// How many rows with cells are kept.
+    keep_rows: usize,
+    /// About how many bytes of text the kept cells hold.
+    bytes: usize,
+}
+
+impl<'a> SheetCells<'a> {
+    pub(crate) fn new(limits: &Limits) -> SheetCells<'a> {
+        SheetCells {
+            rows: BTreeMap::new(),
+            max_columns: limits.max_columns,
+            keep_rows: limits.max_rows as usize + 2,
+            bytes: 0,
+        }
+    }
+
+    /// Adds the cell at 0-based (`row`, `column`); empty or all-whitespace cells are skipped.
+    pub(crate) fn push(&mut self, row: u32, column: u32, value: CellValue<'a>) {
+        if trim(&value.0).is_empty() {
+            return;
+        }
+        if self.rows.len() >= self.keep_rows
+            && self
+                .rows
+                .last_key_value()
+                .is_some_and(|(&last, _)| row > last)
+        {
+            // A row past every kept one, when enough are kept: the limit is already decided.
+            return;
+        }
+        let entry = match self.rows.last_entry() {
+            Some(last) if *last.key() == row => last.into_mut(),
+            _ => self.rows.entry(row).or_default(),
+        };
+        if column >= self.max_columns {
+            entry.wide = entry.wide.max(column.saturating_add(1));
+        } else {
+            self.bytes += value.0.len();
+            match entry.cells.iter_mut().rev().find(|(c, _)| *c == column) {
+                // A cell given twice: the later one wins, as in a spreadsheet program.
+                Some(cell) => cell.1 = value,
+                None => entry.cells.push((column, value)),
+            }
+        }
+        if self.rows.len() > self.keep_rows {
+            self.rows.pop_last();
+        }
+    }
+
+    /// True when the sheet's first row with a cell names the required columns.
+    pub(crate) fn has_roster_header(&self) -> bool {
+        self.rows
+            .first_key_value()
+            .is_some_and(|(_, row)| header_has_required(dense(row).as_slice()))
+    }
+
+    /// The same cells, owning their text.
+    pub(crate) fn into_owned(self) -> SheetCells<'static> {
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|(number, row)| {
+                let cells = row
+                    .cells
+                    .into_iter()
+                    .map(|(column, (text, date))| (column, (Cow::Owned(text.into_owned()), date)))
+                    .collect();
+                (
+                    number,
+                    SheetRow {
+                        cells,
+                        wide: row.wide,
+                    },
+                )
+            })
+            .collect();
+        SheetCells {
+            rows,
+            max_columns: self.max_columns,
+            keep_rows: self.keep_rows,
+            bytes: self.bytes,
+        }
+    }
+
+    /// Feeds every row, blank rows between them included, to `builder`.
+    pub(crate) fn feed(self, builder: &mut TableBuilder<'_>) {
+        builder.size_hint(self.bytes);
+        // More blank rows than this in a row cannot change the verdict: the next row with a
+        // cell is past the row limit however many there are.
+        let most_blank = self.keep_rows;
+        let mut next: Option<u32> = None;
+        let none: &[CellValue<'_>] = &[];
+        for (index, row) in self.rows {
+            if let Some(next) = next {
+                for blank in (next..index).take(most_blank) {
+                    if builder.push(blank + 1, 0, none) == Feed::Stop {
+                        return;
+                    }
+                }
+            }
+            if row.wide > 0 {
+                builder.too_many_columns(row.wide);
+                return;
+            }
+            if builder.push(index + 1, 0, dense(&row).as_slice()) == Feed::Stop {
+                return;
+            }
+            next = Some(index + 1);
+        }
+    }
+}
+
+/// A row's cells from column A to its last kept cell, empty where it has none.
+fn dense<'r>(row: &'r SheetRow<'_>) -> Vec<CellValue<'r>> {
+    let width = row.cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
+    let mut cells: Vec<CellValue<'r>> = vec![(Cow::Borrowed(""), false); width as usize];
+    for (column, (text, date)) in &row.cells {
+        cells[*column as usize] = (Cow::Borrowed(text.as_ref()), *date);
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(rows: u32, columns: u32) -> Limits {
+        Limits {
+            max_rows: rows,
+            max_columns: columns,
+            ..Limits::default()
+        }
+    }
+
+    fn text(value: &str) -> CellValue<'_> {
+        (Cow::Borrowed(value), false)
+    }
+
+    #[test]
+    fn keeps_only_the_rows_the_limit_can_use() {
+        let mut cells = SheetCells::new(&limits(3, 64));
+        for row in (0..1_000_000).rev() {
+            cells.push(row, 0, text("x"));
+        }
+        let kept: Vec<u32> = cells.rows.keys().copied().collect();
+        assert_eq!(kept, [0, 1, 2, 3, 4], "the header, three rows and one past");
+    }
+
+    #[test]
+    fn a_far_cell_is_remembered_as_width_only() {
+        let mut cells = SheetCells::new(&limits(50_000, 64));
+        cells.push(0, 0, text("First Name"));
+        cells.push(1_048_575, 16_383, text("x"));
+        assert_eq!(cells.rows[&1_048_575].wide, 16_384);
+        assert!(cells.rows[&1_048_575].cells.is_empty());
+    }
+
+    #[test]
+    fn blank_and_repeated_cells_are_not_kept_twice() {
+        let mut cells = SheetCells::new(&limits(10, 64));
+        cells.push(0, 1, text("  "));
+        for _ in 0..1000 {
+            cells.push(0, 2, text("a"));
+        }
+        cells.push(0, 2, text("b"));
+        assert_eq!(cells.rows[&0].cells, [(2, text("b"))]);
+    }
+}

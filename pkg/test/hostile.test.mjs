@@ -26,7 +26,7 @@ function csvCase(name) {
   throw new Error(`no CSV case ${name}`);
 }
 
-const { files } = JSON.parse(fixtureText('hostile/expect.json'));
+const { files } = JSON.parse(fixtureText('hostile/verdicts.json'));
 
 for (const [name, verdict] of Object.entries(files)) {
   test(`${name} reads as ${verdict.code ?? `${verdict.rows} rows`}`, () => {

@@ -130,3 +130,15 @@ test('parity on damaged copies of the fixtures', () => {
   }
   assert.ok(compared >= 300, `${compared} damaged files compared`);
 });
+
+test('parity on the hostile workbooks', () => {
+  // tests/fixtures/hostile: files that ask a reader for gigabytes; both builds refuse them
+  // the same way, byte for byte.
+  const dir = path.join(repo, 'tests/fixtures/hostile');
+  const names = fs.readdirSync(dir).filter((n) => /\.(xlsx|xls|ods)$/.test(n));
+  assert.ok(names.length >= 10, `only ${names.length} hostile workbooks`);
+  for (const name of names) {
+    assertSameReport(dir, name, null, 'en');
+    assertSameReport(dir, name, null, 'es');
+  }
+});

@@ -1,7 +1,7 @@
 //! Hostile files (tests/fixtures/hostile/): a few kilobytes that ask a reader for gigabytes,
 //! and 20 MiB CSVs built to make a parser keep millions of fields or lines. Each is checked
 //! by `rollcall check` in a child process whose address space is capped at 512 MiB: it must
-//! answer with the file-level diagnostic `expect.json` names, and exit on its own within 2 s
+//! answer with the file-level diagnostic `verdicts.json` names, and exit on its own within 2 s
 //! (a reader that allocated by the file's word would be killed by the cap; one that looped
 //! would be killed by the watchdog).
 
@@ -83,7 +83,7 @@ fn check_capped(file: &Path) -> (Option<i32>, String, Duration) {
 fn every_hostile_file_is_refused_within_the_memory_cap_and_in_time() {
     let dir = hostile_dir();
     let expect: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("expect.json")).expect("expect.json"),
+        &std::fs::read_to_string(dir.join("verdicts.json")).expect("verdicts.json"),
     )
     .expect("json");
     let generated = tempfile::tempdir().expect("temp dir");
@@ -129,7 +129,7 @@ fn the_workbooks_are_what_make_py_writes() {
     // make.py is the record of how each file was made; the files are what the tests read.
     let dir = hostile_dir();
     let script = std::fs::read_to_string(dir.join("make.py")).expect("make.py");
-    let expect = std::fs::read_to_string(dir.join("expect.json")).expect("expect.json");
+    let expect = std::fs::read_to_string(dir.join("verdicts.json")).expect("verdicts.json");
     for entry in std::fs::read_dir(&dir).expect("dir") {
         let name = entry
             .expect("entry")

@@ -14,7 +14,7 @@ fn hostile_dir() -> std::path::PathBuf {
 }
 
 /// A file of the set: a stored workbook, or one of the 20 MiB CSVs made the way
-/// expect.json describes them.
+/// verdicts.json describes them.
 fn hostile_file(name: &str) -> Vec<u8> {
     const SIZE: usize = 20 * 1024 * 1024;
     match name {
@@ -39,7 +39,7 @@ async fn hostile_uploads_are_refused_and_the_server_goes_on() {
     let server = Server::demo().await;
     let teacher = server.sign_in(TEACHER).await;
     let expect: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(hostile_dir().join("expect.json")).expect("expect.json"),
+        &std::fs::read_to_string(hostile_dir().join("verdicts.json")).expect("verdicts.json"),
     )
     .expect("json");
     let uploads = format!("/api/schools/{LINCOLN}/uploads");

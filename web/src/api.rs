@@ -85,11 +85,12 @@ fn js_error(value: JsValue) -> ApiError {
     )
 }
 
-/// One request. `body` is JSON; `csrf` is sent on unsafe methods.
-async fn send(
+/// One request, whatever the answer's status. `body` is JSON; `csrf` is sent on unsafe
+/// methods.
+async fn fetch(
     method: &str,
     path: &str,
-    body: Option<String>,
+    body: Option<&str>,
     csrf: Option<&str>,
     lang: &str,
 ) -> Result<Response, ApiError> {
@@ -105,15 +106,19 @@ async fn send(
         headers
             .set("Content-Type", "application/json")
             .map_err(js_error)?;
-        init.set_body(&JsValue::from_str(&body));
+        init.set_body(&JsValue::from_str(body));
     }
     init.set_headers(&headers);
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".to_owned()))?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+    JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .map_err(js_error)?
         .dyn_into()
-        .map_err(js_error)?;
+        .map_err(js_error)
+}
+
+/// The answer if it is a success, else why not.
+async fn succeeded(response: Response) -> Result<Response, ApiError> {
     if response.ok() {
         return Ok(response);
     }
@@ -127,6 +132,48 @@ async fn send(
         .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
         .unwrap_or(text);
     Err(ApiError::Status(status, message))
+}
+
+/// One request; only a success is `Ok`.
+async fn send(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    csrf: Option<&str>,
+    lang: &str,
+) -> Result<Response, ApiError> {
+    succeeded(fetch(method, path, body.as_deref(), csrf, lang).await?).await
+}
+
+/// The longest `Retry-After` the page waits out before trying once more.
+const MAX_RETRY_WAIT_SECONDS: u32 = 60;
+
+/// The seconds a 429 asks to wait (one when it does not say), at most a minute.
+fn retry_after_seconds(response: &Response) -> u32 {
+    response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+        .min(MAX_RETRY_WAIT_SECONDS)
+}
+
+/// Waits `seconds` (the browser's timer; at once when there is no window).
+async fn sleep(seconds: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let milliseconds = i32::try_from(seconds.saturating_mul(1000)).unwrap_or(i32::MAX);
+        let started = web_sys::window().is_some_and(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, milliseconds)
+                .is_ok()
+        });
+        if !started {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 async fn text_of(response: &Response) -> Result<String, ApiError> {
@@ -160,6 +207,24 @@ pub async fn post_json<T: DeserializeOwned>(
     lang: &str,
 ) -> Result<T, ApiError> {
     json(send("POST", path, Some(body), Some(csrf), lang).await?).await
+}
+
+/// [`post_json`] for a rate-limited route: a 429 is waited out (its `Retry-After`, at most a
+/// minute) and the request sent once more.
+pub async fn post_json_retrying_once<T: DeserializeOwned>(
+    path: &str,
+    body: String,
+    csrf: &str,
+    lang: &str,
+) -> Result<T, ApiError> {
+    let first = fetch("POST", path, Some(&body), Some(csrf), lang).await?;
+    let response = if first.status() == 429 {
+        sleep(retry_after_seconds(&first)).await;
+        fetch("POST", path, Some(&body), Some(csrf), lang).await?
+    } else {
+        first
+    };
+    json(succeeded(response).await?).await
 }
 
 pub async fn delete(path: &str, csrf: &str, lang: &str) -> Result<(), ApiError> {

@@ -262,7 +262,8 @@ impl ImportState {
                 struct Taken {
                     taken: Vec<String>,
                 }
-                match api::post_json::<Taken>(
+                // Rate-limited: a 429 is waited out once (up to a minute).
+                match api::post_json_retrying_once::<Taken>(
                     &ctx.school_path("/usernames"),
                     body,
                     &ctx.csrf(),

@@ -41,6 +41,11 @@ pub struct ServeArgs {
     pub demo_students: usize,
     /// The built page (`--web DIR`); `None` looks for `web/dist`.
     pub web: Option<PathBuf>,
+    /// The address teachers use (`--public-url`); `https://…` makes the session cookie
+    /// `Secure` with the `__Host-` prefix.
+    pub public_url: Option<String>,
+    /// Believe a proxy's `X-Forwarded-Proto` and `X-Forwarded-For` (`--trust-proxy`).
+    pub trust_proxy: bool,
     pub lang: Lang,
 }
 
@@ -58,6 +63,7 @@ Usage:
   rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es]
   rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
   rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo] [--web DIR]
+                 [--public-url https://HOST] [--trust-proxy]
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
 or the command line is wrong.";
@@ -67,6 +73,7 @@ Uso:
   rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es]
   rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
   rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo] [--web DIR]
+                 [--public-url https://SERVIDOR] [--trust-proxy]
 
 Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un
 archivo o la línea de órdenes es incorrecta.";
@@ -103,6 +110,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut demo = false;
     let mut demo_students = None;
     let mut web = None;
+    let mut public_url = None;
+    let mut trust_proxy = false;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -141,6 +150,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 );
             }
             Long("web") => web = Some(path_value(&mut parser)?),
+            Long("public-url") => {
+                let value = text_value(&mut parser)?;
+                let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+                if !matches!(scheme.as_deref(), Some("http" | "https")) {
+                    return Err(format!(
+                        "--public-url must start with https:// or http://, not {value}"
+                    ));
+                }
+                public_url = Some(value);
+            }
+            Long("trust-proxy") => trust_proxy = true,
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),
@@ -149,9 +169,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let command = command.ok_or("no command given: use check, changeset or serve")?;
     let serving = command == "serve";
     if !serving
-        && (addr.is_some() || db.is_some() || demo || demo_students.is_some() || web.is_some())
+        && (addr.is_some()
+            || db.is_some()
+            || demo
+            || demo_students.is_some()
+            || web.is_some()
+            || public_url.is_some()
+            || trust_proxy)
     {
-        return Err("--addr, --db, --demo, --demo-students and --web belong to serve".to_owned());
+        return Err(
+            "--addr, --db, --demo, --demo-students, --web, --public-url and --trust-proxy \
+             belong to serve"
+                .to_owned(),
+        );
     }
     if serving {
         if let Some(file) = files.first() {
@@ -159,7 +189,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         }
         if original.is_some() || school.is_some() || out.is_some() {
             return Err(
-                "serve takes only --addr, --db, --demo, --demo-students, --web and --lang"
+                "serve takes only --addr, --db, --demo, --demo-students, --web, --public-url, \
+                 --trust-proxy and --lang"
                     .to_owned(),
             );
         }
@@ -169,6 +200,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             demo: demo || demo_students.is_some(),
             demo_students: demo_students.unwrap_or(rollcall_server::demo::STUDENTS),
             web,
+            public_url,
+            trust_proxy,
             lang,
         }));
     }
@@ -230,8 +263,29 @@ mod tests {
                 demo: true,
                 demo_students: 60,
                 web: None,
+                public_url: None,
+                trust_proxy: false,
                 lang: Lang::En,
             }
+        );
+        let Ok(Command::Serve(args)) =
+            parse_line("serve --public-url https://rollcall.example --trust-proxy")
+        else {
+            panic!("serve not parsed");
+        };
+        assert_eq!(
+            (args.public_url.as_deref(), args.trust_proxy),
+            (Some("https://rollcall.example"), true)
+        );
+        assert!(
+            parse_line("serve --public-url rollcall.example")
+                .unwrap_err()
+                .contains("--public-url")
+        );
+        assert!(
+            parse_line("check e.csv --trust-proxy")
+                .unwrap_err()
+                .contains("belong to serve")
         );
         let Ok(Command::Serve(args)) = parse_line("serve --demo-students 50000 --web site") else {
             panic!("serve not parsed");

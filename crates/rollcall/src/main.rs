@@ -192,6 +192,9 @@ fn serve(args: &args::ServeArgs) -> Result<ExitCode, String> {
         demo: args.demo,
         demo_students: args.demo_students,
         web: page_dir(args.web.as_deref()),
+        public_url: args.public_url.clone(),
+        trust_proxy: args.trust_proxy,
+        limits: rollcall_server::Limits::default(),
     };
     let lang = args.lang;
     let page_missing = config.web.is_none();

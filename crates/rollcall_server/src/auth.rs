@@ -1,10 +1,10 @@
 //! Sign-in and sessions: Argon2id password hashes (hashed and verified off the async threads),
 //! a random session token in an HttpOnly, SameSite=Strict cookie (only its SHA-256 is stored),
-//! a CSRF token required on unsafe methods, and a brake on repeated failed sign-ins.
+//! a CSRF token required on unsafe methods (compared in constant time). Over HTTPS the cookie
+//! is `Secure` and named with the `__Host-` prefix. The brake on failed sign-ins is in
+//! `throttle`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -16,15 +16,16 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::security::same_secret;
 use crate::store::{School, Teacher};
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP.
 pub const COOKIE: &str = "rollcall_session";
+/// The session cookie's name over HTTPS: the browser keeps it only if it is `Secure`, has
+/// `Path=/` and no `Domain`, so no other site or subdomain can set or shadow it.
+pub const SECURE_COOKIE: &str = "__Host-rollcall_session";
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// Failed sign-ins for one email within [`FAILURE_WINDOW`] before further attempts are refused.
-pub const MAX_FAILURES: u32 = 5;
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Argon2id at OWASP's minimum: 19 MiB, two passes, one lane.
 fn argon2() -> Argon2<'static> {
@@ -82,64 +83,32 @@ pub fn now_seconds() -> i64 {
         .unwrap_or(0)
 }
 
-/// The `Set-Cookie` value that opens a session, or (with an empty token) ends it.
-pub fn session_cookie(token: &str) -> String {
-    let max_age = if token.is_empty() { 0 } else { SESSION_SECONDS };
-    format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}")
+/// The session cookie's name for a request over HTTPS (`secure`) or not.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { COOKIE }
 }
 
-/// The session token from a request's cookies.
-pub fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// The `Set-Cookie` value that opens a session, or (with an empty token) ends it.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = if token.is_empty() { 0 } else { SESSION_SECONDS };
+    let name = cookie_name(secure);
+    let flags = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{flags}")
+}
+
+/// The session token from a request's cookies: the `__Host-` cookie over HTTPS, the plain one
+/// otherwise.
+pub fn cookie_token(headers: &axum::http::HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(found, _)| *found == name)
         .map(|(_, token)| token.to_owned())
         .filter(|token| !token.is_empty())
-}
-
-/// Failed sign-ins per email, to slow down guessing.
-#[derive(Debug, Default)]
-pub struct SignInBrake {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl SignInBrake {
-    /// Refuses an attempt for `email` while it has too many recent failures.
-    pub fn check(&self, email: &str) -> Result<(), AppError> {
-        let failures = self.failures.lock().map_err(AppError::internal)?;
-        if let Some((count, first)) = failures.get(&email.to_lowercase()) {
-            let elapsed = first.elapsed();
-            if *count >= MAX_FAILURES && elapsed < FAILURE_WINDOW {
-                return Err(AppError::TooManyRequests(
-                    (FAILURE_WINDOW - elapsed).as_secs().max(1),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub fn failed(&self, email: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            let entry = failures
-                .entry(email.to_lowercase())
-                .or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= FAILURE_WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-        }
-    }
-
-    pub fn succeeded(&self, email: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&email.to_lowercase());
-        }
-    }
 }
 
 /// A signed-in teacher. Extracting it answers 401 without a valid session, and 403 for an
@@ -155,7 +124,9 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
-        let token = cookie_token(parts).ok_or(AppError::Unauthorized("Sign in first."))?;
+        let secure = state.reach.is_https(&parts.headers);
+        let token =
+            cookie_token(&parts.headers, secure).ok_or(AppError::Unauthorized("Sign in first."))?;
         let hash = token_hash(&token);
         let (teacher, csrf) =
             state
@@ -171,7 +142,8 @@ impl FromRequestParts<AppState> for Session {
                 .headers
                 .get("x-csrf-token")
                 .and_then(|value| value.to_str().ok());
-            if sent != Some(csrf.as_str()) {
+            let same = sent.is_some_and(|sent| same_secret(sent.as_bytes(), csrf.as_bytes()));
+            if !same {
                 return Err(AppError::Forbidden);
             }
         }

@@ -1,6 +1,10 @@
 //! One error type for every route: a status, a stable code and a message, answered as
 //! `{"error": {"code": "…", "message": "…"}}` (SPEC section 10). Internal failures are logged
 //! by kind and answered with a generic message: nothing internal leaks.
+//!
+//! Every fixed message has a Spanish text too. The answer carries it as a [`SpanishError`]
+//! extension, and `security::localise` puts it in the body when the request's
+//! `Accept-Language` prefers Spanish (the route that failed need not know the language).
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,8 +26,12 @@ pub enum AppError {
     TooLarge(String),
     /// 422: the file failed a file-level rule.
     Unprocessable(String),
+    /// 408: the request (its body) did not arrive in time.
+    RequestTimeout,
     /// 429: too many requests; retry after this many seconds.
     TooManyRequests(u64),
+    /// 503: the server is too busy to take this request now.
+    Busy,
     /// 500: the store or another internal part failed.
     Internal(String),
 }
@@ -33,42 +41,122 @@ impl AppError {
         AppError::Internal(error.to_string())
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    /// The status, the code, the English message and, for a fixed message, the Spanish one.
+    fn parts(&self) -> (StatusCode, &'static str, String, Option<String>) {
         match self {
-            AppError::BadRequest(message) => {
-                (StatusCode::BAD_REQUEST, "bad-request", message.clone())
-            }
+            AppError::BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                message.clone(),
+                None,
+            ),
             AppError::Unauthorized(message) => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 (*message).to_owned(),
+                spanish(message).map(str::to_owned),
             ),
-            AppError::Forbidden => (
+            AppError::Forbidden => fixed(
                 StatusCode::FORBIDDEN,
                 "bad-csrf-token",
-                "The X-CSRF-Token header is missing or wrong. Sign in again.".to_owned(),
+                "The X-CSRF-Token header is missing or wrong. Sign in again.",
+                "Falta la cabecera X-CSRF-Token o es incorrecta. Vuelva a iniciar sesión.",
             ),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found.".to_owned()),
-            AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
-            AppError::TooLarge(message) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "too-large", message.clone())
+            AppError::NotFound => fixed(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found.",
+                "No se encontró.",
+            ),
+            AppError::Conflict(message) => {
+                (StatusCode::CONFLICT, "conflict", message.clone(), None)
             }
+            AppError::TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                message.clone(),
+                None,
+            ),
             AppError::Unprocessable(message) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "file-rejected",
                 message.clone(),
+                None,
+            ),
+            AppError::RequestTimeout => fixed(
+                StatusCode::REQUEST_TIMEOUT,
+                "request-timeout",
+                "The request took too long to arrive. Try again.",
+                "La solicitud tardó demasiado en llegar. Vuelva a intentarlo.",
             ),
             AppError::TooManyRequests(seconds) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too-many-requests",
                 format!("Too many attempts. Try again in {seconds} seconds."),
+                Some(format!(
+                    "Demasiados intentos. Vuelva a intentarlo dentro de {seconds} segundos."
+                )),
             ),
-            AppError::Internal(_) => (
+            AppError::Busy => fixed(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is busy. Try again in a moment.",
+                "El servidor está ocupado. Vuelva a intentarlo en un momento.",
+            ),
+            AppError::Internal(_) => fixed(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "Something went wrong on the server. Try again.".to_owned(),
+                "Something went wrong on the server. Try again.",
+                "Algo falló en el servidor. Vuelva a intentarlo.",
             ),
         }
+    }
+
+    /// Seconds the client should wait before trying again, if it should.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests(seconds) => Some(*seconds),
+            AppError::Busy => Some(BUSY_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+}
+
+/// How long a client is asked to wait when the server is busy.
+const BUSY_RETRY_SECONDS: u64 = 2;
+
+fn fixed(
+    status: StatusCode,
+    code: &'static str,
+    english: &str,
+    spanish: &str,
+) -> (StatusCode, &'static str, String, Option<String>) {
+    (status, code, english.to_owned(), Some(spanish.to_owned()))
+}
+
+/// The Spanish text of a fixed 401 message.
+fn spanish(english: &str) -> Option<&'static str> {
+    Some(match english {
+        "Sign in first." => "Inicie sesión primero.",
+        "Your session has ended. Sign in again." => {
+            "Su sesión ha terminado. Vuelva a iniciar sesión."
+        }
+        "Wrong email or password." => "Correo electrónico o contraseña incorrectos.",
+        _ => return None,
+    })
+}
+
+/// An error answer's code and Spanish message, for `security::localise`.
+#[derive(Debug, Clone)]
+pub struct SpanishError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl SpanishError {
+    /// The error body in Spanish.
+    pub fn body(&self) -> String {
+        serde_json::json!({"error": {"code": self.code, "message": self.message}}).to_string()
     }
 }
 
@@ -83,13 +171,18 @@ impl IntoResponse for AppError {
         if let AppError::Internal(detail) = &self {
             eprintln!("rollcall serve: internal error: {detail}");
         }
-        let (status, code, message) = self.parts();
+        let (status, code, message, spanish) = self.parts();
         let body = serde_json::json!({"error": {"code": code, "message": message}});
         let mut response = (status, Json(body)).into_response();
-        if let AppError::TooManyRequests(seconds) = self
+        if let Some(seconds) = self.retry_after()
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let Some(message) = spanish {
+            response
+                .extensions_mut()
+                .insert(SpanishError { code, message });
         }
         response
     }

@@ -6,9 +6,13 @@ mod uploads;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::{audit, security};
+
+pub(crate) use uploads::request_lang;
 
 /// What `/` says when the page has not been built.
 const NO_PAGE: &str = "Rollcall server. The page is not built: run `cargo xtask web`, then start \
@@ -17,14 +21,15 @@ the server again. The API is under /api: POST /api/session to sign in, then /api
 /// The page's files (index.html, its script, WebAssembly and styles), or a note saying how to
 /// build them.
 pub fn page(dir: Option<&std::path::Path>) -> Router {
-    match dir {
+    let page = match dir {
         Some(dir) => Router::new().fallback_service(
             tower_http::services::ServeDir::new(dir)
                 .append_index_html_on_directories(true)
                 .precompressed_gzip(),
         ),
         None => Router::new().route("/", get(|| async { NO_PAGE })),
-    }
+    };
+    page.layer(from_fn(security::headers))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -53,7 +58,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/schools/{school}/uploads/{id}", get(uploads::one))
         .route(
             "/api/schools/{school}/uploads/{id}/files/{which}",
-            get(uploads::file),
+            get(uploads::file).route_layer(from_fn_with_state(
+                state.clone(),
+                audit::completed_file_downloads,
+            )),
         )
-        .with_state(state)
+        .with_state(state.clone())
+        // Outermost last: every answer, the 408 and 503 of the inner layers too, gets its
+        // language and the security headers.
+        .layer(from_fn_with_state(state.clone(), security::deadline))
+        .layer(from_fn_with_state(state, security::bounded))
+        .layer(from_fn(security::localise))
+        .layer(from_fn(security::headers))
 }

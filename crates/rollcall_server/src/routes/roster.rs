@@ -102,12 +102,15 @@ pub struct Usernames {
 /// Most usernames one availability request may ask about.
 pub const MAX_USERNAMES: usize = 1000;
 
-/// `POST …/usernames`: which of these are taken by students outside this school.
+/// `POST …/usernames`: which of these are taken by students outside this school. At most
+/// `Limits::usernames_per_minute` requests per teacher a minute (the answer says which
+/// usernames exist server-wide), then 429 with `Retry-After`.
 pub async fn usernames(
     State(state): State<AppState>,
     scope: SchoolScope,
     JsonBody(body): JsonBody<Usernames>,
 ) -> AppResult<Response> {
+    state.usernames_rate.hit(&scope.session.teacher.id)?;
     if body.usernames.len() > MAX_USERNAMES {
         return Err(AppError::TooLarge(format!(
             "Ask about at most {MAX_USERNAMES} usernames at a time."

@@ -1,15 +1,17 @@
 //! `POST /api/session` (sign in), `GET /api/session` (who is signed in), `DELETE /api/session`.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::header;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::auth::{self, Session};
 use crate::error::{AppError, AppResult};
 use crate::json::JsonBody;
+use crate::passwords::Lane;
+use crate::store::audit::NewAuditEntry;
+use crate::{AppState, audit, throttle};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,24 +24,80 @@ pub struct SignIn {
 const DECOY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$4Dk0YEl9vhgWmgXVZmUTXZnN0m5wF7jH1HbgAufF1dY";
 
-pub async fn sign_in(State(state): State<AppState>, body: JsonBody<SignIn>) -> AppResult<Response> {
-    let JsonBody(SignIn { email, password }) = body;
-    state.brake.check(&email)?;
-    let found = state.store.teacher_by_email(email.trim()).await?;
+/// `POST /api/session`. The email is trimmed and lower-cased once, and that one form is both
+/// looked up and throttled. The attempt is reserved with the brake before the password is
+/// verified, so parallel guesses cannot slip past it. A sign-in ends the session the browser
+/// sent (if any) and purges expired ones; every outcome is audited.
+pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResult<Response> {
+    let (parts, body) = request.into_parts();
+    let secure = state.reach.is_https(&parts.headers);
+    let address = state
+        .reach
+        .client_address(&parts.headers, &parts.extensions);
+    let address_text = address.map(|ip| ip.to_string());
+    let headers = parts.headers.clone();
+    let JsonBody(SignIn { email, password }) =
+        JsonBody::from_request(Request::from_parts(parts, body), &state).await?;
+    let audit = |kind, teacher: Option<String>, email: String| {
+        let state = state.clone();
+        let address = address_text.clone();
+        async move {
+            state
+                .store
+                .record_audit(&NewAuditEntry {
+                    kind,
+                    teacher: teacher.as_deref(),
+                    email: Some(&email),
+                    address: address.as_deref(),
+                    detail: None,
+                })
+                .await
+        }
+    };
+    let Some(email) = throttle::normalise_email(&email) else {
+        // Longer than any email: refused without hashing anything.
+        let kept: String = email
+            .trim()
+            .char_indices()
+            .take_while(|(i, c)| i + c.len_utf8() <= throttle::MAX_EMAIL_BYTES)
+            .map(|(_, c)| c)
+            .collect();
+        audit(audit::SIGN_IN_FAILED, None, kept.to_lowercase()).await?;
+        return Err(AppError::Unauthorized(WRONG));
+    };
+    let attempt = state.brake.reserve(&email, address)?;
+    let found = state.store.teacher_by_email(&email).await?;
     let hash = found
         .as_ref()
         .map_or(DECOY_HASH.to_owned(), |(_, hash)| hash.clone());
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
-        .await
-        .map_err(AppError::internal)?;
-    let teacher = match found {
-        Some((teacher, _)) if matches => teacher,
-        _ => {
-            state.brake.failed(&email);
-            return Err(AppError::Unauthorized("Wrong email or password."));
+    let lane = if attempt.suspect() {
+        Lane::Suspect
+    } else {
+        Lane::Clean
+    };
+    let matches = match state.passwords.verify(hash, password, lane).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            if matches!(error, AppError::Busy) {
+                attempt.withdrawn();
+            }
+            return Err(error);
         }
     };
-    state.brake.succeeded(&email);
+    let teacher = match found {
+        Some((teacher, _)) if matches => teacher,
+        found => {
+            attempt.failed();
+            audit(audit::SIGN_IN_FAILED, found.map(|(t, _)| t.id), email).await?;
+            return Err(AppError::Unauthorized(WRONG));
+        }
+    };
+    attempt.succeeded();
+    let now = auth::now_seconds();
+    if let Some(sent) = auth::cookie_token(&headers, secure) {
+        state.store.delete_session(&auth::token_hash(&sent)).await?;
+    }
+    state.store.purge_expired_sessions(now).await?;
     let token = auth::random_token();
     let csrf = auth::random_token();
     state
@@ -48,17 +106,21 @@ pub async fn sign_in(State(state): State<AppState>, body: JsonBody<SignIn>) -> A
             &auth::token_hash(&token),
             &teacher.id,
             &csrf,
-            auth::now_seconds() + auth::SESSION_SECONDS,
+            now + auth::SESSION_SECONDS,
         )
         .await?;
+    audit(audit::SIGN_IN, Some(teacher.id.clone()), email).await?;
     let schools = state.store.schools_of(&teacher.id).await?;
     let body = serde_json::json!({"teacher": teacher, "schools": schools, "csrf": csrf});
     Ok((
-        [(header::SET_COOKIE, auth::session_cookie(&token))],
+        [(header::SET_COOKIE, auth::session_cookie(&token, secure))],
         Json(body),
     )
         .into_response())
 }
+
+/// The one answer to a wrong email, a wrong password or an over-long email.
+const WRONG: &str = "Wrong email or password.";
 
 pub async fn current(State(state): State<AppState>, session: Session) -> AppResult<Response> {
     let schools = state.store.schools_of(&session.teacher.id).await?;
@@ -67,10 +129,15 @@ pub async fn current(State(state): State<AppState>, session: Session) -> AppResu
     Ok(Json(body).into_response())
 }
 
-pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppResult<Response> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+) -> AppResult<Response> {
     state.store.delete_session(&session.token_hash).await?;
+    let secure = state.reach.is_https(&headers);
     Ok((
-        [(header::SET_COOKIE, auth::session_cookie(""))],
+        [(header::SET_COOKIE, auth::session_cookie("", secure))],
         Json(serde_json::json!({"signed_out": true})),
     )
         .into_response())

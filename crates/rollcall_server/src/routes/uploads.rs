@@ -84,18 +84,47 @@ pub struct UploadQuery {
 }
 
 /// The file name a change-set upload is listed under: the teacher's file (as given in
-/// `?file_name=`, without any folder, at most 255 characters), or the change-set's id.
+/// `?file_name=`, see [`clean_file_name`]), or the change-set's id.
 fn change_set_name(given: Option<&str>, id: &str) -> String {
-    let name = given
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or_default().trim())
-        .filter(|n| !n.is_empty() && !n.chars().any(char::is_control));
-    match name {
-        Some(name) => name.chars().take(255).collect(),
-        None => format!("change-set {id}"),
-    }
+    clean_file_name(given).unwrap_or_else(|| format!("change-set {id}"))
 }
 
-/// `POST …/uploads`: a change-set (JSON) or a file (multipart, field `file`).
+/// A file name as a client gave it, made safe to list and to name downloads by: without any
+/// folder, at most 255 characters; `None` when nothing usable is left (empty, or with control
+/// characters).
+fn clean_file_name(given: Option<&str>) -> Option<String> {
+    given
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or_default().trim())
+        .filter(|n| !n.is_empty() && !n.chars().any(char::is_control))
+        .map(|name| name.chars().take(255).collect())
+}
+
+/// The answer that acknowledges a stored upload (and, to the same Idempotency-Key, repeats it).
+fn accepted(id: &str) -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"id": id, "status": "Queued"})),
+    )
+        .into_response()
+}
+
+/// A file upload's `Idempotency-Key` header: at most 255 visible ASCII characters.
+fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default().trim();
+    if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(AppError::BadRequest(
+            "The Idempotency-Key header must be 1 to 255 visible ASCII characters.".to_owned(),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// `POST …/uploads`: a change-set (JSON) or a file (multipart, field `file`, with an optional
+/// `Idempotency-Key`: a retry with the key of a stored upload gets that upload's answer again
+/// and stores nothing).
 pub async fn upload(
     State(state): State<AppState>,
     scope: SchoolScope,
@@ -110,8 +139,20 @@ pub async fn upload(
         .to_owned();
     let school = scope.school.id.clone();
     let lang = request_lang(request.headers());
+    let teacher = scope.session.teacher.id.clone();
+    let mut key = None;
     let (rows, file_name, kind, changeset_id): (Vec<NewUploadRow>, String, &str, Option<String>) =
         if content_type.starts_with("multipart/form-data") {
+            key = idempotency_key(request.headers())?;
+            if let Some(key) = &key {
+                let first = state
+                    .store
+                    .upload_by_idempotency_key(&school, &teacher, key)
+                    .await?;
+                if let Some(first) = first {
+                    return Ok(accepted(&first.id));
+                }
+            }
             let mut multipart = Multipart::from_request(request, &state)
                 .await
                 .map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -164,8 +205,9 @@ pub async fn upload(
         .insert_upload(&NewUpload {
             id: &id,
             school: &school,
-            teacher: &scope.session.teacher.id,
+            teacher: &teacher,
             changeset_id: changeset_id.as_deref(),
+            idempotency_key: key.as_deref(),
             file_name: &file_name,
             kind,
             lang,
@@ -175,6 +217,15 @@ pub async fn upload(
         })
         .await?;
     if !stored {
+        if let Some(key) = &key {
+            // The same Idempotency-Key arrived twice at once: the first one's answer.
+            let first = state
+                .store
+                .upload_by_idempotency_key(&school, &teacher, key)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok(accepted(&first.id));
+        }
         // The same change-set arrived twice at once: answer with the one stored first.
         let first = state
             .store
@@ -184,11 +235,7 @@ pub async fn upload(
         return Ok(replayed(&first));
     }
     state.queue.wake();
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"id": id, "status": "Queued"})),
-    )
-        .into_response())
+    Ok(accepted(&id))
 }
 
 async fn read_file_field(multipart: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
@@ -200,7 +247,8 @@ async fn read_file_field(multipart: &mut Multipart) -> Result<(String, Vec<u8>),
         if field.name() != Some("file") {
             continue;
         }
-        let name = field.file_name().unwrap_or("upload.csv").to_owned();
+        // Sanitised as `?file_name=` is; a name with nothing usable left is "upload.csv".
+        let name = clean_file_name(field.file_name()).unwrap_or_else(|| "upload.csv".to_owned());
         let bytes = field.bytes().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::TooLarge("The file is larger than 20 MiB.".to_owned())

@@ -1,10 +1,13 @@
 //! Applying one row of an upload inside the worker's batch transaction: the student's change
 //! and the row's new state commit together, so a row is applied exactly once, even if the
 //! server stops in between (an interrupted batch is rolled back whole and its rows are still
-//! pending after a restart). A row is all or nothing: its student is written by one statement,
-//! which either succeeds or, on a unique constraint (username, Student ID), changes nothing.
+//! pending after a restart). Before anything is written the worker takes the row with
+//! [`Store::take_row`], a conditional UPDATE from `pending` in the same transaction: a row
+//! another process applied or failed already is left alone. A row is all or nothing: its
+//! student is written by one statement, which either succeeds or, on a unique constraint
+//! (username, Student ID), changes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rollcall_core::Field;
 use sqlx::{Row, SqliteConnection};
@@ -25,6 +28,24 @@ pub enum Conflict {
 pub struct NewPassword {
     pub hash: String,
     pub temporary: Option<String>,
+}
+
+/// Where the search for a free generated username starts, per lower-case base (`first.last`):
+/// one past the suffix last given out. Kept for one upload, so that many new students named
+/// alike cost one short look-up each instead of a walk over every name already taken.
+#[derive(Debug, Default)]
+pub struct UsernameHints(std::sync::Mutex<HashMap<String, i64>>);
+
+impl UsernameHints {
+    fn start(&self, key: &str) -> i64 {
+        let hints = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        hints.get(key).copied().unwrap_or(1)
+    }
+
+    fn given(&self, key: String, n: i64) {
+        let mut hints = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        hints.insert(key, n + 1);
+    }
 }
 
 /// How long a generated temporary password lasts.
@@ -68,36 +89,95 @@ fn unique_conflict(
 }
 
 impl Store {
-    async fn mark_applied(
+    /// Takes a pending row for the caller's transaction: marks it applied (forgetting its op)
+    /// by an UPDATE that only changes a `pending` row. `false` when it was not pending any more
+    /// (another process applied or failed it): then the row must be left alone.
+    pub async fn take_row(
         tx: &mut SqliteConnection,
         upload: &str,
         row: u32,
-        result: &[String],
+    ) -> Result<bool, sqlx::Error> {
+        let taken = sqlx::query(
+            "UPDATE upload_rows SET state = 'applied', op = NULL
+             WHERE upload_id = $1 AND row = $2 AND state = 'pending'",
+        )
+        .bind(upload)
+        .bind(i64::from(row))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        Ok(taken == 1)
+    }
+
+    /// A taken row that could not be applied after all: failed, with its messages.
+    pub async fn fail_taken_row(
+        tx: &mut SqliteConnection,
+        upload: &str,
+        row: u32,
+        errors: &[super::uploads::RowError],
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE upload_rows SET state = 'applied', op = NULL, result = $3
+            "UPDATE upload_rows SET state = 'failed', op = NULL, result = NULL, errors = $3
              WHERE upload_id = $1 AND row = $2",
         )
         .bind(upload)
         .bind(i64::from(row))
-        .bind(serde_json::to_string(result).unwrap_or_default())
+        .bind(serde_json::to_string(errors).unwrap_or_default())
         .execute(&mut *tx)
         .await?;
         Ok(())
     }
 
-    async fn username_holder(
+    /// The export row of a taken row, as the Completed File shows it.
+    async fn set_result(
         tx: &mut SqliteConnection,
-        username: &str,
-        except: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT guid FROM students WHERE username_key = $1 AND guid <> $2")
-                .bind(username.to_lowercase())
-                .bind(except)
-                .fetch_optional(&mut *tx)
-                .await?;
-        Ok(found.is_some())
+        upload: &str,
+        row: u32,
+        result: &[String],
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE upload_rows SET result = $3 WHERE upload_id = $1 AND row = $2")
+            .bind(upload)
+            .bind(i64::from(row))
+            .bind(serde_json::to_string(result).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The first free generated username for `base` (`first.last`, then `first.last2`, …),
+    /// found by one statement: a recursive query that starts at the suffix `hints` remembers
+    /// for this base and steps up while the name is taken (through the unique index on
+    /// `username_key`). Names given out earlier in the upload are therefore not probed again,
+    /// and 10,000 new students named alike take linear time.
+    pub async fn free_username(
+        tx: &mut SqliteConnection,
+        base: &str,
+        hints: &UsernameHints,
+    ) -> Result<String, sqlx::Error> {
+        let key = base.to_lowercase();
+        let start = hints.start(&key);
+        let n: i64 = sqlx::query_scalar(
+            "WITH RECURSIVE candidate(n) AS (
+                 SELECT CAST($2 AS INTEGER)
+                 UNION ALL
+                 SELECT n + 1 FROM candidate
+                 WHERE EXISTS (
+                     SELECT 1 FROM students
+                     WHERE username_key = CASE WHEN n = 1 THEN $1 ELSE $1 || n END
+                 )
+             )
+             SELECT MAX(n) FROM candidate",
+        )
+        .bind(&key)
+        .bind(start)
+        .fetch_one(&mut *tx)
+        .await?;
+        hints.given(key, n);
+        Ok(if n == 1 {
+            base.to_owned()
+        } else {
+            format!("{base}{n}")
+        })
     }
 
     /// Applies an update; returns the student's export row after it.
@@ -168,7 +248,7 @@ impl Store {
         }
         written?;
         let result = student.export_cells("");
-        Self::mark_applied(tx, upload, row, &result).await?;
+        Self::set_result(tx, upload, row, &result).await?;
         Ok(Ok(result))
     }
 
@@ -184,6 +264,7 @@ impl Store {
         values: &BTreeMap<Field, String>,
         password: &NewPassword,
         now: std::time::SystemTime,
+        usernames: &UsernameHints,
     ) -> Result<Result<Vec<String>, Conflict>, sqlx::Error> {
         let value = |field: Field| values.get(&field).cloned().unwrap_or_default();
         let tx = conn;
@@ -197,19 +278,7 @@ impl Store {
         };
         if student.username.is_empty() {
             let base = username_base(&student.first_name, &student.last_name);
-            let mut n = 1;
-            loop {
-                let candidate = if n == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}{n}")
-                };
-                if !Self::username_holder(tx, &candidate, "").await? {
-                    student.username = candidate;
-                    break;
-                }
-                n += 1;
-            }
+            student.username = Self::free_username(tx, &base, usernames).await?;
         }
         let position: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM students WHERE school_id = $1",
@@ -249,15 +318,17 @@ impl Store {
         }
         written?;
         let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
-        Self::mark_applied(tx, upload, row, &result).await?;
+        Self::set_result(tx, upload, row, &result).await?;
         Ok(Ok(result))
     }
 
-    /// Marks a row applied without a change (the student already had these values).
+    /// The result of a taken row applied without a change (the student already had these
+    /// values): the student of `school` with this GUID as exported, or an empty row.
     pub async fn applied_unchanged(
         conn: &mut SqliteConnection,
         upload: &str,
         row: u32,
+        school: &str,
         guid: Option<&str>,
     ) -> Result<(), sqlx::Error> {
         let tx = conn;
@@ -265,16 +336,17 @@ impl Store {
             Some(guid) => {
                 let found = sqlx::query(
                     "SELECT guid, student_id, first_name, last_name, grade, username FROM students
-                     WHERE guid = $1",
+                     WHERE guid = $1 AND school_id = $2",
                 )
                 .bind(guid.to_lowercase())
+                .bind(school)
                 .fetch_optional(&mut *tx)
                 .await?;
                 found.map(|row| super::student(&row).export_cells(""))
             }
             None => None,
         };
-        Self::mark_applied(tx, upload, row, &result.unwrap_or_default()).await
+        Self::set_result(tx, upload, row, &result.unwrap_or_default()).await
     }
 
     /// A student's password hash and whether it is temporary (for tests and sign-in later).

@@ -3,7 +3,10 @@
 //! follow with the same text.
 
 pub mod apply;
+pub mod audit;
+pub mod retry;
 mod schema;
+mod sessions;
 pub mod uploads;
 
 use std::str::FromStr;
@@ -115,15 +118,31 @@ pub(crate) fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
 impl Store {
     /// Opens (creating it if needed) and migrates the database at `url` (`sqlite://path`).
     pub async fn open(url: &str) -> Result<Store, String> {
+        Store::open_with_busy_timeout(url, Duration::from_secs(10)).await
+    }
+
+    /// [`Store::open`], a write waiting at most `busy_timeout` for another connection's write
+    /// lock before it fails (and the queue retries it).
+    pub async fn open_with_busy_timeout(
+        url: &str,
+        busy_timeout: Duration,
+    ) -> Result<Store, String> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| format!("bad database URL {url}: {e}"))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(busy_timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A write that failed with SQLITE_FULL or an I/O error can make SQLite roll the
+            // transaction back by itself; sqlx's own ROLLBACK then fails and it still counts
+            // the connection as inside a transaction, so every later BEGIN on it would fail.
+            // Such a connection is closed instead of being given out again.
+            .before_acquire(|conn, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .connect_with(options)
             .await
             .map_err(|e| format!("cannot open the database {url}: {e}"))?;

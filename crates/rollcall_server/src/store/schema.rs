@@ -110,4 +110,32 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (upload_id, row)
     );
     ",
+    // 3: the queue's leases (one process at a time works on an upload; another takes it over
+    // once `lease_until`, milliseconds since 1970, has passed) and file uploads' Idempotency-Key.
+    "
+    ALTER TABLE uploads ADD COLUMN lease_owner TEXT;
+    ALTER TABLE uploads ADD COLUMN lease_until BIGINT;
+    ALTER TABLE uploads ADD COLUMN idempotency_key TEXT;
+    CREATE UNIQUE INDEX uploads_by_idempotency_key
+        ON uploads (school_id, teacher_id, idempotency_key);
+    ",
+    // 4: the audit table: sign-ins, failed sign-ins, downloads of Completed Files.
+    "
+    CREATE TABLE audit (
+        id TEXT PRIMARY KEY,
+        -- sign-in, sign-in-failed or completed-file-download
+        kind TEXT NOT NULL,
+        -- NULL for an email that is no teacher's
+        teacher_id TEXT REFERENCES teachers(id),
+        -- the email as normalised at sign-in (trimmed, lower-cased)
+        email TEXT,
+        -- RFC 3339, UTC, milliseconds
+        at TEXT NOT NULL,
+        -- the client's address, when known
+        address TEXT,
+        -- what was downloaded: UPLOAD/completed
+        detail TEXT
+    );
+    CREATE INDEX audit_by_time ON audit (at);
+    ",
 ];

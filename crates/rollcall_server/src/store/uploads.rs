@@ -35,6 +35,8 @@ pub struct NewUpload<'a> {
     pub school: &'a str,
     pub teacher: &'a str,
     pub changeset_id: Option<&'a str>,
+    /// A file upload's `Idempotency-Key`: a retry with the same key returns this upload.
+    pub idempotency_key: Option<&'a str>,
     pub file_name: &'a str,
     pub kind: &'a str,
     pub lang: rollcall_core::Lang,
@@ -99,15 +101,45 @@ fn json<T: Serialize>(value: &T) -> String {
 }
 
 impl Store {
-    /// Stores an upload and its rows in one transaction, queued. `Ok(false)` when the
-    /// change-set id was already uploaded to this school.
+    /// Stores an upload and its rows in one transaction, queued, and durably: the commit is
+    /// on disk before this returns (and the upload is acknowledged). `Ok(false)` when the
+    /// change-set id was already uploaded to this school, or the teacher already sent this
+    /// Idempotency-Key to it.
+    ///
+    /// In WAL mode SQLite's `synchronous = NORMAL` (the store's setting, fast enough for the
+    /// worker's many small commits, which a power cut can only roll back whole) does not sync
+    /// the log at commit, so a power cut could lose an upload already answered 202. This commit
+    /// runs with `synchronous = FULL`, which syncs it. (The setting cannot change inside a
+    /// transaction; the connection goes back to NORMAL afterwards.)
     pub async fn insert_upload(&self, upload: &NewUpload<'_>) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *conn)
+            .await?;
+        let stored = Self::insert_upload_in(&mut conn, upload).await;
+        let normal = sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *conn)
+            .await;
+        if normal.is_err() {
+            // Still FULL: slower, never less safe. Do not keep it in the pool all the same.
+            conn.close_on_drop();
+        }
+        stored
+    }
+
+    async fn insert_upload_in(
+        conn: &mut sqlx::SqliteConnection,
+        upload: &NewUpload<'_>,
+    ) -> Result<bool, sqlx::Error> {
+        use sqlx::Connection;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        // No conflict target: a second change-set id or Idempotency-Key (each unique per
+        // school) changes nothing, whichever it is.
         let inserted = sqlx::query(
             "INSERT INTO uploads (id, school_id, teacher_id, changeset_id, file_name, kind, status,
-                 created_at, header, counts, lang)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (school_id, changeset_id) DO NOTHING",
+                 created_at, header, counts, lang, idempotency_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT DO NOTHING",
         )
         .bind(upload.id)
         .bind(upload.school)
@@ -120,6 +152,7 @@ impl Store {
         .bind(json(&upload.header))
         .bind(json(&serde_json::json!({"rows": upload.rows.len()})))
         .bind(upload.lang.as_str())
+        .bind(upload.idempotency_key)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -160,6 +193,24 @@ impl Store {
             .bind(changeset)
             .fetch_optional(&self.pool)
             .await?;
+        Ok(row.as_ref().map(summary))
+    }
+
+    /// The teacher's file upload to this school with this Idempotency-Key.
+    pub async fn upload_by_idempotency_key(
+        &self,
+        school: &str,
+        teacher: &str,
+        key: &str,
+    ) -> Result<Option<UploadSummary>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT * FROM uploads WHERE school_id = $1 AND teacher_id = $2 AND idempotency_key = $3",
+        )
+        .bind(school)
+        .bind(teacher)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(summary))
     }
 
@@ -214,37 +265,118 @@ impl Store {
             .collect())
     }
 
-    /// The oldest upload still to finish: one a stopped server left In Progress first.
-    pub async fn next_upload(&self) -> Result<Option<UploadSummary>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT * FROM uploads WHERE status IN ($1, $2)
-             ORDER BY CASE status WHEN $1 THEN 0 ELSE 1 END, created_at, rowid LIMIT 1",
+    /// Takes the oldest upload still to finish whose lease is free or lapsed (`lease_until`
+    /// before `now`; one a stopped server left In Progress first) for `owner` until `until`,
+    /// and marks it In Progress. The lease is taken by a conditional UPDATE, so of two
+    /// processes that chose the same upload only one gets it (the other one's UPDATE changes no
+    /// row and it tries the next). Times are milliseconds since 1970.
+    pub async fn claim_upload(
+        &self,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<Option<UploadSummary>, sqlx::Error> {
+        let candidates: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM uploads
+             WHERE status IN ($1, $2) AND (lease_until IS NULL OR lease_until < $3)
+             ORDER BY CASE status WHEN $1 THEN 0 ELSE 1 END, created_at, rowid LIMIT 8",
         )
         .bind(IN_PROGRESS)
         .bind(QUEUED)
-        .fetch_optional(&self.pool)
+        .bind(now)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(row.as_ref().map(summary))
+        for id in candidates {
+            let taken = sqlx::query(
+                "UPDATE uploads SET status = $2, lease_owner = $4, lease_until = $5
+                 WHERE id = $1 AND status IN ($2, $3) AND (lease_until IS NULL OR lease_until < $6)",
+            )
+            .bind(&id)
+            .bind(IN_PROGRESS)
+            .bind(QUEUED)
+            .bind(owner)
+            .bind(until)
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if taken == 1 {
+                let row = sqlx::query("SELECT * FROM uploads WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                return Ok(Some(summary(&row)));
+            }
+        }
+        Ok(None)
     }
 
-    pub async fn set_upload_status(
+    /// Extends `owner`'s lease on an upload to `until`; `false` when it no longer holds it.
+    pub async fn renew_lease(
         &self,
         id: &str,
-        status: &str,
-        finished_at: Option<&str>,
-        counts: Option<&serde_json::Value>,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE uploads SET status = $2, finished_at = COALESCE($3, finished_at),
-                 counts = COALESCE($4, counts) WHERE id = $1",
+        owner: &str,
+        until: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let renewed = sqlx::query(
+            "UPDATE uploads SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = $4",
         )
         .bind(id)
+        .bind(owner)
+        .bind(until)
+        .bind(IN_PROGRESS)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(renewed == 1)
+    }
+
+    /// Gives an upload its final status and counts and ends `owner`'s lease; `false` (and
+    /// nothing changed) when `owner` no longer holds the lease.
+    pub async fn finish_upload(
+        &self,
+        id: &str,
+        owner: &str,
+        status: &str,
+        finished_at: &str,
+        counts: &serde_json::Value,
+    ) -> Result<bool, sqlx::Error> {
+        let finished = sqlx::query(
+            "UPDATE uploads SET status = $3, finished_at = $4, counts = $5, lease_owner = NULL,
+                 lease_until = NULL
+             WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(owner)
         .bind(status)
         .bind(finished_at)
-        .bind(counts.map(json))
+        .bind(json(counts))
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(finished == 1)
+    }
+
+    /// Fails every row of the upload still pending with `errors`, if `owner` holds its lease;
+    /// returns how many.
+    pub async fn fail_pending_rows(
+        &self,
+        upload: &str,
+        owner: &str,
+        errors: &[RowError],
+    ) -> Result<u64, sqlx::Error> {
+        let failed = sqlx::query(
+            "UPDATE upload_rows SET state = 'failed', op = NULL, errors = $3
+             WHERE upload_id = $1 AND state = 'pending'
+               AND EXISTS (SELECT 1 FROM uploads WHERE id = $1 AND lease_owner = $2)",
+        )
+        .bind(upload)
+        .bind(owner)
+        .bind(json(&errors))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(failed)
     }
 
     pub async fn pending_rows(&self, upload: &str) -> Result<Vec<PendingRow>, sqlx::Error> {
@@ -261,13 +393,15 @@ impl Store {
             .collect())
     }
 
-    /// Marks a row failed and forgets its op (and any password in it).
+    /// Marks a pending row failed and forgets its op (and any password in it); `false` when
+    /// the row was no longer pending (another process applied or failed it), which changes
+    /// nothing.
     pub async fn fail_row(
         &self,
         upload: &str,
         row: u32,
         errors: &[RowError],
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         Store::fail_row_in(&mut conn, upload, row, errors).await
     }
@@ -278,14 +412,18 @@ impl Store {
         upload: &str,
         row: u32,
         errors: &[RowError],
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE upload_rows SET state = 'failed', op = NULL, errors = $3 WHERE upload_id = $1 AND row = $2")
-            .bind(upload)
-            .bind(i64::from(row))
-            .bind(json(&errors))
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
+    ) -> Result<bool, sqlx::Error> {
+        let failed = sqlx::query(
+            "UPDATE upload_rows SET state = 'failed', op = NULL, errors = $3
+             WHERE upload_id = $1 AND row = $2 AND state = 'pending'",
+        )
+        .bind(upload)
+        .bind(i64::from(row))
+        .bind(json(&errors))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok(failed == 1)
     }
 
     /// Every student of the school by GUID, and what the rest of the server holds: usernames

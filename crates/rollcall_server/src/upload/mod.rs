@@ -2,6 +2,9 @@
 //! it is acknowledged, then finished by the queue worker; and the three downloads of the Upload
 //! History.
 
+pub mod hooks;
+pub mod lease;
+mod messages;
 pub mod validate;
 pub mod worker;
 

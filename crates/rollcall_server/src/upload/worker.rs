@@ -1,29 +1,76 @@
 //! The queue worker: finishes every stored upload, oldest first (one a stopped server left In
-//! Progress before any other), one row per transaction. Uploads are stored before they are
-//! acknowledged and each row's change commits together with its new state, so an upload that
-//! was queued or running when the server stopped is finished exactly once after a restart.
+//! Progress before any other), one batch of rows per transaction. Uploads are stored before
+//! they are acknowledged and each row's change commits together with its new state, so an
+//! upload that was queued or running when the server stopped is finished exactly once after a
+//! restart.
+//!
+//! Several processes may share the database: each claims an upload under a lease
+//! (`lease.rs`) and takes each row from `pending` in the transaction that applies it, so no
+//! upload is worked on by two at once and no row is applied twice. The worker looks for work
+//! every second as well as when woken, since another process may have stored the upload.
+//! Transient database errors are retried with backoff (`store::retry`); an upload that still
+//! cannot finish, or whose processing panicked, ends Failed with every row not applied failed
+//! with a message, and the worker goes on with the next.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rollcall_core::diagnostic::DiagnosticBuilder;
 use rollcall_core::{Code, Field, Lang, Op};
 use tokio::sync::Notify;
 
+use super::hooks::Hooks;
+use super::lease::{self, Lease, LeaseWatch};
+use super::messages;
 use super::validate::{CurrentRoster, Verdict, error, revalidate};
 use crate::auth;
 use crate::store::Store;
-use crate::store::apply::{Conflict, NewPassword};
-use crate::store::uploads::{
-    COMPLETED, COMPLETED_WITH_ERRORS, FAILED, IN_PROGRESS, RowError, UploadSummary,
-};
+use crate::store::apply::{Conflict, NewPassword, UsernameHints};
+use crate::store::retry::{self, Retry};
+use crate::store::uploads::{COMPLETED, COMPLETED_WITH_ERRORS, FAILED, RowError, UploadSummary};
 
 /// Rows hashed and applied together: their Argon2id hashes are computed on both cores.
 const BATCH: usize = 32;
 
-/// Wakes the worker when an upload is stored.
-#[derive(Debug, Clone, Default)]
+/// How often an idle worker looks for uploads other processes stored.
+const POLL: Duration = Duration::from_secs(1);
+
+/// The queue: wakes the worker when an upload is stored. `hooks` and `retry` may be set
+/// before the worker starts.
+#[derive(Debug, Clone)]
 pub struct Queue {
     notify: Arc<Notify>,
+    /// This process's name in the leases it takes.
+    owner: Arc<str>,
+    pub hooks: Hooks,
+    pub retry: Retry,
+}
+
+impl Default for Queue {
+    fn default() -> Queue {
+        Queue {
+            notify: Arc::default(),
+            owner: uuid::Uuid::new_v4().to_string().into(),
+            hooks: Hooks::default(),
+            retry: Retry::default(),
+        }
+    }
+}
+
+/// Why the work on an upload stopped short.
+#[derive(Debug)]
+enum Stop {
+    /// Another process holds the upload now; it finishes it.
+    LeaseLost,
+    /// The database failed for good (or for longer than the retries).
+    Store(sqlx::Error),
+    Internal(String),
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(e: sqlx::Error) -> Stop {
+        Stop::Store(e)
+    }
 }
 
 impl Queue {
@@ -33,33 +80,79 @@ impl Queue {
 
     /// Runs the worker until the process ends.
     pub fn start(&self, store: Store) {
-        let notify = self.notify.clone();
-        tokio::spawn(async move {
-            loop {
-                match store.next_upload().await {
-                    Ok(Some(upload)) => {
-                        if let Err(e) = process(&store, &upload).await {
-                            eprintln!("rollcall serve: upload {} stopped: {e}", upload.id);
-                            let _ = store
-                                .set_upload_status(&upload.id, FAILED, Some(&now()), None)
-                                .await;
-                        }
-                    }
-                    Ok(None) => {
-                        // Sleep until woken; look again now and then all the same.
-                        let _ = tokio::time::timeout(
-                            std::time::Duration::from_secs(5),
-                            notify.notified(),
-                        )
-                        .await;
-                    }
-                    Err(e) => {
-                        eprintln!("rollcall serve: the queue cannot read the store: {e}");
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    }
+        let queue = self.clone();
+        tokio::spawn(async move { queue.run(store).await });
+    }
+
+    async fn run(self, store: Store) {
+        loop {
+            let now = lease::now_millis();
+            match store.claim_upload(&self.owner, now, lease::expiry()).await {
+                Ok(Some(upload)) => self.work_on(&store, upload).await,
+                Ok(None) => {
+                    let _ = tokio::time::timeout(POLL, self.notify.notified()).await;
+                }
+                Err(e) => {
+                    eprintln!("rollcall serve: the queue cannot read the store: {e}");
+                    tokio::time::sleep(POLL).await;
                 }
             }
-        });
+        }
+    }
+
+    /// Processes one claimed upload in a task of its own, so that a panic fails this upload
+    /// and not the queue.
+    async fn work_on(&self, store: &Store, upload: UploadSummary) {
+        let lease = Lease::hold(store.clone(), upload.id.clone(), self.owner.to_string());
+        let task = tokio::spawn(process(
+            store.clone(),
+            upload.clone(),
+            self.hooks.clone(),
+            self.retry,
+            lease.watch(),
+        ));
+        let why = match task.await {
+            Ok(Ok(())) => return,
+            Ok(Err(Stop::LeaseLost)) => {
+                eprintln!(
+                    "rollcall serve: upload {} was taken over by another process",
+                    upload.id
+                );
+                return;
+            }
+            Ok(Err(Stop::Store(e))) => {
+                eprintln!("rollcall serve: upload {} failed: {e}", upload.id);
+                messages::store_unavailable(upload.lang)
+            }
+            Ok(Err(Stop::Internal(e))) => {
+                eprintln!("rollcall serve: upload {} failed: {e}", upload.id);
+                messages::internal_error(upload.lang)
+            }
+            Err(e) => {
+                eprintln!("rollcall serve: upload {} panicked: {e}", upload.id);
+                messages::internal_error(upload.lang)
+            }
+        };
+        if let Err(e) = self.give_up(store, &upload.id, &why).await {
+            // Still In Progress: taken up again once the lease lapses.
+            eprintln!(
+                "rollcall serve: upload {} could not be marked failed: {e}",
+                upload.id
+            );
+        }
+        drop(lease);
+    }
+
+    /// Ends an upload that cannot finish: every row still pending fails with `why`, and the
+    /// upload is Failed with true counts.
+    async fn give_up(&self, store: &Store, id: &str, why: &RowError) -> Result<(), sqlx::Error> {
+        let errors = std::slice::from_ref(why);
+        self.retry
+            .run(|| store.fail_pending_rows(id, &self.owner, errors))
+            .await?;
+        self.retry
+            .run(|| async { finish(store, id, &self.owner, Some(FAILED)).await.map(drop) })
+            .await
     }
 }
 
@@ -89,19 +182,25 @@ fn temporary_password() -> String {
         .join("-")
 }
 
+/// A row's hash: `Ok(None)` without a password, `Err` when it could not be hashed.
+type Hash = Result<Option<String>, String>;
+
 /// Hashes passwords on both cores, off the async threads.
-async fn hash_all(passwords: Vec<Option<String>>) -> Result<Vec<Option<String>>, String> {
+async fn hash_all(passwords: Vec<Option<String>>, hooks: Hooks) -> Result<Vec<Hash>, String> {
     tokio::task::spawn_blocking(move || {
         let middle = passwords.len() / 2;
-        let hash = |part: &[Option<String>]| -> Vec<Option<String>> {
+        let hash = |part: &[Option<String>]| -> Vec<Hash> {
             part.iter()
-                .map(|p| p.as_ref().and_then(|p| auth::hash_password(p).ok()))
+                .map(|p| p.as_deref().map(|p| hooks.hash(p)).transpose())
                 .collect()
         };
         std::thread::scope(|scope| {
             let second = scope.spawn(|| hash(&passwords[middle..]));
             let mut all = hash(&passwords[..middle]);
-            all.extend(second.join().unwrap_or_default());
+            match second.join() {
+                Ok(rest) => all.extend(rest),
+                Err(_) => all.resize(passwords.len(), Err("hashing panicked".to_owned())),
+            }
             all
         })
     })
@@ -128,35 +227,51 @@ fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
     error(&diagnostic.build(lang))
 }
 
-/// Finishes one upload.
-pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String> {
-    let fail = |e: sqlx::Error| e.to_string();
+/// What one batch writes: its rows' verdicts, passwords and hashes.
+struct Batch<'a> {
+    verdicts: &'a [(u32, Verdict)],
+    passwords: &'a [Option<(String, bool)>],
+    hashes: &'a [Hash],
+}
+
+/// What every row of an upload shares.
+struct Target<'a> {
+    upload: &'a str,
+    school: &'a str,
+    district: &'a str,
+    lang: Lang,
+}
+
+/// Finishes one claimed upload (the lease held by the caller).
+async fn process(
+    store: Store,
+    upload: UploadSummary,
+    hooks: Hooks,
+    retry: Retry,
+    lease: LeaseWatch,
+) -> Result<(), Stop> {
+    if let Some(hook) = &hooks.before_upload {
+        hook(&upload.id).await;
+    }
+    let store = &store;
     let lang = upload.lang;
-    store
-        .set_upload_status(&upload.id, IN_PROGRESS, None, None)
-        .await
-        .map_err(fail)?;
     let school = upload.school_id.as_str();
-    let district = store.district_of(school).await.map_err(fail)?;
-    let pending = store.pending_rows(&upload.id).await.map_err(fail)?;
+    let district = retry.run(|| store.district_of(school)).await?;
+    let pending = retry.run(|| store.pending_rows(&upload.id)).await?;
     let mut ops: Vec<Op> = Vec::with_capacity(pending.len());
     for row in &pending {
         match serde_json::from_str::<Op>(&row.op) {
             Ok(op) => ops.push(op),
             Err(e) => {
-                let message = RowError {
-                    code: "bad-op".to_owned(),
-                    message: format!("Row {} could not be read back: {e}", row.row),
-                };
-                store
-                    .fail_row(&upload.id, row.row, &[message])
-                    .await
-                    .map_err(fail)?;
+                let errors = [messages::unreadable_op(lang, row.row, &e.to_string())];
+                retry
+                    .run(|| store.fail_row(&upload.id, row.row, &errors))
+                    .await?;
             }
         }
     }
     let (students, outside_usernames, outside_student_ids) =
-        store.roster_with_outside(school).await.map_err(fail)?;
+        retry.run(|| store.roster_with_outside(school)).await?;
     let current = CurrentRoster {
         students,
         outside_usernames,
@@ -178,93 +293,174 @@ pub async fn process(store: &Store, upload: &UploadSummary) -> Result<(), String
             .iter()
             .map(|p| p.as_ref().map(|(p, _)| p.clone()))
             .collect();
-        tokio::spawn(hash_all(plain))
+        tokio::spawn(hash_all(plain, hooks.clone()))
     };
+    let target = Target {
+        upload: &upload.id,
+        school,
+        district: &district,
+        lang,
+    };
+    let usernames = UsernameHints::default();
     // The next batch is hashed on both cores while this one is written.
     let mut passwords = batches.first().map(|b| passwords_of(b)).unwrap_or_default();
     let mut hashing = start_hashing(&passwords);
-    for (k, batch) in batches.iter().enumerate() {
-        let hashes = hashing.await.map_err(|e| e.to_string())??;
+    for (k, verdicts) in batches.iter().enumerate() {
+        let hashes = hashing
+            .await
+            .map_err(|e| Stop::Internal(e.to_string()))?
+            .map_err(Stop::Internal)?;
         let next = batches
             .get(k + 1)
             .map(|b| passwords_of(b))
             .unwrap_or_default();
         hashing = start_hashing(&next);
         let current_passwords = std::mem::replace(&mut passwords, next);
-        // One transaction per batch, one savepoint per row.
-        let mut tx = store.begin_write().await.map_err(fail)?;
-        for (((row, verdict), password), hash) in batch.iter().zip(&current_passwords).zip(hashes) {
-            let row = *row;
-            let applied = match verdict {
-                Verdict::Failed(errors) => {
-                    Store::fail_row_in(&mut tx, &upload.id, row, errors)
-                        .await
-                        .map_err(fail)?;
-                    continue;
-                }
-                Verdict::Unchanged(guid) => {
-                    Store::applied_unchanged(&mut tx, &upload.id, row, guid.as_deref())
-                        .await
-                        .map_err(fail)?;
-                    continue;
-                }
-                Verdict::Apply(Op::Update {
-                    guid, base, set, ..
-                }) => Store::apply_update(
-                    &mut tx,
-                    &upload.id,
-                    row,
-                    school,
-                    guid,
-                    base.as_deref(),
-                    set,
-                    hash.as_deref(),
-                    &now(),
-                )
-                .await
-                .map_err(fail)?,
-                Verdict::Apply(Op::Create { values, .. }) => {
-                    let Some(hash) = hash else {
-                        return Err(format!("row {row}: the password could not be hashed"));
-                    };
-                    let temporary = password
-                        .as_ref()
-                        .filter(|(_, generated)| *generated)
-                        .map(|(p, _)| p.clone());
-                    Store::apply_create(
-                        &mut tx,
-                        &upload.id,
-                        row,
-                        school,
-                        &district,
-                        values,
-                        &NewPassword { hash, temporary },
-                        std::time::SystemTime::now(),
-                    )
-                    .await
-                    .map_err(fail)?
-                }
-            };
-            if let Err(conflict) = applied {
-                Store::fail_row_in(
-                    &mut tx,
-                    &upload.id,
-                    row,
-                    &[conflict_error(&conflict, row, lang)],
-                )
-                .await
-                .map_err(fail)?;
-            }
+        if lease.lost() {
+            return Err(Stop::LeaseLost);
         }
-        tx.commit().await.map_err(fail)?;
+        let batch = Batch {
+            verdicts,
+            passwords: &current_passwords,
+            hashes: &hashes,
+        };
+        // A batch that failed was rolled back whole: its rows are still pending.
+        retry
+            .run(|| apply_batch(store, &target, &batch, &usernames))
+            .await?;
     }
     drop(hashing);
-    finish(store, &upload.id).await
+    let owner = retry.run(|| lease_owner(store, &upload.id)).await?;
+    match owner {
+        Some(owner) if !lease.lost() => {
+            let finished = retry
+                .run(|| finish(store, &upload.id, &owner, None))
+                .await?;
+            if finished {
+                Ok(())
+            } else {
+                Err(Stop::LeaseLost)
+            }
+        }
+        _ => Err(Stop::LeaseLost),
+    }
 }
 
-/// Counts the rows and gives the upload its final status.
-async fn finish(store: &Store, id: &str) -> Result<(), String> {
-    let rows = store.upload_rows(id).await.map_err(|e| e.to_string())?;
+async fn lease_owner(store: &Store, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT lease_owner FROM uploads WHERE id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+}
+
+/// Applies one batch in one transaction, each row taken from `pending` first.
+async fn apply_batch(
+    store: &Store,
+    target: &Target<'_>,
+    batch: &Batch<'_>,
+    usernames: &UsernameHints,
+) -> Result<(), sqlx::Error> {
+    let mut tx = store.begin_write().await?;
+    let rows = batch.verdicts.iter().zip(batch.passwords).zip(batch.hashes);
+    for (((row, verdict), password), hash) in rows {
+        if let Err(e) = apply_row(&mut tx, target, *row, verdict, password, hash, usernames).await {
+            retry::abandon(tx).await;
+            return Err(e);
+        }
+    }
+    tx.commit().await
+}
+
+async fn apply_row(
+    tx: &mut sqlx::SqliteConnection,
+    target: &Target<'_>,
+    row: u32,
+    verdict: &Verdict,
+    password: &Option<(String, bool)>,
+    hash: &Hash,
+    usernames: &UsernameHints,
+) -> Result<(), sqlx::Error> {
+    let upload = target.upload;
+    if let Verdict::Failed(errors) = verdict {
+        Store::fail_row_in(tx, upload, row, errors).await?;
+        return Ok(());
+    }
+    let hash = match (verdict, hash) {
+        (Verdict::Apply(Op::Create { .. }), Ok(None)) | (_, Err(_)) => {
+            if let Err(why) = hash {
+                eprintln!("rollcall serve: upload {upload} row {row}: cannot hash: {why}");
+            }
+            let errors = [messages::password_unhashable(target.lang)];
+            Store::fail_row_in(tx, upload, row, &errors).await?;
+            return Ok(());
+        }
+        (_, Ok(hash)) => hash.as_deref(),
+    };
+    if !Store::take_row(tx, upload, row).await? {
+        // Applied or failed by another process already.
+        return Ok(());
+    }
+    let applied = match verdict {
+        Verdict::Failed(_) => Ok(Vec::new()),
+        Verdict::Unchanged(guid) => {
+            Store::applied_unchanged(tx, upload, row, target.school, guid.as_deref()).await?;
+            Ok(Vec::new())
+        }
+        Verdict::Apply(Op::Update {
+            guid, base, set, ..
+        }) => {
+            Store::apply_update(
+                tx,
+                upload,
+                row,
+                target.school,
+                guid,
+                base.as_deref(),
+                set,
+                hash,
+                &now(),
+            )
+            .await?
+        }
+        Verdict::Apply(Op::Create { values, .. }) => {
+            let temporary = password
+                .as_ref()
+                .filter(|(_, generated)| *generated)
+                .map(|(p, _)| p.clone());
+            let password = NewPassword {
+                hash: hash.unwrap_or_default().to_owned(),
+                temporary,
+            };
+            Store::apply_create(
+                tx,
+                upload,
+                row,
+                target.school,
+                target.district,
+                values,
+                &password,
+                std::time::SystemTime::now(),
+                usernames,
+            )
+            .await?
+        }
+    };
+    if let Err(conflict) = applied {
+        let errors = [conflict_error(&conflict, row, target.lang)];
+        Store::fail_taken_row(tx, upload, row, &errors).await?;
+    }
+    Ok(())
+}
+
+/// Counts the rows and gives the upload its final status (`status`, or the one its rows
+/// call for), ending `owner`'s lease; `false` when `owner` no longer holds it.
+async fn finish(
+    store: &Store,
+    id: &str,
+    owner: &str,
+    status: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let rows = store.upload_rows(id).await?;
     let applied = rows.iter().filter(|r| r.state == "applied").count();
     let failed = rows.iter().filter(|r| r.state == "failed").count();
     let created = rows
@@ -278,15 +474,14 @@ async fn finish(store: &Store, id: &str) -> Result<(), String> {
         "updated": applied - created,
         "failed": failed,
     });
-    let status = if failed == 0 {
+    let status = status.unwrap_or(if failed == 0 {
         COMPLETED
     } else if applied == 0 {
         FAILED
     } else {
         COMPLETED_WITH_ERRORS
-    };
+    });
     store
-        .set_upload_status(id, status, Some(&now()), Some(&counts))
+        .finish_upload(id, owner, status, &now(), &counts)
         .await
-        .map_err(|e| e.to_string())
 }

@@ -11,7 +11,9 @@ use tower::ServiceExt;
 pub struct Server {
     pub state: AppState,
     pub passwords: Vec<(String, String)>,
-    _dir: tempfile::TempDir,
+    /// The database (`sqlite://…`), which sibling servers share.
+    pub url: String,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// A signed-in teacher: the session cookie and the CSRF token.
@@ -76,16 +78,37 @@ impl Reply {
 
 impl Server {
     pub async fn demo() -> Server {
+        let server = Server::demo_stopped(std::time::Duration::from_secs(10)).await;
+        server.state.start_worker();
+        server
+    }
+
+    /// A fresh demo database whose writes wait at most `busy_timeout` for a lock, its queue
+    /// worker not started: set `state.queue`'s hooks and retries, then `state.start_worker()`.
+    pub async fn demo_stopped(busy_timeout: std::time::Duration) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::open(&url).await.expect("store");
+        let store = Store::open_with_busy_timeout(&url, busy_timeout)
+            .await
+            .expect("store");
         let passwords = demo::seed(&store, demo::STUDENTS).await.expect("seed");
-        let state = AppState::new(store);
-        state.start_worker();
         Server {
-            state,
+            state: AppState::new(store),
             passwords,
-            _dir: dir,
+            url,
+            _dir: std::sync::Arc::new(dir),
+        }
+    }
+
+    /// A second server on the same database, as a second `rollcall serve` process would be:
+    /// its own store (pool), state and queue; its worker not started.
+    pub async fn sibling(&self) -> Server {
+        let store = Store::open(&self.url).await.expect("store");
+        Server {
+            state: AppState::new(store),
+            passwords: self.passwords.clone(),
+            url: self.url.clone(),
+            _dir: self._dir.clone(),
         }
     }
 

@@ -51,6 +51,30 @@ for f in "$here"/seeds/*; do
     pair "$f" "$fixtures/examples/grades/export.csv"
 done
 
+# The hostile set's three CSVs (tests/fixtures/hostile/verdicts.json), cut from 20 MiB to 64 KiB:
+# the full ones are far past libFuzzer's -max_len (the longest seed), and a mutation of a
+# 20 MiB input is far too slow. One quoted field; nothing but commas; a header, then line breaks.
+# Under .csv and under no name for read_any; for check_pair, one byte shorter (the edited file's
+# length is a u16) against the grades export.
+hostile_csv() { # hostile_csv SIZE: writes the three files, SIZE bytes each, to $tmpdir
+    local size=$1
+    { printf '"'; head -c $(( size - 2 )) /dev/zero | tr '\0' a; printf '"'; } > "$tmpdir/quoted-field.csv"
+    head -c "$size" /dev/zero | tr '\0' , > "$tmpdir/delimiters.csv"
+    { printf 'First Name,Last Name,Grade\n'
+      head -c $(( size - 27 )) /dev/zero | tr '\0' '\n'; } > "$tmpdir/line-breaks.csv"
+}
+tmpdir="$(mktemp -d)"
+trap 'rm -rf "$tmpdir"' EXIT
+hostile_csv 65536
+for f in "$tmpdir"/*.csv; do
+    { byte 1; cat "$f"; } | put read_any
+    { byte 0; cat "$f"; } | put read_any
+done
+hostile_csv 65535
+for f in "$tmpdir"/*.csv; do
+    pair "$f" "$fixtures/examples/grades/export.csv"
+done
+
 # incremental_check: a few hand-made inputs (see the layout in fuzz_targets/incremental_check.rs).
 printf '\x0f\x0f\x01\x02\x03\x04\x05\x06\x07\x01\x02\x03\x04\x05\x06\x07\x00\x00\x01\x00\x05\x02' | put incremental_check
 printf '\x0e\x0f\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x00\x00\x00\x01\x00\x01' | put incremental_check

@@ -13,6 +13,11 @@ use crate::read::extent::{Extent, Overflow};
 
 const EOF: u16 = 0x000A;
 const BOF: u16 = 0x0809;
+const FILE_PASS: u16 = 0x002F;
+const CODE_PAGE: u16 = 0x0042;
+const DATE_MODE: u16 = 0x0022;
+const EXTERN_SHEET: u16 = 0x0017;
+const LBL: u16 = 0x0018;
 const BOUND_SHEET: u16 = 0x0085;
 const DIMENSIONS: u16 = 0x0200;
 const MUL_RK: u16 = 0x00BD;
@@ -93,12 +98,21 @@ fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
 /// Where each sheet's records start, from the sheet records (BoundSheet8) of the workbook
 /// globals. calamine 0.38 reads six bytes of each and slices the stream at the position it
 /// gives, checking neither: a record that is too short or points past the stream is a
-/// damaged file (fuzz/regressions/read_any-xls-sheet-past-stream).
+/// damaged file (fuzz/regressions/read_any-xls-sheet-past-stream). It also reads a 16-bit
+/// value from each BOF, FilePass, CodePage, DateMode and ExternSheet record of the globals
+/// without checking the record holds one: a shorter one is a damaged file too
+/// (fuzz/regressions/read_any-xls-short-{extern-sheet,file-pass,code-page,date-mode,bof}).
 fn sheet_positions(stream: &[u8]) -> Result<Vec<usize>, Unreadable> {
     let mut positions = Vec::new();
+    let mut biff8 = true;
     for (kind, data) in records(stream) {
         match kind {
             EOF => break,
+            BOF | FILE_PASS | CODE_PAGE | DATE_MODE | EXTERN_SHEET if data.len() < 2 => {
+                return Err(Unreadable::Damaged);
+            }
+            BOF => biff8 = u16_at(data, 0) == Some(0x0600),
+            LBL if !defined_name_fits(data, biff8) => return Err(Unreadable::Damaged),
             BOUND_SHEET => match data {
                 [p0, p1, p2, p3, _, _, ..] => {
                     let position = u32::from_le_bytes([*p0, *p1, *p2, *p3]) as usize;
@@ -113,6 +127,23 @@ fn sheet_positions(stream: &[u8]) -> Result<Vec<usize>, Unreadable> {
         }
     }
     Ok(positions)
+}
+
+/// Whether a defined name (Lbl) holds the fixed part, the name and the formula its own
+/// lengths give: calamine indexes all three without checking (`parse_lbl`).
+fn defined_name_fits(data: &[u8], biff8: bool) -> bool {
+    let (Some(&chars), Some(formula)) = (data.get(3), u16_at(data, 4)) else {
+        return false;
+    };
+    let chars = u64::from(chars);
+    let name = if biff8 {
+        // A flags byte, then one or two bytes a character.
+        let wide = data.get(14).is_some_and(|flags| flags & 1 == 1);
+        1 + chars * if wide { 2 } else { 1 }
+    } else {
+        chars
+    };
+    14 + name + formula <= data.len() as u64
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u64> {

@@ -18,7 +18,18 @@ pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
 
 /// Runs a program in `folder` (relative to the workspace root).
 pub fn run_in(folder: &str, program: &str, args: &[&str]) -> Result<(), String> {
-    let line = format!("{program} {}", args.join(" "));
+    run_in_env(folder, &[], program, args)
+}
+
+/// Runs a program in `folder` with extra environment variables, set for it alone.
+pub fn run_in_env(
+    folder: &str,
+    env: &[(&str, &str)],
+    program: &str,
+    args: &[&str],
+) -> Result<(), String> {
+    let vars: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    let line = format!("{vars}{program} {}", args.join(" "));
     let shown = if folder == "." {
         line.clone()
     } else {
@@ -27,6 +38,7 @@ pub fn run_in(folder: &str, program: &str, args: &[&str]) -> Result<(), String> 
     println!("$ {shown}");
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root().join(folder))
         .status()
         .map_err(|e| format!("could not start `{line}`: {e}"))?;

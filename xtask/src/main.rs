@@ -7,11 +7,15 @@
 //! - `cargo xtask docs`   regenerates docs/rules.md from the code registry
 //! - `cargo xtask pkg`    builds the npm package (`pkg/dist`) from `crates/rollcall_wasm`
 //! - `cargo xtask web`    builds the page (`web/dist`) from `web/`
+//! - `cargo xtask fuzz --minutes N`  runs every cargo-fuzz target of `fuzz/` for N minutes
+//!   each (by hand only: not part of `test`); fails if any saved a crash, timeout or OOM
 
 mod bench;
 mod bench_data;
+mod bench_memory;
 mod cmd;
 mod docs;
+mod fuzz;
 mod npm;
 mod pkg;
 mod setup;
@@ -19,7 +23,7 @@ mod web;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs|pkg|web>";
+const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs|pkg|web|fuzz [--minutes N]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Some("docs") => docs::write(),
         Some("pkg") => pkg::build(),
         Some("web") => web::build(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

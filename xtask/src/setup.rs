@@ -105,6 +105,17 @@ pub fn chromium() -> Result<(), String> {
 /// Where the browser tests find Chromium.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// GNU time (`/usr/bin/time`), which the benchmarks use to read a process's peak memory.
+pub fn gnu_time() -> Result<(), String> {
+    if Path::new("/usr/bin/time").exists() {
+        return Ok(());
+    }
+    cmd::step("set-up: GNU time (apt)", || {
+        apt_install(&["time"])
+            .map_err(|e| format!("{e}\nthe memory benchmark needs GNU time: apt-get install time"))
+    })
+}
+
 /// Installs Debian packages, as root or through sudo without a password.
 fn apt_install(packages: &[&str]) -> Result<(), String> {
     let root = cmd::output("id", &["-u"])

@@ -9,10 +9,12 @@
 //!   rows allowed, plus one more row, which is `too-many-rows` (or `too-many-columns`) when
 //!   the builder reaches it, as it would be with every row kept.
 //!
-//! So the memory of a sheet is bounded by the limits, whatever its used range says.
+//! So the memory of a sheet is bounded by the limits, whatever its used range says. Rows come in
+//! order in every file a spreadsheet program writes, and are kept in a list in that order; a
+//! file that gives a row out of order has its list sorted (and cut back to the rows kept) when
+//! it is read and whenever it grows to twice that.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use crate::options::Limits;
 use crate::read::builder::{Feed, TableBuilder, header_has_required};
@@ -33,7 +35,10 @@ struct SheetRow<'a> {
 /// A sheet's non-empty cells within the limits, by row (0-based positions).
 #[derive(Debug)]
 pub(crate) struct SheetCells<'a> {
-    rows: BTreeMap<u32, SheetRow<'a>>,
+    /// (row, cells), in the order the rows came; the last is the one cells are coming in for.
+    rows: Vec<(u32, SheetRow<'a>)>,
+    /// True while `rows` is in ascending order without a row twice.
+    sorted: bool,
     max_columns: u32,
     /// How many rows with cells are kept.
     keep_rows: usize,
@@ -44,7 +49,8 @@ pub(crate) struct SheetCells<'a> {
 impl<'a> SheetCells<'a> {
     pub(crate) fn new(limits: &Limits) -> SheetCells<'a> {
         SheetCells {
-            rows: BTreeMap::new(),
+            rows: Vec::new(),
+            sorted: true,
             max_columns: limits.max_columns,
             keep_rows: limits.max_rows as usize + 2,
             bytes: 0,
@@ -56,18 +62,31 @@ impl<'a> SheetCells<'a> {
         if trim(&value.0).is_empty() {
             return;
         }
-        if self.rows.len() >= self.keep_rows
-            && self
-                .rows
-                .last_key_value()
-                .is_some_and(|(&last, _)| row > last)
-        {
-            // A row past every kept one, when enough are kept: the limit is already decided.
-            return;
+        match self.rows.last() {
+            Some((last, _)) if *last == row => {}
+            Some((last, _)) if *last > row => {
+                self.sorted = false;
+                self.rows.push((row, SheetRow::default()));
+                if self.rows.len() >= 2 * self.keep_rows {
+                    self.settle();
+                }
+            }
+            previous => {
+                if self.sorted && self.rows.len() >= self.keep_rows {
+                    // A row past every kept one, when enough are kept: the limit is decided.
+                    return;
+                }
+                // Rows are mostly alike: room for as many cells as the one before.
+                let room = previous.map_or(0, |(_, entry)| entry.cells.len());
+                let entry = SheetRow {
+                    cells: Vec::with_capacity(room),
+                    wide: 0,
+                };
+                self.rows.push((row, entry));
+            }
         }
-        let entry = match self.rows.last_entry() {
-            Some(last) if *last.key() == row => last.into_mut(),
-            _ => self.rows.entry(row).or_default(),
+        let Some((_, entry)) = self.rows.last_mut() else {
+            return;
         };
         if column >= self.max_columns {
             entry.wide = entry.wide.max(column.saturating_add(1));
@@ -79,20 +98,49 @@ impl<'a> SheetCells<'a> {
                 None => entry.cells.push((column, value)),
             }
         }
-        if self.rows.len() > self.keep_rows {
-            self.rows.pop_last();
+    }
+
+    /// Puts rows given out of order in their place, merges a row given twice (its later cells
+    /// win) and keeps the first `keep_rows` rows.
+    fn settle(&mut self) {
+        if self.sorted {
+            return;
         }
+        // A stable sort: a row's parts stay in the order they came.
+        self.rows.sort_by_key(|(row, _)| *row);
+        let mut merged: Vec<(u32, SheetRow<'a>)> = Vec::with_capacity(self.rows.len());
+        for (row, part) in self.rows.drain(..) {
+            match merged.last_mut() {
+                Some((last, entry)) if *last == row => {
+                    entry.wide = entry.wide.max(part.wide);
+                    for (column, value) in part.cells {
+                        match entry.cells.iter_mut().find(|(c, _)| *c == column) {
+                            Some(cell) => cell.1 = value,
+                            None => entry.cells.push((column, value)),
+                        }
+                    }
+                }
+                _ => merged.push((row, part)),
+            }
+        }
+        merged.truncate(self.keep_rows);
+        self.rows = merged;
+        self.sorted = true;
     }
 
     /// True when the sheet's first row with a cell names the required columns.
-    pub(crate) fn has_roster_header(&self) -> bool {
-        self.rows
-            .first_key_value()
-            .is_some_and(|(_, row)| header_has_required(dense(row).as_slice()))
+    pub(crate) fn has_roster_header(&mut self) -> bool {
+        self.settle();
+        self.rows.first().is_some_and(|(_, row)| {
+            let mut cells = Vec::new();
+            dense(row, &mut cells);
+            header_has_required(cells.as_slice())
+        })
     }
 
     /// The same cells, owning their text.
-    pub(crate) fn into_owned(self) -> SheetCells<'static> {
+    pub(crate) fn into_owned(mut self) -> SheetCells<'static> {
+        self.settle();
         let rows = self
             .rows
             .into_iter()
@@ -113,6 +161,7 @@ impl<'a> SheetCells<'a> {
             .collect();
         SheetCells {
             rows,
+            sorted: true,
             max_columns: self.max_columns,
             keep_rows: self.keep_rows,
             bytes: self.bytes,
@@ -120,14 +169,17 @@ impl<'a> SheetCells<'a> {
     }
 
     /// Feeds every row, blank rows between them included, to `builder`.
-    pub(crate) fn feed(self, builder: &mut TableBuilder<'_>) {
+    pub(crate) fn feed(mut self, builder: &mut TableBuilder<'_>) {
+        self.settle();
         builder.size_hint(self.bytes);
         // More blank rows than this in a row cannot change the verdict: the next row with a
         // cell is past the row limit however many there are.
         let most_blank = self.keep_rows;
         let mut next: Option<u32> = None;
         let none: &[CellValue<'_>] = &[];
-        for (index, row) in self.rows {
+        let mut cells = Vec::new();
+        for (index, row) in &self.rows {
+            let index = *index;
             if let Some(next) = next {
                 for blank in (next..index).take(most_blank) {
                     if builder.push(blank + 1, 0, none) == Feed::Stop {
@@ -139,7 +191,8 @@ impl<'a> SheetCells<'a> {
                 builder.too_many_columns(row.wide);
                 return;
             }
-            if builder.push(index + 1, 0, dense(&row).as_slice()) == Feed::Stop {
+            dense(row, &mut cells);
+            if builder.push(index + 1, 0, cells.as_slice()) == Feed::Stop {
                 return;
             }
             next = Some(index + 1);
@@ -147,14 +200,14 @@ impl<'a> SheetCells<'a> {
     }
 }
 
-/// A row's cells from column A to its last kept cell, empty where it has none.
-fn dense<'r>(row: &'r SheetRow<'_>) -> Vec<CellValue<'r>> {
+/// A row's cells from column A to its last kept cell, empty where it has none, into `cells`.
+fn dense<'r>(row: &'r SheetRow<'_>, cells: &mut Vec<CellValue<'r>>) {
     let width = row.cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
-    let mut cells: Vec<CellValue<'r>> = vec![(Cow::Borrowed(""), false); width as usize];
+    cells.clear();
+    cells.resize(width as usize, (Cow::Borrowed(""), false));
     for (column, (text, date)) in &row.cells {
         cells[*column as usize] = (Cow::Borrowed(text.as_ref()), *date);
     }
-    cells
 }
 
 #[cfg(test)]
@@ -179,7 +232,8 @@ mod tests {
         for row in (0..1_000_000).rev() {
             cells.push(row, 0, text("x"));
         }
-        let kept: Vec<u32> = cells.rows.keys().copied().collect();
+        cells.settle();
+        let kept: Vec<u32> = cells.rows.iter().map(|(row, _)| *row).collect();
         assert_eq!(kept, [0, 1, 2, 3, 4], "the header, three rows and one past");
     }
 
@@ -188,8 +242,9 @@ mod tests {
         let mut cells = SheetCells::new(&limits(50_000, 64));
         cells.push(0, 0, text("First Name"));
         cells.push(1_048_575, 16_383, text("x"));
-        assert_eq!(cells.rows[&1_048_575].wide, 16_384);
-        assert!(cells.rows[&1_048_575].cells.is_empty());
+        cells.settle();
+        assert_eq!(cells.rows[1].1.wide, 16_384);
+        assert!(cells.rows[1].1.cells.is_empty());
     }
 
     #[test]
@@ -200,6 +255,18 @@ mod tests {
             cells.push(0, 2, text("a"));
         }
         cells.push(0, 2, text("b"));
-        assert_eq!(cells.rows[&0].cells, [(2, text("b"))]);
+        cells.settle();
+        assert_eq!(cells.rows[0].1.cells, [(2, text("b"))]);
+    }
+
+    #[test]
+    fn a_row_given_again_later_keeps_what_it_had() {
+        let mut cells = SheetCells::new(&limits(10, 64));
+        cells.push(0, 0, text("a"));
+        cells.push(1, 0, text("b"));
+        cells.push(0, 1, text("c"));
+        cells.settle();
+        assert_eq!(cells.rows[0].1.cells, [(0, text("a")), (1, text("c"))]);
+        assert_eq!(cells.rows.len(), 2);
     }
 }

@@ -171,7 +171,7 @@ impl<'o> Sheets<'o> {
     }
 
     /// The table of this sheet when it is the roster; else keeps the first sheet for later.
-    fn offer(&mut self, name: &str, cells: SheetCells<'_>) -> Option<ReadOutcome> {
+    fn offer(&mut self, name: &str, mut cells: SheetCells<'_>) -> Option<ReadOutcome> {
         if cells.has_roster_header() {
             return Some(self.table(name, cells));
         }

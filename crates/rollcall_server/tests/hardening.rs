@@ -328,6 +328,7 @@ async fn guessers_fill_their_own_lane_and_a_teacher_with_a_clean_slate_gets_in()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_sign_ins_leave_the_server_answering() {
+    let before = memory_kib("VmRSS");
     let server = Arc::new(
         limited(Limits {
             max_requests: 50,
@@ -363,6 +364,19 @@ async fn two_hundred_concurrent_sign_ins_leave_the_server_answering() {
     assert!(busy > 0, "nothing was refused: the bounds did not hold");
     let teacher = server.sign_in_as(TEACHER, &server.password(TEACHER)).await;
     assert_eq!(teacher.status, StatusCode::OK, "{}", teacher.text());
+    // Argon2 takes 19 MiB a hash: 200 at once would take 3.8 GiB; bounded, a few of them.
+    let grown = memory_kib("VmHWM").saturating_sub(before);
+    assert!(grown < 512 * 1024, "resident memory grew by {grown} KiB");
+}
+
+/// This process's resident memory figure `field` (VmRSS now, VmHWM its peak), in KiB.
+fn memory_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a memory figure")
 }
 
 // Headers and cookies.

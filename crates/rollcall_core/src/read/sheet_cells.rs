@@ -23,20 +23,24 @@ use crate::text::trim;
 /// A cell's text the way a person sees it, and whether it is a date or time cell.
 pub(crate) type CellValue<'a> = (Cow<'a, str>, bool);
 
-/// One row's kept cells.
-#[derive(Debug, Default)]
-struct SheetRow<'a> {
-    /// (column, value), in the order the file gave them; one per column.
-    cells: Vec<(u32, CellValue<'a>)>,
-    /// One past the last non-empty column at or past the column limit, or 0.
+/// One row: its 0-based number, where its cells are in `SheetCells::cells`, and how wide it is
+/// past the column limit (one past its last non-empty column there, or 0).
+#[derive(Debug, Clone, Copy)]
+struct SheetRow {
+    row: u32,
+    start: usize,
+    end: usize,
     wide: u32,
 }
 
 /// A sheet's non-empty cells within the limits, by row (0-based positions).
 #[derive(Debug)]
 pub(crate) struct SheetCells<'a> {
-    /// (row, cells), in the order the rows came; the last is the one cells are coming in for.
-    rows: Vec<(u32, SheetRow<'a>)>,
+    /// The rows in the order they came; the last is the one cells are coming in for.
+    rows: Vec<SheetRow>,
+    /// Every kept cell, (column, value), row after row, each row's in the order the file gave
+    /// them: one list for the sheet, not one per row.
+    cells: Vec<(u32, CellValue<'a>)>,
     /// True while `rows` is in ascending order without a row twice.
     sorted: bool,
     max_columns: u32,
@@ -50,6 +54,7 @@ impl<'a> SheetCells<'a> {
     pub(crate) fn new(limits: &Limits) -> SheetCells<'a> {
         SheetCells {
             rows: Vec::new(),
+            cells: Vec::new(),
             sorted: true,
             max_columns: limits.max_columns,
             keep_rows: limits.max_rows as usize + 2,
@@ -62,40 +67,46 @@ impl<'a> SheetCells<'a> {
         if trim(&value.0).is_empty() {
             return;
         }
+        let here = self.cells.len();
+        let new_row = SheetRow {
+            row,
+            start: here,
+            end: here,
+            wide: 0,
+        };
         match self.rows.last() {
-            Some((last, _)) if *last == row => {}
-            Some((last, _)) if *last > row => {
+            Some(last) if last.row == row => {}
+            Some(last) if last.row > row => {
                 self.sorted = false;
-                self.rows.push((row, SheetRow::default()));
+                self.rows.push(new_row);
                 if self.rows.len() >= 2 * self.keep_rows {
                     self.settle();
                 }
             }
-            previous => {
+            _ => {
                 if self.sorted && self.rows.len() >= self.keep_rows {
                     // A row past every kept one, when enough are kept: the limit is decided.
                     return;
                 }
-                // Rows are mostly alike: room for as many cells as the one before.
-                let room = previous.map_or(0, |(_, entry)| entry.cells.len());
-                let entry = SheetRow {
-                    cells: Vec::with_capacity(room),
-                    wide: 0,
-                };
-                self.rows.push((row, entry));
+                self.rows.push(new_row);
             }
         }
-        let Some((_, entry)) = self.rows.last_mut() else {
+        let Some(entry) = self.rows.last_mut() else {
             return;
         };
         if column >= self.max_columns {
             entry.wide = entry.wide.max(column.saturating_add(1));
-        } else {
-            self.bytes += value.0.len();
-            match entry.cells.iter_mut().rev().find(|(c, _)| *c == column) {
-                // A cell given twice: the later one wins, as in a spreadsheet program.
-                Some(cell) => cell.1 = value,
-                None => entry.cells.push((column, value)),
+            return;
+        }
+        self.bytes += value.0.len();
+        let cells = &mut self.cells[entry.start..entry.end];
+        match cells.iter_mut().rev().find(|(c, _)| *c == column) {
+            // A cell given twice: the later one wins, as in a spreadsheet program.
+            Some(cell) => cell.1 = value,
+            None => {
+                // The last row's cells end the list.
+                self.cells.push((column, value));
+                entry.end += 1;
             }
         }
     }
@@ -107,33 +118,55 @@ impl<'a> SheetCells<'a> {
             return;
         }
         // A stable sort: a row's parts stay in the order they came.
-        self.rows.sort_by_key(|(row, _)| *row);
-        let mut merged: Vec<(u32, SheetRow<'a>)> = Vec::with_capacity(self.rows.len());
-        for (row, part) in self.rows.drain(..) {
-            match merged.last_mut() {
-                Some((last, entry)) if *last == row => {
-                    entry.wide = entry.wide.max(part.wide);
-                    for (column, value) in part.cells {
-                        match entry.cells.iter_mut().find(|(c, _)| *c == column) {
-                            Some(cell) => cell.1 = value,
-                            None => entry.cells.push((column, value)),
+        let mut order = std::mem::take(&mut self.rows);
+        order.sort_by_key(|part| part.row);
+        let old = std::mem::take(&mut self.cells);
+        for part in order {
+            let parts = &old[part.start..part.end];
+            let full = self.rows.len() == self.keep_rows;
+            match self.rows.last_mut() {
+                Some(last) if last.row == part.row => {
+                    last.wide = last.wide.max(part.wide);
+                    for (column, value) in parts {
+                        match self.cells[last.start..last.end]
+                            .iter_mut()
+                            .find(|(c, _)| c == column)
+                        {
+                            Some(cell) => cell.1 = value.clone(),
+                            None => {
+                                self.cells.push((*column, value.clone()));
+                                last.end += 1;
+                            }
                         }
                     }
                 }
-                _ => merged.push((row, part)),
+                _ if full => break,
+                _ => {
+                    let start = self.cells.len();
+                    self.cells.extend(parts.iter().cloned());
+                    self.rows.push(SheetRow {
+                        row: part.row,
+                        start,
+                        end: self.cells.len(),
+                        wide: part.wide,
+                    });
+                }
             }
         }
-        merged.truncate(self.keep_rows);
-        self.rows = merged;
         self.sorted = true;
+    }
+
+    /// The kept cells of `row`.
+    fn row_cells(&self, row: &SheetRow) -> &[(u32, CellValue<'a>)] {
+        &self.cells[row.start..row.end]
     }
 
     /// True when the sheet's first row with a cell names the required columns.
     pub(crate) fn has_roster_header(&mut self) -> bool {
         self.settle();
-        self.rows.first().is_some_and(|(_, row)| {
+        self.rows.first().is_some_and(|row| {
             let mut cells = Vec::new();
-            dense(row, &mut cells);
+            dense(self.row_cells(row), &mut cells);
             header_has_required(cells.as_slice())
         })
     }
@@ -141,26 +174,14 @@ impl<'a> SheetCells<'a> {
     /// The same cells, owning their text.
     pub(crate) fn into_owned(mut self) -> SheetCells<'static> {
         self.settle();
-        let rows = self
-            .rows
+        let cells = self
+            .cells
             .into_iter()
-            .map(|(number, row)| {
-                let cells = row
-                    .cells
-                    .into_iter()
-                    .map(|(column, (text, date))| (column, (Cow::Owned(text.into_owned()), date)))
-                    .collect();
-                (
-                    number,
-                    SheetRow {
-                        cells,
-                        wide: row.wide,
-                    },
-                )
-            })
+            .map(|(column, (text, date))| (column, (Cow::Owned(text.into_owned()), date)))
             .collect();
         SheetCells {
-            rows,
+            rows: self.rows,
+            cells,
             sorted: true,
             max_columns: self.max_columns,
             keep_rows: self.keep_rows,
@@ -178,10 +199,9 @@ impl<'a> SheetCells<'a> {
         let mut next: Option<u32> = None;
         let none: &[CellValue<'_>] = &[];
         let mut cells = Vec::new();
-        for (index, row) in &self.rows {
-            let index = *index;
+        for row in &self.rows {
             if let Some(next) = next {
-                for blank in (next..index).take(most_blank) {
+                for blank in (next..row.row).take(most_blank) {
                     if builder.push(blank + 1, 0, none) == Feed::Stop {
                         return;
                     }
@@ -191,22 +211,22 @@ impl<'a> SheetCells<'a> {
                 builder.too_many_columns(row.wide);
                 return;
             }
-            dense(row, &mut cells);
-            if builder.push(index + 1, 0, cells.as_slice()) == Feed::Stop {
+            dense(self.row_cells(row), &mut cells);
+            if builder.push(row.row + 1, 0, cells.as_slice()) == Feed::Stop {
                 return;
             }
-            next = Some(index + 1);
+            next = Some(row.row + 1);
         }
     }
 }
 
-/// A row's cells from column A to its last kept cell, empty where it has none, into `cells`.
-fn dense<'r>(row: &'r SheetRow<'_>, cells: &mut Vec<CellValue<'r>>) {
-    let width = row.cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
-    cells.clear();
-    cells.resize(width as usize, (Cow::Borrowed(""), false));
-    for (column, (text, date)) in &row.cells {
-        cells[*column as usize] = (Cow::Borrowed(text.as_ref()), *date);
+/// A row's cells from column A to its last kept cell, empty where it has none, into `dense`.
+fn dense<'r>(row: &'r [(u32, CellValue<'_>)], dense: &mut Vec<CellValue<'r>>) {
+    let width = row.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
+    dense.clear();
+    dense.resize(width as usize, (Cow::Borrowed(""), false));
+    for (column, (text, date)) in row {
+        dense[*column as usize] = (Cow::Borrowed(text.as_ref()), *date);
     }
 }
 
@@ -233,7 +253,7 @@ mod tests {
             cells.push(row, 0, text("x"));
         }
         cells.settle();
-        let kept: Vec<u32> = cells.rows.iter().map(|(row, _)| *row).collect();
+        let kept: Vec<u32> = cells.rows.iter().map(|row| row.row).collect();
         assert_eq!(kept, [0, 1, 2, 3, 4], "the header, three rows and one past");
     }
 
@@ -243,8 +263,8 @@ mod tests {
         cells.push(0, 0, text("First Name"));
         cells.push(1_048_575, 16_383, text("x"));
         cells.settle();
-        assert_eq!(cells.rows[1].1.wide, 16_384);
-        assert!(cells.rows[1].1.cells.is_empty());
+        assert_eq!(cells.rows[1].wide, 16_384);
+        assert!(cells.row_cells(&cells.rows[1]).is_empty());
     }
 
     #[test]
@@ -256,7 +276,7 @@ mod tests {
         }
         cells.push(0, 2, text("b"));
         cells.settle();
-        assert_eq!(cells.rows[0].1.cells, [(2, text("b"))]);
+        assert_eq!(cells.row_cells(&cells.rows[0]), [(2, text("b"))]);
     }
 
     #[test]
@@ -266,7 +286,10 @@ mod tests {
         cells.push(1, 0, text("b"));
         cells.push(0, 1, text("c"));
         cells.settle();
-        assert_eq!(cells.rows[0].1.cells, [(0, text("a")), (1, text("c"))]);
+        assert_eq!(
+            cells.row_cells(&cells.rows[0]),
+            [(0, text("a")), (1, text("c"))]
+        );
         assert_eq!(cells.rows.len(), 2);
     }
 }

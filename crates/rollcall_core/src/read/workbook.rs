@@ -113,7 +113,8 @@ fn shared_text(value: DataRef<'_>) -> CellValue<'_> {
         DataRef::String(text) => (Cow::Owned(text), false),
         DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => (Cow::Owned(text), true),
         other => {
-            let (text, date) = other.text();
+            let cell = Data::from(other);
+            let (text, date) = cell_text(&cell);
             (Cow::Owned(text.into_owned()), date)
         }
     }
@@ -134,13 +135,12 @@ fn read_gridded<RS: Read + Seek, W: Reader<RS>>(
             .worksheet_range(name)
             .map_err(|_| Unreadable::Damaged)?;
         let mut cells = SheetCells::new(&options.limits);
+        let (first_row, first_column) = range.start().unwrap_or((0, 0));
         for (row, column, cell) in range.used_cells() {
-            let (text, date) = cell.text();
-            let start = range.start().unwrap_or((0, 0));
             cells.push(
-                row as u32 + start.0,
-                column as u32 + start.1,
-                (Cow::Owned(text.into_owned()), date),
+                row as u32 + first_row,
+                column as u32 + first_column,
+                cell_text(cell),
             );
         }
         if let Some(outcome) = sheets.offer(name, cells) {
@@ -235,35 +235,6 @@ fn refused(
         Overflow::Rows => builder.too_many_rows(),
     };
     builder.finish()
-}
-
-/// A calamine cell, owned (`Data`) or borrowing the workbook's shared strings (`DataRef`).
-trait CellText: calamine::CellType {
-    /// The cell's text the way a person sees it, and whether it is a date or time cell.
-    fn text(&self) -> (Cow<'_, str>, bool);
-}
-
-impl CellText for Data {
-    fn text(&self) -> (Cow<'_, str>, bool) {
-        cell_text(self)
-    }
-}
-
-impl CellText for DataRef<'_> {
-    fn text(&self) -> (Cow<'_, str>, bool) {
-        match self {
-            DataRef::SharedString(text) => (Cow::Borrowed(text), false),
-            DataRef::Empty => (Cow::Borrowed(""), false),
-            DataRef::String(text) => (Cow::Borrowed(text), false),
-            DataRef::Int(number) => (Cow::Owned(number.to_string()), false),
-            DataRef::Float(number) => (Cow::Owned(format_number(*number)), false),
-            DataRef::Bool(true) => (Cow::Borrowed("TRUE"), false),
-            DataRef::Bool(false) => (Cow::Borrowed("FALSE"), false),
-            DataRef::DateTime(date) => (Cow::Owned(format_serial_date(date.as_f64())), true),
-            DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => (Cow::Borrowed(text), true),
-            DataRef::Error(error) => (Cow::Owned(error.to_string()), false),
-        }
-    }
 }
 
 /// A cell's text the way a person sees it, and whether it is a date or time cell.

@@ -113,13 +113,9 @@ fn sheet_positions(stream: &[u8]) -> Result<Vec<usize>, Unreadable> {
             }
             BOF => biff8 = u16_at(data, 0) == Some(0x0600),
             LBL if !defined_name_fits(data, biff8) => return Err(Unreadable::Damaged),
-            BOUND_SHEET => match data {
-                [p0, p1, p2, p3, _, _, ..] => {
-                    let position = u32::from_le_bytes([*p0, *p1, *p2, *p3]) as usize;
-                    if position > stream.len() {
-                        return Err(Unreadable::Damaged);
-                    }
-                    positions.push(position);
+            BOUND_SHEET => match u32_at(data, 0) {
+                Some(position) if data.len() >= 6 && position <= stream.len() as u64 => {
+                    positions.push(position as usize);
                 }
                 _ => return Err(Unreadable::Damaged),
             },

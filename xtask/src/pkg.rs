@@ -129,6 +129,7 @@ pub fn wasm_opt(file: &Path) -> Result<(), String> {
             "--enable-mutable-globals",
             "--enable-reference-types",
             "--enable-multivalue",
+            "--enable-simd",
             &file_text,
             "-o",
             &file_text,

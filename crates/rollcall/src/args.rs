@@ -34,7 +34,7 @@ pub struct ChangesetArgs {
 #[derive(Debug, PartialEq, Eq)]
 pub struct ServeArgs {
     pub addr: String,
-    /// `sqlite://…`; the embedded default is `sqlite://rollcall.db`.
+    /// `sqlite://…` or `postgres://…`; the embedded default is `sqlite://rollcall.db`.
     pub db: String,
     pub demo: bool,
     /// Students per demo school (`--demo-students`, for benchmarks).
@@ -62,7 +62,8 @@ pub const USAGE: &str = "\
 Usage:
   rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es]
   rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
-  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo] [--web DIR]
+  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://FILE|postgres://USER@HOST/DB]
+                 [--demo] [--web DIR]
                  [--public-url https://HOST] [--trust-proxy]
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
@@ -72,7 +73,8 @@ pub const USAGE_ES: &str = "\
 Uso:
   rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es]
   rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
-  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://rollcall.db] [--demo] [--web DIR]
+  rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://FILE|postgres://USER@HOST/DB]
+                 [--demo] [--web DIR]
                  [--public-url https://SERVIDOR] [--trust-proxy]
 
 Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un

@@ -199,10 +199,10 @@ fn serve(args: &args::ServeArgs) -> Result<ExitCode, String> {
     let lang = args.lang;
     let page_missing = config.web.is_none();
     runtime
-        .block_on(rollcall_server::serve(config, |addr, sign_ins| {
+        .block_on(rollcall_server::serve(config, |addr, sign_ins, owner| {
             let mut text = match lang {
-                Lang::En => format!("Rollcall is running at http://{addr}/\n"),
-                Lang::Es => format!("Rollcall está en marcha en http://{addr}/\n"),
+                Lang::En => format!("Rollcall is running at http://{addr}/\nQueue worker id: {owner}\n"),
+                Lang::Es => format!("Rollcall está en marcha en http://{addr}/\nId del trabajador de la cola: {owner}\n"),
             };
             if page_missing {
                 text.push_str(match lang {

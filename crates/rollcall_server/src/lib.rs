@@ -16,6 +16,9 @@ pub mod passwords;
 mod routes;
 pub mod security;
 pub mod store;
+/// For tests and benchmarks only: fresh databases on SQLite or a test PostgreSQL.
+#[doc(hidden)]
+pub mod testing;
 pub mod throttle;
 pub mod upload;
 
@@ -127,10 +130,11 @@ pub struct Config {
 }
 
 /// Opens the store, seeds the demo data if asked, binds `addr` and serves until interrupted.
-/// `ready` is called with the bound address and the demo sign-ins before the first request.
+/// `ready` is called with the bound address, the demo sign-ins and the queue's owner id (its
+/// name in the leases it takes) before the first request.
 pub async fn serve(
     config: Config,
-    ready: impl FnOnce(std::net::SocketAddr, &[(String, String)]),
+    ready: impl FnOnce(std::net::SocketAddr, &[(String, String)], &str),
 ) -> Result<(), String> {
     let store = Store::open(&config.db).await?;
     let sign_ins = if config.demo {
@@ -147,7 +151,7 @@ pub async fn serve(
     let state = AppState::limited(store, config.limits.clone())
         .reached(Reach::new(config.public_url.as_deref(), config.trust_proxy));
     state.start_worker();
-    ready(addr, &sign_ins);
+    ready(addr, &sign_ins, state.queue.owner());
     let router = site(state, config.web.as_deref());
     listen::serve_on(listener, router, &config.limits, async {
         let _ = tokio::signal::ctrl_c().await;

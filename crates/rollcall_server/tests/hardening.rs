@@ -150,6 +150,38 @@ async fn whitespace_and_case_variants_of_an_email_share_one_limit() {
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text());
 }
 
+/// Several processes on one database share the limit per email and address: a guesser who
+/// spreads attempts over them gets no more tries than from one.
+#[tokio::test]
+async fn processes_on_one_database_share_the_sign_in_limit() {
+    let first = Server::demo().await;
+    let second = first.sibling().await;
+    let third = first.sibling().await;
+    let processes = [&first, &second, &third];
+    for k in 0..MAX_FAILURES as usize {
+        let reply = processes[k % 3].sign_in_as(OTHER, "guess").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {k}");
+    }
+    // Each process has seen at most two failures itself, fewer than its own brake allows.
+    for server in processes {
+        let refused = server.sign_in_as(OTHER, &first.password(OTHER)).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            refused.text()
+        );
+        let wait: u64 = refused
+            .header(header::RETRY_AFTER)
+            .parse()
+            .expect("Retry-After");
+        assert!((1..=15 * 60).contains(&wait), "{wait}");
+    }
+    // Another teacher is not slowed by it.
+    let other = third.sign_in_as(TEACHER, &first.password(TEACHER)).await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text());
+}
+
 #[tokio::test]
 async fn an_email_longer_than_254_bytes_is_refused_without_hashing() {
     let server = Server::demo().await;

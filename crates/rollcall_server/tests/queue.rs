@@ -1,6 +1,6 @@
 //! The queue under faults: two server processes on one database, a write lock held longer than
 //! the busy timeout, a full disk, a panic, a password that cannot be hashed, a lease that
-//! lapsed, a retried file upload (Idempotency-Key), and the store's row and username rules.
+//! lapsed or was taken over, a retried file upload (Idempotency-Key), and the store's row and username rules.
 
 mod common;
 
@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use axum::http::{StatusCode, header};
 use common::{Server, SignedIn};
-use rollcall_server::demo::{LINCOLN, ROOSEVELT, TEACHER};
-use rollcall_server::store::Store;
+use rollcall_server::demo::{LINCOLN, OTHER, ROOSEVELT, TEACHER};
 use rollcall_server::store::apply::{NewPassword, UsernameHints};
 use rollcall_server::store::retry::Retry;
 use rollcall_server::store::uploads::{NewUpload, NewUploadRow};
+use rollcall_server::store::{Backend, Store};
 use rollcall_server::upload::hooks::{BeforeUpload, Hooks};
 use sqlx::Connection;
 
@@ -89,6 +89,51 @@ async fn on_every_connection(store: &Store, sql: String) {
             .await
             .expect("pragma");
         held.push(conn);
+    }
+}
+
+/// Makes the disk full a little way into an upload. SQLite: `max_page_count` a few pages past
+/// the file's size. PostgreSQL has no such setting: a trigger answers with its own disk-full
+/// error (SQLSTATE 53100, "could not extend file") once 40 of the upload's students exist.
+async fn fill_the_disk(store: &Store) {
+    match store.backend() {
+        Backend::Sqlite => {
+            let pages = count(store, "PRAGMA page_count").await;
+            on_every_connection(store, format!("PRAGMA max_page_count = {}", pages + 6)).await;
+        }
+        Backend::Postgres => {
+            sqlx::raw_sql(
+                "CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN
+                     IF (SELECT COUNT(*) FROM students
+                         WHERE last_name = 'Fullerton-Abernathy') >= 40 THEN
+                         RAISE EXCEPTION 'could not extend file: No space left on device'
+                             USING ERRCODE = 'disk_full';
+                     END IF;
+                     RETURN NEW;
+                 END $$;
+                 CREATE TRIGGER full_disk BEFORE INSERT ON students
+                     FOR EACH ROW EXECUTE FUNCTION full_disk();",
+            )
+            .execute(store.pool())
+            .await
+            .expect("a full disk");
+        }
+    }
+}
+
+/// Undoes [`fill_the_disk`].
+async fn make_room(store: &Store) {
+    match store.backend() {
+        Backend::Sqlite => {
+            on_every_connection(store, "PRAGMA max_page_count = 1073741823".to_owned()).await
+        }
+        Backend::Postgres => {
+            sqlx::raw_sql("DROP TRIGGER full_disk ON students")
+                .execute(store.pool())
+                .await
+                .expect("room again");
+        }
     }
 }
 
@@ -203,10 +248,13 @@ async fn an_upload_outlasts_a_write_lock_held_longer_than_the_busy_timeout() {
         before_upload: before(move |_| {
             let (url, locked) = (url.clone(), locked.clone());
             async move {
-                let mut conn = sqlx::SqliteConnection::connect(&url)
-                    .await
-                    .expect("connect");
-                sqlx::query("BEGIN IMMEDIATE")
+                let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect");
+                // SQLite's write lock, or PostgreSQL's lock on the table every row writes.
+                let lock = match Backend::of(&url) {
+                    Backend::Sqlite => "BEGIN IMMEDIATE",
+                    Backend::Postgres => "BEGIN; LOCK TABLE students IN EXCLUSIVE MODE",
+                };
+                sqlx::raw_sql(lock)
                     .execute(&mut conn)
                     .await
                     .expect("write lock");
@@ -258,8 +306,7 @@ async fn a_full_disk_fails_the_upload_and_its_error_file_reimports_once_there_is
                 if once.swap(true, Ordering::SeqCst) {
                     return;
                 }
-                let pages = count(&store, "PRAGMA page_count").await;
-                on_every_connection(&store, format!("PRAGMA max_page_count = {}", pages + 6)).await;
+                fill_the_disk(&store).await;
             }
         }),
         ..fast_hash()
@@ -310,7 +357,7 @@ async fn a_full_disk_fails_the_upload_and_its_error_file_reimports_once_there_is
 
     // Room again: the Error File, re-imported as is, creates the rest.
     let store = server.state.store.clone();
-    on_every_connection(&store, "PRAGMA max_page_count = 1073741823".to_owned()).await;
+    make_room(&store).await;
     let again = post(&server, &teacher, &error_file.body, "es").await;
     let done = server.wait_for(&teacher, LINCOLN, &again).await;
     assert_eq!(done["status"], "Completed", "{done}");
@@ -520,6 +567,63 @@ async fn an_upload_whose_owner_died_is_taken_over_when_its_lease_lapses() {
     assert_eq!(lease, (None, None));
 }
 
+/// A process that stalled past its lease while another took the upload over may still apply
+/// rows (each is taken from `pending` once), but it does not finish the upload in the other's
+/// name: the one holding the lease finishes it, and its claim is not ended for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_whose_lease_was_taken_over_leaves_the_finish_to_the_holder() {
+    let mut server = Server::demo_stopped(BUSY).await;
+    let store = server.state.store.clone();
+    server.state.queue.hooks = Hooks {
+        // As this process starts on the upload, another one takes its lease over.
+        before_upload: before(move |id| {
+            let store = store.clone();
+            async move {
+                let until = rollcall_server::upload::lease::now_millis() + 60_000;
+                sqlx::query(
+                    "UPDATE uploads SET lease_owner = 'the-next-process', lease_until = $2
+                     WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(until)
+                .execute(store.pool())
+                .await
+                .expect("take the lease over");
+            }
+        }),
+        ..fast_hash()
+    };
+    server.state.start_worker();
+    let teacher = server.sign_in(TEACHER).await;
+    let id = post(
+        &server,
+        &teacher,
+        &file(&[",,Tak,Enover,03,,".to_owned()]),
+        "en",
+    )
+    .await;
+    let store = &server.state.store;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.upload_rows(&id).await.expect("rows")[0].state != "applied" {
+        assert!(Instant::now() < deadline, "the row was never applied");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let lease: (String, Option<String>) =
+        sqlx::query_as("SELECT status, lease_owner FROM uploads WHERE id = $1")
+            .bind(&id)
+            .fetch_one(store.pool())
+            .await
+            .expect("lease");
+    assert_eq!(
+        lease,
+        (
+            "In Progress".to_owned(),
+            Some("the-next-process".to_owned())
+        )
+    );
+}
+
 /// A worker finds an upload another process stored (and never woke it for) by polling.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_finds_uploads_another_process_stored() {
@@ -675,4 +779,92 @@ async fn generated_usernames_take_the_next_free_suffix() {
     }
     tx.commit().await.expect("commit");
     assert_eq!(usernames, ["sam.same3", "sam.same5", "sam.same6"]);
+}
+
+/// Fairness: a process works on two uploads at once, never two of one school. While one
+/// school's upload is held up, another school's completes, and the first school's next upload
+/// waits its turn (its uploads apply in order).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_schools_long_upload_does_not_hold_up_another_schools() {
+    let mut server = Server::demo_stopped(BUSY).await;
+    let entered = Arc::new(tokio::sync::Notify::new());
+    let release = Arc::new(tokio::sync::Notify::new());
+    let held = Arc::new(AtomicBool::new(false));
+    let (hook_entered, hook_release, hook_held) = (entered.clone(), release.clone(), held.clone());
+    server.state.queue.hooks = Hooks {
+        before_upload: before(move |_| {
+            let (entered, release, held) = (
+                hook_entered.clone(),
+                hook_release.clone(),
+                hook_held.clone(),
+            );
+            async move {
+                if !held.swap(true, Ordering::SeqCst) {
+                    entered.notify_one();
+                    release.notified().await;
+                }
+            }
+        }),
+        ..fast_hash()
+    };
+    server.state.start_worker();
+    let teacher = server.sign_in(TEACHER).await;
+    let long = post(
+        &server,
+        &teacher,
+        &file(&[",,Lena,Long,03,,".to_owned()]),
+        "en",
+    )
+    .await;
+    tokio::time::timeout(Duration::from_secs(30), entered.notified())
+        .await
+        .expect("the long upload started");
+    let next = post(
+        &server,
+        &teacher,
+        &file(&[",,Nell,Next,03,,".to_owned()]),
+        "en",
+    )
+    .await;
+
+    let other = server.sign_in(OTHER).await;
+    let reply = server
+        .post_file_with(
+            &other,
+            &format!("/api/schools/{ROOSEVELT}/uploads"),
+            "roster.csv",
+            &file(&[",,Rosa,Quick,07,,".to_owned()]),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+    let quick = reply.json()["id"].as_str().expect("id").to_owned();
+    let done = server.wait_for(&other, ROOSEVELT, &quick).await;
+    assert_eq!(done["status"], "Completed", "{done}");
+
+    // Lincoln's first upload is still held; its next one has a free worker but waits.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let status = |id: String| {
+        let server = &server;
+        let teacher = &teacher;
+        async move {
+            server
+                .get(
+                    Some(teacher),
+                    &format!("/api/schools/{LINCOLN}/uploads/{id}"),
+                )
+                .await
+                .json()["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    assert_eq!(status(long.clone()).await, "In Progress");
+    assert_eq!(status(next.clone()).await, "Queued");
+    release.notify_one();
+    for id in [long, next] {
+        let done = server.wait_for(&teacher, LINCOLN, &id).await;
+        assert_eq!(done["status"], "Completed", "{done}");
+    }
 }

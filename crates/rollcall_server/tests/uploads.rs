@@ -629,9 +629,25 @@ async fn another_schools_teacher_cannot_reach_lincolns_uploads() {
     );
 }
 
+/// Reads an update and, if it applies, writes it, as the worker does.
+async fn update(
+    tx: &mut sqlx::AnyConnection,
+    school: &str,
+    guid: &str,
+    base: Option<&str>,
+    set: &std::collections::BTreeMap<rollcall_core::Field, String>,
+) -> Result<(), rollcall_server::store::apply::Conflict> {
+    use rollcall_server::store::Store;
+    let prepared = Store::prepare_update(tx, school, guid, base, set)
+        .await
+        .expect("query")?;
+    Store::write_update(tx, &prepared, None, "now")
+        .await
+        .expect("query")
+}
+
 #[tokio::test]
 async fn a_row_that_collides_when_written_changes_nothing_and_says_why() {
-    use rollcall_server::store::Store;
     use rollcall_server::store::apply::Conflict;
     let server = Server::demo().await;
     let students = server
@@ -648,19 +664,7 @@ async fn a_row_that_collides_when_written_changes_nothing_and_says_why() {
     )]
     .into_iter()
     .collect();
-    let applied = Store::apply_update(
-        &mut tx,
-        "none",
-        2,
-        LINCOLN,
-        &first.guid,
-        None,
-        &set,
-        None,
-        "now",
-    )
-    .await
-    .expect("query");
+    let applied = update(&mut tx, LINCOLN, &first.guid, None, &set).await;
     assert_eq!(
         applied,
         Err(Conflict::UsernameTaken(second.username.to_uppercase()))
@@ -671,52 +675,16 @@ async fn a_row_that_collides_when_written_changes_nothing_and_says_why() {
     )]
     .into_iter()
     .collect();
-    let applied = Store::apply_update(
-        &mut tx,
-        "none",
-        2,
-        LINCOLN,
-        &first.guid,
-        None,
-        &set,
-        None,
-        "now",
-    )
-    .await
-    .expect("query");
+    let applied = update(&mut tx, LINCOLN, &first.guid, None, &set).await;
     assert_eq!(
         applied,
         Err(Conflict::StudentIdTaken(
             second.student_id.clone().expect("id")
         ))
     );
-    let stale = Store::apply_update(
-        &mut tx,
-        "none",
-        2,
-        LINCOLN,
-        &first.guid,
-        Some("0000"),
-        &set,
-        None,
-        "now",
-    )
-    .await
-    .expect("query");
+    let stale = update(&mut tx, LINCOLN, &first.guid, Some("0000"), &set).await;
     assert!(matches!(stale, Err(Conflict::Stale(_))));
-    let unknown = Store::apply_update(
-        &mut tx,
-        "none",
-        2,
-        ROOSEVELT,
-        &first.guid,
-        None,
-        &set,
-        None,
-        "now",
-    )
-    .await
-    .expect("query");
+    let unknown = update(&mut tx, ROOSEVELT, &first.guid, None, &set).await;
     assert_eq!(unknown, Err(Conflict::UnknownGuid));
     tx.commit().await.expect("commit");
     assert_eq!(

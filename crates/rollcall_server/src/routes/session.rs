@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::json::JsonBody;
 use crate::passwords::Lane;
 use crate::store::audit::NewAuditEntry;
+use crate::store::sign_ins::Refused;
 use crate::{AppState, audit, throttle};
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +67,19 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
         return Err(AppError::Unauthorized(WRONG));
     };
     let attempt = state.brake.reserve(&email, address)?;
+    // The same count in the database, which every process shares.
+    let pair = address_text.clone().unwrap_or_default();
+    let now_ms = crate::upload::lease::now_millis();
+    let window = throttle::FAILURE_WINDOW.as_millis() as i64;
+    let most = i64::from(throttle::MAX_FAILURES);
+    if let Err(Refused(wait)) = state
+        .store
+        .count_sign_in(&email, &pair, now_ms, window, most)
+        .await?
+    {
+        attempt.withdrawn();
+        return Err(AppError::TooManyRequests(wait));
+    }
     let found = state.store.teacher_by_email(&email).await?;
     let hash = found
         .as_ref()
@@ -80,6 +94,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
         Err(error) => {
             if matches!(error, AppError::Busy) {
                 attempt.withdrawn();
+                state.store.uncount_sign_in(&email, &pair).await?;
             }
             return Err(error);
         }
@@ -88,11 +103,13 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
         Some((teacher, _)) if matches => teacher,
         found => {
             attempt.failed();
+            state.store.purge_sign_in_counts(now_ms - window).await?;
             audit(audit::SIGN_IN_FAILED, found.map(|(t, _)| t.id), email).await?;
             return Err(AppError::Unauthorized(WRONG));
         }
     };
     attempt.succeeded();
+    state.store.clear_sign_in(&email, &pair).await?;
     let now = auth::now_seconds();
     if let Some(sent) = auth::cookie_token(&headers, secure) {
         state.store.delete_session(&auth::token_hash(&sent)).await?;

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rollcall_core::Field;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 use super::{Store, StudentRecord};
 
@@ -22,6 +22,16 @@ pub enum Conflict {
     Stale(String),
     UsernameTaken(String),
     StudentIdTaken(String),
+}
+
+/// An update read and applied in memory, ready to be written.
+#[derive(Debug, Clone)]
+pub struct PreparedUpdate {
+    /// The student as the update leaves them.
+    pub student: StudentRecord,
+    /// Whether the username or Student ID changes (the write may then meet a unique
+    /// constraint, and runs under a savepoint).
+    pub unique_changed: bool,
 }
 
 /// A new student's password: its hash, and the temporary password when one was generated.
@@ -68,7 +78,7 @@ pub fn username_base(first: &str, last: &str) -> String {
 
 /// The conflict a unique constraint reported when a student was written, if any.
 fn unique_conflict(
-    written: &Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error>,
+    written: &Result<sqlx::any::AnyQueryResult, sqlx::Error>,
     student: &StudentRecord,
 ) -> Option<Conflict> {
     let Err(sqlx::Error::Database(error)) = written else {
@@ -88,12 +98,35 @@ fn unique_conflict(
     }
 }
 
+/// Marks the point a row's student write can be undone to. On PostgreSQL a failed statement
+/// spoils its whole transaction, so a unique violation, which fails only its own row, is rolled
+/// back to here and the batch goes on; SQLite is treated the same way.
+async fn savepoint(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql("SAVEPOINT student_write")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Ends the savepoint of [`savepoint`], undoing the write first when `undo`.
+async fn back_to_savepoint(tx: &mut AnyConnection, undo: bool) -> Result<(), sqlx::Error> {
+    if undo {
+        sqlx::raw_sql("ROLLBACK TO SAVEPOINT student_write")
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::raw_sql("RELEASE SAVEPOINT student_write")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Takes a pending row for the caller's transaction: marks it applied (forgetting its op)
     /// by an UPDATE that only changes a `pending` row. `false` when it was not pending any more
     /// (another process applied or failed it): then the row must be left alone.
     pub async fn take_row(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         upload: &str,
         row: u32,
     ) -> Result<bool, sqlx::Error> {
@@ -109,9 +142,30 @@ impl Store {
         Ok(taken == 1)
     }
 
+    /// [`Store::take_row`], storing the row's result (its export row after it is applied) in
+    /// the same statement.
+    pub async fn take_row_with_result(
+        tx: &mut AnyConnection,
+        upload: &str,
+        row: u32,
+        result: &[String],
+    ) -> Result<bool, sqlx::Error> {
+        let taken = sqlx::query(
+            "UPDATE upload_rows SET state = 'applied', op = NULL, result = $3
+             WHERE upload_id = $1 AND row = $2 AND state = 'pending'",
+        )
+        .bind(upload)
+        .bind(i64::from(row))
+        .bind(serde_json::to_string(result).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        Ok(taken == 1)
+    }
+
     /// A taken row that could not be applied after all: failed, with its messages.
     pub async fn fail_taken_row(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         upload: &str,
         row: u32,
         errors: &[super::uploads::RowError],
@@ -130,7 +184,7 @@ impl Store {
 
     /// The export row of a taken row, as the Completed File shows it.
     async fn set_result(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         upload: &str,
         row: u32,
         result: &[String],
@@ -150,7 +204,7 @@ impl Store {
     /// `username_key`). Names given out earlier in the upload are therefore not probed again,
     /// and 10,000 new students named alike take linear time.
     pub async fn free_username(
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         base: &str,
         hints: &UsernameHints,
     ) -> Result<String, sqlx::Error> {
@@ -158,7 +212,7 @@ impl Store {
         let start = hints.start(&key);
         let n: i64 = sqlx::query_scalar(
             "WITH RECURSIVE candidate(n) AS (
-                 SELECT CAST($2 AS INTEGER)
+                 SELECT CAST($2 AS BIGINT)
                  UNION ALL
                  SELECT n + 1 FROM candidate
                  WHERE EXISTS (
@@ -180,20 +234,15 @@ impl Store {
         })
     }
 
-    /// Applies an update; returns the student's export row after it.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn apply_update(
-        conn: &mut SqliteConnection,
-        upload: &str,
-        row: u32,
+    /// Reads the student an update is for and applies `set` to it in memory: the student as it
+    /// will be, or why the update cannot be applied (nothing written either way).
+    pub async fn prepare_update(
+        tx: &mut AnyConnection,
         school: &str,
         guid: &str,
         base: Option<&str>,
         set: &BTreeMap<Field, String>,
-        password_hash: Option<&str>,
-        now: &str,
-    ) -> Result<Result<Vec<String>, Conflict>, sqlx::Error> {
-        let tx = conn;
+    ) -> Result<Result<PreparedUpdate, Conflict>, sqlx::Error> {
         let found = sqlx::query(
             "SELECT guid, student_id, first_name, last_name, grade, username
              FROM students WHERE school_id = $1 AND guid = $2",
@@ -212,6 +261,7 @@ impl Store {
                 student.first_name, student.last_name
             ))));
         }
+        let before = (student.username.clone(), student.student_id.clone());
         for (field, value) in set {
             match field {
                 Field::StudentId => {
@@ -223,6 +273,26 @@ impl Store {
                 Field::Username => student.username = value.clone(),
                 Field::Guid | Field::Password => {}
             }
+        }
+        // Only a new username or Student ID can meet a unique constraint.
+        let unique_changed = before != (student.username.clone(), student.student_id.clone());
+        Ok(Ok(PreparedUpdate {
+            student,
+            unique_changed,
+        }))
+    }
+
+    /// Writes a prepared update (and the new password hash, if any); a unique constraint it
+    /// meets changes nothing and is returned.
+    pub async fn write_update(
+        tx: &mut AnyConnection,
+        update: &PreparedUpdate,
+        password_hash: Option<&str>,
+        now: &str,
+    ) -> Result<Result<(), Conflict>, sqlx::Error> {
+        let student = &update.student;
+        if update.unique_changed {
+            savepoint(tx).await?;
         }
         let written = sqlx::query(
             "UPDATE students SET student_id = $2, first_name = $3, last_name = $4, grade = $5,
@@ -243,20 +313,21 @@ impl Store {
         .bind(password_hash)
         .execute(&mut *tx)
         .await;
-        if let Some(conflict) = unique_conflict(&written, &student) {
-            return Ok(Err(conflict));
+        let conflict = unique_conflict(&written, student);
+        if conflict.is_none() {
+            written?;
         }
-        written?;
-        let result = student.export_cells("");
-        Self::set_result(tx, upload, row, &result).await?;
-        Ok(Ok(result))
+        if update.unique_changed {
+            back_to_savepoint(tx, conflict.is_some()).await?;
+        }
+        Ok(conflict.map_or(Ok(()), Err))
     }
 
     /// Creates a student, generating a username from the name when none is given; returns the
     /// export row, its Password cell holding the temporary password if one was generated.
     #[allow(clippy::too_many_arguments)]
     pub async fn apply_create(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         upload: &str,
         row: u32,
         school: &str,
@@ -291,6 +362,7 @@ impl Store {
             .temporary
             .as_ref()
             .map(|_| stamp(now + std::time::Duration::from_secs(TEMPORARY_DAYS * 24 * 60 * 60)));
+        savepoint(tx).await?;
         let written = sqlx::query(
             "INSERT INTO students (guid, school_id, district_id, student_id, first_name, last_name,
                  grade, username, username_key, password_hash, password_temporary,
@@ -313,10 +385,14 @@ impl Store {
         .bind(stamp(now))
         .execute(&mut *tx)
         .await;
-        if let Some(conflict) = unique_conflict(&written, &student) {
+        let conflict = unique_conflict(&written, &student);
+        if conflict.is_none() {
+            written?;
+        }
+        back_to_savepoint(tx, conflict.is_some()).await?;
+        if let Some(conflict) = conflict {
             return Ok(Err(conflict));
         }
-        written?;
         let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
         Self::set_result(tx, upload, row, &result).await?;
         Ok(Ok(result))
@@ -325,7 +401,7 @@ impl Store {
     /// The result of a taken row applied without a change (the student already had these
     /// values): the student of `school` with this GUID as exported, or an empty row.
     pub async fn applied_unchanged(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         upload: &str,
         row: u32,
         school: &str,

@@ -1,20 +1,57 @@
-//! The store: every SQL statement the server runs, behind one type. SQLite today (WAL, created
-//! and migrated on open); the statements use `$n` parameters and portable SQL so PostgreSQL can
-//! follow with the same text.
+//! The store: every SQL statement the server runs, behind one type, on either backend through
+//! sqlx's `Any` driver: an embedded SQLite file (the default; WAL, created on open) or a
+//! PostgreSQL server that many processes share. The statements are the same text for both:
+//! `$n` parameters and SQL that both read. Where the two differ (how a writing transaction
+//! begins, durability of one commit, wake-ups) the store asks [`Backend`].
 
 pub mod apply;
 pub mod audit;
 pub mod retry;
 mod schema;
 mod sessions;
+pub mod sign_ins;
 pub mod uploads;
 
-use std::str::FromStr;
+use std::sync::Once;
 use std::time::Duration;
 
 use serde::Serialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+/// A number that orders what this process stores: microseconds since 1970, one more than the
+/// last when the clock has not moved on (or went back).
+pub(crate) fn sequence() -> i64 {
+    static LAST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or_default();
+    let mut last = LAST.load(std::sync::atomic::Ordering::Relaxed);
+    loop {
+        let next = now.max(last + 1);
+        match LAST.compare_exchange_weak(
+            last,
+            next,
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+        ) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
+}
+
+/// `url` with `mode=rwc` added unless it names a mode: the file is created if missing.
+fn sqlite_url_creating(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
 
 /// A school as the teacher sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,12 +121,43 @@ pub struct NewStudent {
     pub password_hash: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Store {
-    pool: SqlitePool,
+/// The PostgreSQL channel on which a stored upload wakes every process's queue.
+pub const QUEUE_CHANNEL: &str = "rollcall_queue";
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
-fn teacher_row(row: &sqlx::sqlite::SqliteRow) -> Teacher {
+impl Backend {
+    /// The statement that begins a writing transaction (see [`Store::begin_write`]).
+    pub fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// The backend a database URL names: `postgres://…` or `postgresql://…`, else SQLite.
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+fn teacher_row(row: &AnyRow) -> Teacher {
     Teacher {
         id: row.get("id"),
         email: row.get("email"),
@@ -97,14 +165,14 @@ fn teacher_row(row: &sqlx::sqlite::SqliteRow) -> Teacher {
     }
 }
 
-fn school_row(row: &sqlx::sqlite::SqliteRow) -> School {
+fn school_row(row: &AnyRow) -> School {
     School {
         id: row.get("id"),
         name: row.get("name"),
     }
 }
 
-pub(crate) fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
+pub(crate) fn student(row: &AnyRow) -> StudentRecord {
     StudentRecord {
         guid: row.get("guid"),
         student_id: row.get("student_id"),
@@ -116,37 +184,58 @@ pub(crate) fn student(row: &sqlx::sqlite::SqliteRow) -> StudentRecord {
 }
 
 impl Store {
-    /// Opens (creating it if needed) and migrates the database at `url` (`sqlite://path`).
+    /// Opens and migrates the database at `url`: `sqlite://path` (created if needed) or
+    /// `postgres://user@host:port/database`.
     pub async fn open(url: &str) -> Result<Store, String> {
         Store::open_with_busy_timeout(url, Duration::from_secs(10)).await
     }
 
-    /// [`Store::open`], a write waiting at most `busy_timeout` for another connection's write
-    /// lock before it fails (and the queue retries it).
+    /// [`Store::open`]; on SQLite a write waits at most `busy_timeout` for another
+    /// connection's write lock before it fails (and the queue retries it).
     pub async fn open_with_busy_timeout(
         url: &str,
         busy_timeout: Duration,
     ) -> Result<Store, String> {
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| format!("bad database URL {url}: {e}"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(busy_timeout);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let backend = Backend::of(url);
+        let options = AnyPoolOptions::new()
             // A write that failed with SQLITE_FULL or an I/O error can make SQLite roll the
             // transaction back by itself; sqlx's own ROLLBACK then fails and it still counts
             // the connection as inside a transaction, so every later BEGIN on it would fail.
             // Such a connection is closed instead of being given out again.
             .before_acquire(|conn, _| {
                 Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
-            })
-            .connect_with(options)
+            });
+        let (options, connect_url) = match backend {
+            Backend::Postgres => (options.max_connections(16), url.to_owned()),
+            Backend::Sqlite => {
+                let pragmas = format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                    busy_timeout.as_millis()
+                );
+                let options = options.max_connections(8).after_connect(move |conn, _| {
+                    let pragmas = pragmas.clone();
+                    Box::pin(async move {
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas))
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok(())
+                    })
+                });
+                (options, sqlite_url_creating(url))
+            }
+        };
+        let pool = options
+            .connect(&connect_url)
             .await
             .map_err(|e| format!("cannot open the database {url}: {e}"))?;
-        let store = Store { pool };
+        let store = Store {
+            pool,
+            backend,
+            url: url.to_owned(),
+        };
         store
             .migrate()
             .await
@@ -154,41 +243,60 @@ impl Store {
         Ok(store)
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL the store was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Runs the migrations not yet applied, one transaction each. Processes that start
+    /// together take turns: SQLite's write lock, or on PostgreSQL an advisory lock held for
+    /// the transaction, and the applied number is read again under it.
     async fn migrate(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            .execute(&self.pool)
-            .await?;
-        let applied: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-                .fetch_one(&self.pool)
-                .await?;
-        for (number, sql) in schema::MIGRATIONS.iter().enumerate() {
-            let version = number as i64 + 1;
-            if version <= applied {
-                continue;
-            }
+        loop {
             let mut tx = self.begin_write().await?;
-            sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+            if self.backend == Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(727001)")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+                .execute(&mut *tx)
+                .await?;
+            let applied: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let Some(number) = (applied as usize + 1..=schema::MIGRATIONS.len()).next() else {
+                tx.commit().await?;
+                return Ok(());
+            };
+            sqlx::raw_sql(sqlx::AssertSqlSafe(schema::migration(self.backend, number)))
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
-                .bind(version)
+                .bind(number as i64)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
         }
-        Ok(())
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A transaction that writes: it takes SQLite's write lock when it begins (`BEGIN
-    /// IMMEDIATE`), waiting for it up to the busy timeout. A plain (deferred) transaction
+    /// A transaction that writes. On SQLite it takes the write lock when it begins (`BEGIN
+    /// IMMEDIATE`), waiting for it up to the busy timeout: a plain (deferred) transaction
     /// that reads first and writes after another connection has committed cannot take the
-    /// lock at all: SQLite answers "database is locked" at once, without waiting, and the
-    /// whole upload or export would fail because two requests met.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// lock at all (SQLite answers "database is locked" at once, without waiting), and the
+    /// whole upload or export would fail because two requests met. PostgreSQL locks rows as
+    /// they are written, so a plain `BEGIN` is right there.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.pool.begin_with(self.backend.begin_write()).await
     }
 
     // Districts, schools, teachers.
@@ -437,12 +545,13 @@ impl Store {
         students: &[StudentRecord],
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO exports (id, school_id, teacher_id, format, created_at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO exports (id, school_id, teacher_id, format, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(school)
             .bind(teacher)
             .bind(format)
             .bind(created_at)
+            .bind(sequence())
             .execute(&mut *tx)
             .await?;
         for (i, s) in students.iter().enumerate() {
@@ -500,7 +609,7 @@ impl Store {
     ) -> Result<Vec<ExportSummary>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT id, format, created_at FROM exports WHERE school_id = $1 AND teacher_id = $2
-             ORDER BY created_at DESC, rowid DESC LIMIT $3",
+             ORDER BY created_at DESC, seq DESC LIMIT $3",
         )
         .bind(school)
         .bind(teacher)

@@ -38,7 +38,7 @@ fn transient_code(code: &str) -> bool {
 /// by itself; sqlx's ROLLBACK would then fail and leave sqlx counting the connection as inside
 /// a transaction for good. A savepoint first makes sure there is a transaction to roll back
 /// (the old one, or a new empty one), so the ROLLBACK succeeds either way.
-pub async fn abandon(mut tx: sqlx::Transaction<'static, sqlx::Sqlite>) {
+pub async fn abandon(mut tx: sqlx::Transaction<'static, sqlx::Any>) {
     let _ = sqlx::raw_sql("SAVEPOINT abandoned").execute(&mut *tx).await;
     let _ = tx.rollback().await;
 }

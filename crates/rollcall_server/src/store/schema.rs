@@ -1,5 +1,33 @@
 //! The schema, as numbered migrations. Each runs once, in order, in its own transaction; the
-//! applied number is kept in `schema_version`. Plain SQL that SQLite and PostgreSQL both read.
+//! applied number is kept in `schema_version`. One list for both backends, in SQL that SQLite
+//! and PostgreSQL both read, so the two schemas cannot drift apart (a test compares their
+//! tables and columns). Whole numbers are `BIGINT` (SQLite's INTEGER affinity; PostgreSQL's
+//! `INTEGER` would be 32 bits). A step that only SQLite needs (filling a new column from its
+//! `rowid`) is in [`SQLITE_AFTER`].
+
+use super::Backend;
+
+/// The statements of migration `number` (1-based) on `backend`.
+pub fn migration(backend: Backend, number: usize) -> String {
+    let mut sql = MIGRATIONS[number - 1].to_owned();
+    if backend == Backend::Sqlite {
+        for (after, extra) in SQLITE_AFTER {
+            if *after == number {
+                sql.push_str(extra);
+            }
+        }
+    }
+    sql
+}
+
+/// Statements run after a migration on SQLite only.
+const SQLITE_AFTER: &[(usize, &str)] = &[(
+    5,
+    "
+    UPDATE uploads SET seq = rowid;
+    UPDATE exports SET seq = rowid;
+    ",
+)];
 
 pub const MIGRATIONS: &[&str] = &[
     // 1: districts, schools, teachers, students, sessions, exports.
@@ -36,9 +64,9 @@ pub const MIGRATIONS: &[&str] = &[
         -- lower-case username: unique server-wide, whatever the case
         username_key TEXT NOT NULL UNIQUE,
         password_hash TEXT,
-        password_temporary INTEGER NOT NULL DEFAULT 0,
+        password_temporary BIGINT NOT NULL DEFAULT 0,
         password_expires_at TEXT,
-        position INTEGER NOT NULL,
+        position BIGINT NOT NULL,
         updated_at TEXT NOT NULL,
         UNIQUE (district_id, student_id)
     );
@@ -47,7 +75,7 @@ pub const MIGRATIONS: &[&str] = &[
         token_hash TEXT PRIMARY KEY,
         teacher_id TEXT NOT NULL REFERENCES teachers(id),
         csrf TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
+        expires_at BIGINT NOT NULL
     );
     CREATE TABLE exports (
         id TEXT PRIMARY KEY,
@@ -59,7 +87,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX exports_by_teacher ON exports (school_id, teacher_id, created_at);
     CREATE TABLE export_rows (
         export_id TEXT NOT NULL REFERENCES exports(id),
-        row INTEGER NOT NULL,
+        row BIGINT NOT NULL,
         guid TEXT NOT NULL,
         student_id TEXT,
         first_name TEXT NOT NULL,
@@ -95,7 +123,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX uploads_by_status ON uploads (status, created_at);
     CREATE TABLE upload_rows (
         upload_id TEXT NOT NULL REFERENCES uploads(id),
-        row INTEGER NOT NULL,
+        row BIGINT NOT NULL,
         -- JSON array: the row as uploaded, its password blanked
         cells TEXT NOT NULL,
         -- JSON change-set op still to apply (it may hold a password); NULL once done
@@ -137,5 +165,32 @@ pub const MIGRATIONS: &[&str] = &[
         detail TEXT
     );
     CREATE INDEX audit_by_time ON audit (at);
+    ",
+    // 5: the order uploads and exports were stored in, for the newest-first lists (two can
+    // share a millisecond): a number from a clock that never goes back in one process; and
+    // the record of which process worked on which upload when; and the sign-in counts every
+    // process shares.
+    "
+    ALTER TABLE uploads ADD COLUMN seq BIGINT;
+    ALTER TABLE exports ADD COLUMN seq BIGINT;
+    -- every claim of an upload by a process (milliseconds since 1970): from when, and until
+    -- its lease's last expiry or its finish; two claims of one upload never overlap
+    CREATE TABLE upload_claims (
+        upload_id TEXT NOT NULL REFERENCES uploads(id),
+        owner TEXT NOT NULL,
+        claimed_at BIGINT NOT NULL,
+        until BIGINT NOT NULL
+    );
+    CREATE INDEX upload_claims_by_upload ON upload_claims (upload_id, claimed_at);
+    -- sign-in attempts per email and client address ('' when unknown) that every process
+    -- counts: since `window_start` (milliseconds since 1970), cleared when the owner gets in
+    CREATE TABLE sign_in_failures (
+        email TEXT NOT NULL,
+        address TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        failures BIGINT NOT NULL,
+        PRIMARY KEY (email, address)
+    );
+    CREATE INDEX sign_in_failures_by_window ON sign_in_failures (window_start);
     ",
 ];

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StudentRecord};
+use super::{Backend, Store, StudentRecord};
 
 /// Where an upload is in the queue (SPEC section 8's words).
 pub const QUEUED: &str = "Queued";
@@ -80,7 +80,7 @@ pub struct PendingRow {
     pub op: String,
 }
 
-fn summary(row: &sqlx::sqlite::SqliteRow) -> UploadSummary {
+fn summary(row: &sqlx::any::AnyRow) -> UploadSummary {
     let counts: String = row.get("counts");
     let header: String = row.get("header");
     UploadSummary {
@@ -100,6 +100,15 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// One process's claim of an upload: it worked on it from `claimed_at` to at most `until`
+/// (its lease's last expiry, or when it finished), in milliseconds since 1970.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub owner: String,
+    pub claimed_at: i64,
+    pub until: i64,
+}
+
 impl Store {
     /// Stores an upload and its rows in one transaction, queued, and durably: the commit is
     /// on disk before this returns (and the upload is acknowledged). `Ok(false)` when the
@@ -113,10 +122,14 @@ impl Store {
     /// transaction; the connection goes back to NORMAL afterwards.)
     pub async fn insert_upload(&self, upload: &NewUpload<'_>) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            // PostgreSQL syncs every commit (synchronous_commit = on, its default).
+            return Self::insert_upload_in(&mut conn, self.backend, upload).await;
+        }
         sqlx::query("PRAGMA synchronous = FULL")
             .execute(&mut *conn)
             .await?;
-        let stored = Self::insert_upload_in(&mut conn, upload).await;
+        let stored = Self::insert_upload_in(&mut conn, self.backend, upload).await;
         let normal = sqlx::query("PRAGMA synchronous = NORMAL")
             .execute(&mut *conn)
             .await;
@@ -128,17 +141,18 @@ impl Store {
     }
 
     async fn insert_upload_in(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
+        backend: Backend,
         upload: &NewUpload<'_>,
     ) -> Result<bool, sqlx::Error> {
         use sqlx::Connection;
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = conn.begin_with(backend.begin_write()).await?;
         // No conflict target: a second change-set id or Idempotency-Key (each unique per
         // school) changes nothing, whichever it is.
         let inserted = sqlx::query(
             "INSERT INTO uploads (id, school_id, teacher_id, changeset_id, file_name, kind, status,
-                 created_at, header, counts, lang, idempotency_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 created_at, header, counts, lang, idempotency_key, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT DO NOTHING",
         )
         .bind(upload.id)
@@ -153,6 +167,7 @@ impl Store {
         .bind(json(&serde_json::json!({"rows": upload.rows.len()})))
         .bind(upload.lang.as_str())
         .bind(upload.idempotency_key)
+        .bind(super::sequence())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -177,6 +192,13 @@ impl Store {
             .bind(json(&row.errors))
             .execute(&mut *tx)
             .await?;
+        }
+        if backend == Backend::Postgres {
+            // Wakes the other processes' workers when this commits (a hint: they poll too).
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(super::QUEUE_CHANNEL)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -231,7 +253,7 @@ impl Store {
     /// A school's Upload History, newest first.
     pub async fn uploads(&self, school: &str) -> Result<Vec<UploadSummary>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT * FROM uploads WHERE school_id = $1 ORDER BY created_at DESC, rowid DESC",
+            "SELECT * FROM uploads WHERE school_id = $1 ORDER BY created_at DESC, seq DESC",
         )
         .bind(school)
         .fetch_all(&self.pool)
@@ -276,10 +298,18 @@ impl Store {
         now: i64,
         until: i64,
     ) -> Result<Option<UploadSummary>, sqlx::Error> {
+        // Oldest first (one left In Progress before any other), and never an upload of a
+        // school another live lease is working on: one upload per school at a time, so a
+        // school's uploads apply in order and a 50,000-row upload holds one worker while the
+        // other workers and processes serve every other school.
         let candidates: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM uploads
+            "SELECT id FROM uploads u
              WHERE status IN ($1, $2) AND (lease_until IS NULL OR lease_until < $3)
-             ORDER BY CASE status WHEN $1 THEN 0 ELSE 1 END, created_at, rowid LIMIT 8",
+               AND NOT EXISTS (
+                   SELECT 1 FROM uploads busy
+                   WHERE busy.school_id = u.school_id AND busy.id <> u.id
+                     AND busy.status = $1 AND busy.lease_until >= $3)
+             ORDER BY CASE status WHEN $1 THEN 0 ELSE 1 END, created_at, seq LIMIT 8",
         )
         .bind(IN_PROGRESS)
         .bind(QUEUED)
@@ -287,9 +317,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for id in candidates {
+            let mut tx = self.begin_write().await?;
             let taken = sqlx::query(
                 "UPDATE uploads SET status = $2, lease_owner = $4, lease_until = $5
-                 WHERE id = $1 AND status IN ($2, $3) AND (lease_until IS NULL OR lease_until < $6)",
+                 WHERE id = $1 AND status IN ($2, $3) AND (lease_until IS NULL OR lease_until < $6)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM uploads busy
+                       WHERE busy.school_id = uploads.school_id AND busy.id <> uploads.id
+                         AND busy.status = $2 AND busy.lease_until >= $6)",
             )
             .bind(&id)
             .bind(IN_PROGRESS)
@@ -297,18 +332,69 @@ impl Store {
             .bind(owner)
             .bind(until)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
             if taken == 1 {
+                sqlx::query(
+                    "INSERT INTO upload_claims (upload_id, owner, claimed_at, until)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&id)
+                .bind(owner)
+                .bind(now)
+                .bind(until)
+                .execute(&mut *tx)
+                .await?;
                 let row = sqlx::query("SELECT * FROM uploads WHERE id = $1")
                     .bind(&id)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 return Ok(Some(summary(&row)));
             }
+            tx.commit().await?;
         }
         Ok(None)
+    }
+
+    /// Every claim of an upload, oldest first: (owner, claimed at, held until), milliseconds.
+    pub async fn upload_claims(&self, upload: &str) -> Result<Vec<Claim>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT owner, claimed_at, until FROM upload_claims WHERE upload_id = $1
+             ORDER BY claimed_at",
+        )
+        .bind(upload)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| Claim {
+                owner: row.get("owner"),
+                claimed_at: row.get("claimed_at"),
+                until: row.get("until"),
+            })
+            .collect())
+    }
+
+    /// Moves the end of `owner`'s latest claim of `upload` to `until`.
+    async fn claim_held_until(
+        tx: &mut sqlx::AnyConnection,
+        upload: &str,
+        owner: &str,
+        until: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE upload_claims SET until = $3
+             WHERE upload_id = $1 AND owner = $2 AND claimed_at = (
+                 SELECT MAX(claimed_at) FROM upload_claims WHERE upload_id = $1 AND owner = $2)",
+        )
+        .bind(upload)
+        .bind(owner)
+        .bind(until)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
     }
 
     /// Extends `owner`'s lease on an upload to `until`; `false` when it no longer holds it.
@@ -318,6 +404,7 @@ impl Store {
         owner: &str,
         until: i64,
     ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
         let renewed = sqlx::query(
             "UPDATE uploads SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = $4",
         )
@@ -325,9 +412,13 @@ impl Store {
         .bind(owner)
         .bind(until)
         .bind(IN_PROGRESS)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if renewed == 1 {
+            Self::claim_held_until(&mut tx, id, owner, until).await?;
+        }
+        tx.commit().await?;
         Ok(renewed == 1)
     }
 
@@ -341,6 +432,7 @@ impl Store {
         finished_at: &str,
         counts: &serde_json::Value,
     ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
         let finished = sqlx::query(
             "UPDATE uploads SET status = $3, finished_at = $4, counts = $5, lease_owner = NULL,
                  lease_until = NULL
@@ -351,9 +443,14 @@ impl Store {
         .bind(status)
         .bind(finished_at)
         .bind(json(counts))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if finished == 1 {
+            let now = crate::upload::lease::now_millis();
+            Self::claim_held_until(&mut tx, id, owner, now).await?;
+        }
+        tx.commit().await?;
         Ok(finished == 1)
     }
 
@@ -408,7 +505,7 @@ impl Store {
 
     /// [`Store::fail_row`] inside the caller's transaction.
     pub async fn fail_row_in(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         upload: &str,
         row: u32,
         errors: &[RowError],

@@ -24,13 +24,17 @@ use super::lease::{self, Lease, LeaseWatch};
 use super::messages;
 use super::validate::{CurrentRoster, Verdict, error, revalidate};
 use crate::auth;
-use crate::store::Store;
 use crate::store::apply::{Conflict, NewPassword, UsernameHints};
 use crate::store::retry::{self, Retry};
 use crate::store::uploads::{COMPLETED, COMPLETED_WITH_ERRORS, FAILED, RowError, UploadSummary};
+use crate::store::{Backend, QUEUE_CHANNEL, Store};
 
 /// Rows hashed and applied together: their Argon2id hashes are computed on both cores.
 const BATCH: usize = 32;
+
+/// Uploads one process works on at once. Each is of a different school (see
+/// `Store::claim_upload`), so one school's large upload never holds up the others'.
+const WORKERS: usize = 2;
 
 /// How often an idle worker looks for uploads other processes stored.
 const POLL: Duration = Duration::from_secs(1);
@@ -74,14 +78,48 @@ impl From<sqlx::Error> for Stop {
 }
 
 impl Queue {
+    /// This process's name in the leases (and `upload_claims`) it takes.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
     pub fn wake(&self) {
         self.notify.notify_one();
     }
 
-    /// Runs the worker until the process ends.
+    /// Runs the workers until the process ends, and on PostgreSQL listens for the uploads
+    /// other processes store.
     pub fn start(&self, store: Store) {
-        let queue = self.clone();
-        tokio::spawn(async move { queue.run(store).await });
+        for _ in 0..WORKERS {
+            let queue = self.clone();
+            let store = store.clone();
+            tokio::spawn(async move { queue.run(store).await });
+        }
+        if store.backend() == Backend::Postgres {
+            let queue = self.clone();
+            tokio::spawn(async move { queue.listen(store).await });
+        }
+    }
+
+    /// Wakes a worker whenever any process stores an upload (PostgreSQL's `NOTIFY`, sent by
+    /// the transaction that stores it). Only a hint: the workers poll every second anyway, so
+    /// a notification lost while the connection was down delays nothing for long.
+    async fn listen(self, store: Store) {
+        loop {
+            let listener = async {
+                let mut listener = sqlx::postgres::PgListener::connect(store.url()).await?;
+                listener.listen(QUEUE_CHANNEL).await?;
+                loop {
+                    listener.recv().await?;
+                    self.wake();
+                }
+            };
+            let stopped: Result<(), sqlx::Error> = listener.await;
+            if let Err(e) = stopped {
+                eprintln!("rollcall serve: the queue's wake-ups stopped ({e}); polling meanwhile");
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
     }
 
     async fn run(self, store: Store) {
@@ -109,6 +147,7 @@ impl Queue {
             upload.clone(),
             self.hooks.clone(),
             self.retry,
+            self.owner.clone(),
             lease.watch(),
         ));
         let why = match task.await {
@@ -248,6 +287,7 @@ async fn process(
     upload: UploadSummary,
     hooks: Hooks,
     retry: Retry,
+    owner: Arc<str>,
     lease: LeaseWatch,
 ) -> Result<(), Stop> {
     if let Some(hook) = &hooks.before_upload {
@@ -330,27 +370,19 @@ async fn process(
             .await?;
     }
     drop(hashing);
-    let owner = retry.run(|| lease_owner(store, &upload.id)).await?;
-    match owner {
-        Some(owner) if !lease.lost() => {
-            let finished = retry
-                .run(|| finish(store, &upload.id, &owner, None))
-                .await?;
-            if finished {
-                Ok(())
-            } else {
-                Err(Stop::LeaseLost)
-            }
-        }
-        _ => Err(Stop::LeaseLost),
+    if lease.lost() {
+        return Err(Stop::LeaseLost);
     }
-}
-
-async fn lease_owner(store: &Store, id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT lease_owner FROM uploads WHERE id = $1")
-        .bind(id)
-        .fetch_one(store.pool())
-        .await
+    // Finished in this process's own name: if another process has taken the lease over (this
+    // one stalled past it), that one finishes the upload and its claim stays open.
+    let finished = retry
+        .run(|| finish(store, &upload.id, &owner, None))
+        .await?;
+    if finished {
+        Ok(())
+    } else {
+        Err(Stop::LeaseLost)
+    }
 }
 
 /// Applies one batch in one transaction, each row taken from `pending` first.
@@ -372,7 +404,7 @@ async fn apply_batch(
 }
 
 async fn apply_row(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     target: &Target<'_>,
     row: u32,
     verdict: &Verdict,
@@ -396,31 +428,21 @@ async fn apply_row(
         }
         (_, Ok(hash)) => hash.as_deref(),
     };
+    if let Verdict::Apply(Op::Update {
+        guid, base, set, ..
+    }) = verdict
+    {
+        return apply_update(tx, target, row, guid, base.as_deref(), set, hash).await;
+    }
     if !Store::take_row(tx, upload, row).await? {
         // Applied or failed by another process already.
         return Ok(());
     }
     let applied = match verdict {
-        Verdict::Failed(_) => Ok(Vec::new()),
+        Verdict::Failed(_) | Verdict::Apply(Op::Update { .. }) => Ok(Vec::new()),
         Verdict::Unchanged(guid) => {
             Store::applied_unchanged(tx, upload, row, target.school, guid.as_deref()).await?;
             Ok(Vec::new())
-        }
-        Verdict::Apply(Op::Update {
-            guid, base, set, ..
-        }) => {
-            Store::apply_update(
-                tx,
-                upload,
-                row,
-                target.school,
-                guid,
-                base.as_deref(),
-                set,
-                hash,
-                &now(),
-            )
-            .await?
         }
         Verdict::Apply(Op::Create { values, .. }) => {
             let temporary = password
@@ -446,6 +468,39 @@ async fn apply_row(
         }
     };
     if let Err(conflict) = applied {
+        let errors = [conflict_error(&conflict, row, target.lang)];
+        Store::fail_taken_row(tx, upload, row, &errors).await?;
+    }
+    Ok(())
+}
+
+/// Applies an update row in three statements: the student is read (and the update refused,
+/// row failed, if it no longer applies), the row taken from `pending` with its result, and the
+/// student written (a unique constraint it meets fails the row and changes nothing).
+async fn apply_update(
+    tx: &mut sqlx::AnyConnection,
+    target: &Target<'_>,
+    row: u32,
+    guid: &str,
+    base: Option<&str>,
+    set: &std::collections::BTreeMap<Field, String>,
+    hash: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let upload = target.upload;
+    let update = match Store::prepare_update(tx, target.school, guid, base, set).await? {
+        Ok(update) => update,
+        Err(conflict) => {
+            let errors = [conflict_error(&conflict, row, target.lang)];
+            Store::fail_row_in(tx, upload, row, &errors).await?;
+            return Ok(());
+        }
+    };
+    let result = update.student.export_cells("");
+    if !Store::take_row_with_result(tx, upload, row, &result).await? {
+        // Applied or failed by another process already.
+        return Ok(());
+    }
+    if let Err(conflict) = Store::write_update(tx, &update, hash, &now()).await? {
         let errors = [conflict_error(&conflict, row, target.lang)];
         Store::fail_taken_row(tx, upload, row, &errors).await?;
     }

@@ -11,9 +11,9 @@ use tower::ServiceExt;
 pub struct Server {
     pub state: AppState,
     pub passwords: Vec<(String, String)>,
-    /// The database (`sqlite://…`), which sibling servers share.
+    /// The database (`sqlite://…` or `postgres://…`), which sibling servers share.
     pub url: String,
-    _dir: std::sync::Arc<tempfile::TempDir>,
+    _dir: std::sync::Arc<TestDir>,
 }
 
 /// A signed-in teacher: the session cookie and the CSRF token.
@@ -76,6 +76,31 @@ impl Reply {
     }
 }
 
+/// The PostgreSQL server the tests run on instead of SQLite, when one is given
+/// (`cargo xtask test` runs the server's tests once without and once with it).
+pub fn postgres() -> Option<String> {
+    rollcall_server::testing::postgres_for_tests()
+}
+
+/// A fresh, empty database for one test (see `rollcall_server::testing::fresh_database`).
+pub async fn database_url(dir: &tempfile::TempDir) -> String {
+    rollcall_server::testing::fresh_database(dir.path()).await
+}
+
+/// Drops a test's PostgreSQL schema (named in `dir`), if it made one.
+pub fn drop_database(dir: &std::path::Path) {
+    rollcall_server::testing::drop_database(dir)
+}
+
+/// A test's folder, and its PostgreSQL schema dropped with it.
+pub struct TestDir(pub tempfile::TempDir);
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        drop_database(self.0.path());
+    }
+}
+
 impl Server {
     pub async fn demo() -> Server {
         let server = Server::demo_stopped(std::time::Duration::from_secs(10)).await;
@@ -87,7 +112,7 @@ impl Server {
     /// worker not started: set `state.queue`'s hooks and retries, then `state.start_worker()`.
     pub async fn demo_stopped(busy_timeout: std::time::Duration) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let url = database_url(&dir).await;
         let store = Store::open_with_busy_timeout(&url, busy_timeout)
             .await
             .expect("store");
@@ -96,7 +121,7 @@ impl Server {
             state: AppState::new(store),
             passwords,
             url,
-            _dir: std::sync::Arc::new(dir),
+            _dir: std::sync::Arc::new(TestDir(dir)),
         }
     }
 

@@ -68,12 +68,27 @@ pub fn output(program: &str, args: &[&str]) -> Result<String, String> {
 }
 
 pub fn cargo(args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run(&cargo, args)
+    cargo_env(&[], args)
 }
 
-/// One named step of a task, announced before it runs.
+/// Runs cargo in the workspace root with extra environment variables, set for it alone.
+pub fn cargo_env(env: &[(&str, &str)], args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run_in_env(".", env, &cargo, args)
+}
+
+/// Whether this process runs as root (`id -u` says 0).
+pub fn running_as_root() -> bool {
+    output("id", &["-u"]).is_ok_and(|id| id.trim() == "0")
+}
+
+/// One named step of a task, announced before it runs. A Ctrl-C noted while it ran (see
+/// `postgres`) ends the task after it.
 pub fn step<T>(name: &str, body: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     println!("\n== {name}");
-    body().map_err(|e| format!("{name}: {e}"))
+    let result = body().map_err(|e| format!("{name}: {e}"));
+    if crate::postgres::interrupted() {
+        return Err(format!("{name}: interrupted (Ctrl-C)"));
+    }
+    result
 }

@@ -1,14 +1,23 @@
 //! `cargo xtask`: the project's task runner (rust-analyzer's xtask pattern).
 //!
 //! - `cargo xtask setup`  installs what the build needs (the wasm32 target)
-//! - `cargo xtask run`    sets up, builds and starts `rollcall serve --demo`
-//! - `cargo xtask test`   every test: format, lints, unit, fixture, property, wasm32 build, docs
+//! - `cargo xtask run`    sets up, builds and starts `rollcall serve --demo` (on SQLite; with
+//!   `--postgres`, two of them on one throw-away PostgreSQL, at 127.0.0.1:8080 and :8081)
+//! - `cargo xtask test`   every test: format, lints, unit, fixture, property, the server's tests
+//!   again on a throw-away PostgreSQL (or the one `ROLLCALL_TEST_POSTGRES` names), wasm32
+//!   build, docs
 //! - `cargo xtask bench`  generates the 50,000-row files and runs the benchmarks
 //! - `cargo xtask docs`   regenerates docs/rules.md from the code registry
 //! - `cargo xtask pkg`    builds the npm package (`pkg/dist`) from `crates/rollcall_wasm`
 //! - `cargo xtask web`    builds the page (`web/dist`) from `web/`
 //! - `cargo xtask fuzz --minutes N`  runs every cargo-fuzz target of `fuzz/` for N minutes
 //!   each (by hand only: not part of `test`); fails if any saved a crash, timeout or OOM
+//! - `cargo xtask pg-smoke`  (not in the usage line) starts and stops a throw-away PostgreSQL of
+//!   each kind and checks that it answered and left nothing behind (for when the PostgreSQL step
+//!   of `test` cannot start its server)
+//!
+//! `postgres` makes the throw-away PostgreSQL servers (initdb into a temporary folder, stopped
+//! and removed on drop); `run_postgres` runs the two servers of `run --postgres`.
 
 mod bench;
 mod bench_data;
@@ -18,12 +27,15 @@ mod docs;
 mod fuzz;
 mod npm;
 mod pkg;
+mod postgres;
+mod run_postgres;
 mod setup;
 mod web;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|run|test|bench|docs|pkg|web|fuzz [--minutes N]>";
+const USAGE: &str =
+    "usage: cargo xtask <setup|run [--postgres]|test|bench|docs|pkg|web|fuzz [--minutes N]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +48,7 @@ fn main() -> ExitCode {
         Some("pkg") => pkg::build(),
         Some("web") => web::build(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("pg-smoke") => postgres::smoke(),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -53,13 +66,24 @@ fn main() -> ExitCode {
 
 /// Sets up, builds, and starts `rollcall serve --demo` on its embedded SQLite database
 /// (`rollcall.db`), which prints the URL and the demo sign-ins. Extra arguments go to `serve`
-/// (for example `--addr 127.0.0.1:9000`).
+/// (for example `--addr 127.0.0.1:9000`). With `--postgres`: two servers on one throw-away
+/// PostgreSQL (`run_postgres`); the other extra arguments go to both.
 fn run(extra: &[String]) -> Result<(), String> {
+    // `cargo xtask run -- --addr …` and `cargo xtask run --addr …` both work.
+    let extra: Vec<String> = extra.iter().skip_while(|a| *a == "--").cloned().collect();
+    let on_postgres = extra.iter().any(|a| a == "--postgres");
+    let extra: Vec<String> = extra.into_iter().filter(|a| a != "--postgres").collect();
+    if on_postgres {
+        run_postgres::check_args(&extra)?;
+    }
     setup::setup()?;
     web::build()?;
     release_cli("the server")?;
     let root = cmd::root();
     let binary = root.join("target/release/rollcall");
+    if on_postgres {
+        return run_postgres::run(&binary, &root, &extra);
+    }
     println!(
         "\n== rollcall serve --demo (Ctrl-C stops it)\n\n\
          Also try the command line on a bundled example:\n  \
@@ -68,8 +92,7 @@ fn run(extra: &[String]) -> Result<(), String> {
     );
     let status = std::process::Command::new(&binary)
         .args(["serve", "--demo"])
-        // `cargo xtask run -- --addr …` and `cargo xtask run --addr …` both work.
-        .args(extra.iter().skip_while(|a| *a == "--"))
+        .args(&extra)
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
@@ -102,6 +125,17 @@ fn test() -> Result<(), String> {
         ])
     })?;
     cmd::step("tests", || cmd::cargo(&["test", "--workspace"]))?;
+    cmd::step("server tests on PostgreSQL", || {
+        // The tests read ROLLCALL_TEST_POSTGRES and make their own schemas on that server. Set
+        // by the caller, it is inherited as it is (and not shown: it may hold a password).
+        // `pg` is dropped at the end of this step: a throw-away server stops, its folder goes.
+        let pg = postgres::for_tests()?;
+        let env = [(postgres::TEST_URL_VAR, pg.url())];
+        let env: &[(&str, &str)] = if pg.started() { &env } else { &[] };
+        cmd::cargo_env(env, &["test", "-p", "rollcall_server"])?;
+        // The command line's tests that start `rollcall serve` processes.
+        cmd::cargo_env(env, &["test", "-p", "rollcall", "--test", "processes"])
+    })?;
     cmd::step("rollcall_core builds for wasm32-unknown-unknown", || {
         cmd::cargo(&[
             "build",

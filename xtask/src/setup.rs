@@ -116,12 +116,10 @@ pub fn gnu_time() -> Result<(), String> {
     })
 }
 
-/// Installs Debian packages, as root or through sudo without a password.
-fn apt_install(packages: &[&str]) -> Result<(), String> {
-    let root = cmd::output("id", &["-u"])
-        .map(|id| id.trim() == "0")
-        .unwrap_or(false);
-    let (program, prefix): (&str, &[&str]) = if root {
+/// Installs Debian packages (after `apt-get update`), as root or through sudo without a
+/// password.
+pub fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let (program, prefix): (&str, &[&str]) = if cmd::running_as_root() {
         ("apt-get", &[])
     } else {
         ("sudo", &["-n", "apt-get"])

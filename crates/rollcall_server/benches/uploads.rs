@@ -1,9 +1,12 @@
-//! Uploads through the HTTP API end to end on SQLite: the server runs in-process on a real
-//! 127.0.0.1 socket and is driven over HTTP/1.1, from the POST to the poll that sees the upload
-//! finished.
+//! Uploads through the HTTP API end to end: the server runs in-process on a real 127.0.0.1
+//! socket and is driven over HTTP/1.1, from the POST to the poll that sees the upload finished.
+//! Every benchmark runs on SQLite; with `ROLLCALL_BENCH_POSTGRES=postgres://USER@HOST:PORT/DB`
+//! (a role that may create schemas) the 10,000-row one runs on PostgreSQL too, in a schema of
+//! its own made for the run and dropped after it.
 //!
 //! - `updates-10k`: a 10,000-row change-set of updates without passwords (names, grades,
-//!   Student IDs, usernames); target ≤ 2 s.
+//!   Student IDs, usernames), on SQLite; target ≤ 2 s.
+//! - `updates-10k-postgres`: the same on PostgreSQL; target ≤ 2 s.
 //! - `creates-1k`: a 1,000-row change-set of new students, whose cost is the Argon2id hashing of
 //!   their temporary passwords (19 MiB, t=2, p=1; both cores).
 //! - `argon2id-hash`: one hash, for hashes per second per core.
@@ -17,13 +20,17 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use rollcall_core::{Field, Op};
 use rollcall_server::demo::{DISTRICT, LINCOLN, TEACHER};
 use rollcall_server::store::{NewStudent, StudentRecord};
 use rollcall_server::{AppState, Reach, Store, app, auth, demo};
 
 const STUDENTS: usize = 10_000;
+
+/// The PostgreSQL server to run the PostgreSQL benchmarks on, if any.
+const POSTGRES_VAR: &str = "ROLLCALL_BENCH_POSTGRES";
 
 /// One HTTP/1.1 exchange; returns the status and the body.
 fn http(
@@ -67,17 +74,62 @@ struct Bench {
     cookie: String,
     csrf: String,
     password: String,
-    _dir: tempfile::TempDir,
+    database: Database,
+}
+
+/// Where a benchmark's data lives: a SQLite file in a temporary folder, or a PostgreSQL schema
+/// made for the run (dropped by [`Bench::finish`]).
+enum Database {
+    /// The folder of the database file, removed when dropped.
+    Sqlite {
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        server: String,
+        schema: String,
+    },
+}
+
+impl Database {
+    fn sqlite() -> (Database, String) {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        (Database::Sqlite { _dir: dir }, url)
+    }
+
+    /// A new schema `rollcall_bench_…` on `server`, and the URL that puts it first on the
+    /// search path.
+    async fn postgres(server: &str) -> (Database, String) {
+        use sqlx::Connection;
+        let schema = format!("rollcall_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(server)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_VAR}={server}: {e}"));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await
+            .expect("create the benchmark's schema");
+        let _ = conn.close().await;
+        let separator = if server.contains('?') { '&' } else { '?' };
+        let url = format!("{server}{separator}options[search_path]={schema}");
+        let database = Database::Postgres {
+            server: server.to_owned(),
+            schema,
+        };
+        (database, url)
+    }
 }
 
 impl Bench {
-    fn new() -> Bench {
+    fn new(database: Option<&str>) -> Bench {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .expect("runtime");
-        let dir = tempfile::tempdir().expect("dir");
-        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let (database, url) = match database {
+            Some(server) => runtime.block_on(Database::postgres(server)),
+            None => Database::sqlite(),
+        };
         let (store, addr, passwords) = runtime.block_on(async {
             let store = Store::open(&url).await.expect("store");
             let passwords = demo::seed(&store, demo::STUDENTS).await.expect("seed");
@@ -139,7 +191,40 @@ impl Bench {
             cookie,
             csrf,
             password: password.clone(),
-            _dir: dir,
+            database,
+        }
+    }
+
+    /// Stops the server and removes its data (a PostgreSQL schema is dropped).
+    fn finish(self) {
+        let Bench {
+            runtime,
+            store,
+            database,
+            ..
+        } = self;
+        // The server and its queue stop first, so nothing uses the data while it goes.
+        runtime.shutdown_timeout(Duration::from_secs(5));
+        drop(store);
+        if let Database::Postgres { server, schema } = database {
+            let dropped = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(sqlx::Error::Io)
+                .and_then(|runtime| {
+                    runtime.block_on(async {
+                        use sqlx::Connection;
+                        let mut conn = sqlx::PgConnection::connect(&server).await?;
+                        let drop = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+                            .execute(&mut conn)
+                            .await?;
+                        conn.close().await
+                    })
+                });
+            if let Err(e) = dropped {
+                eprintln!("cannot drop the benchmark's schema {schema}: {e}");
+            }
         }
     }
 
@@ -251,13 +336,10 @@ impl Bench {
     }
 }
 
-fn benches(c: &mut Criterion) {
-    let bench = Bench::new();
-    let mut group = c.benchmark_group("server");
-    group.sample_size(10);
-    group.measurement_time(Duration::from_secs(20));
+/// The 10,000-row change-set of updates, POST to Completed, as `name`.
+fn updates_10k(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, bench: &Bench) {
     let mut round = 0;
-    group.bench_function("updates-10k", |b| {
+    group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             let mut total = Duration::ZERO;
             for _ in 0..iterations {
@@ -269,6 +351,22 @@ fn benches(c: &mut Criterion) {
             total
         })
     });
+}
+
+fn benches(c: &mut Criterion) {
+    let bench = Bench::new(None);
+    let mut group = c.benchmark_group("server");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    updates_10k(&mut group, "updates-10k", &bench);
+    match std::env::var(POSTGRES_VAR) {
+        Ok(server) if !server.is_empty() => {
+            let on_postgres = Bench::new(Some(&server));
+            updates_10k(&mut group, "updates-10k-postgres", &on_postgres);
+            on_postgres.finish();
+        }
+        _ => println!("{POSTGRES_VAR} is not set: updates-10k-postgres skipped"),
+    }
     let mut batch = 0;
     group.bench_function("creates-1k", |b| {
         b.iter_custom(|iterations| {
@@ -331,6 +429,7 @@ fn benches(c: &mut Criterion) {
         let _ = attacker.join();
     }
     group.finish();
+    bench.finish();
 }
 
 criterion_group!(server, benches);

@@ -868,3 +868,76 @@ async fn one_schools_long_upload_does_not_hold_up_another_schools() {
         assert_eq!(done["status"], "Completed", "{done}");
     }
 }
+
+/// Update rows are written together; when that joint write meets a unique constraint (here a
+/// username taken after the upload was checked), each row is written alone and only the row
+/// that collides fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collision_in_a_run_of_updates_fails_only_its_own_row() {
+    let mut server = Server::demo_stopped(BUSY).await;
+    let store = server.state.store.clone();
+    let students = store.students(LINCOLN).await.expect("students");
+    let (a, b, c, d) = (&students[0], &students[1], &students[2], &students[3]);
+    // The name is taken after the rows were re-checked, while the batch's passwords are hashed.
+    let taker = d.guid.clone();
+    let hook_store = store.clone();
+    let taken = Arc::new(AtomicBool::new(false));
+    server.state.queue.hooks = Hooks {
+        before_upload: None,
+        hash_password: Some(Arc::new(move |password: &str| {
+            if !taken.swap(true, Ordering::SeqCst) {
+                let (store, taker) = (hook_store.clone(), taker.clone());
+                tokio::runtime::Handle::current().block_on(async move {
+                    sqlx::query(
+                        "UPDATE students SET username = 'run.two', username_key = 'run.two'
+                         WHERE guid = $1",
+                    )
+                    .bind(taker)
+                    .execute(store.pool())
+                    .await
+                    .expect("take the name");
+                });
+            }
+            Ok(format!("test-hash-{}", password.len()))
+        })),
+    };
+    server.state.start_worker();
+    let teacher = server.sign_in(TEACHER).await;
+    let line = |s: &rollcall_server::store::StudentRecord, username: &str| {
+        format!(
+            "{},{},{},{},{},{username},Sunflower!Garden42",
+            s.guid,
+            s.student_id.clone().unwrap_or_default(),
+            s.first_name,
+            s.last_name,
+            s.grade
+        )
+    };
+    let lines = [line(a, "run.one"), line(b, "run.two"), line(c, "run.three")];
+    let id = post(&server, &teacher, &file(&lines), "en").await;
+    let done = server.wait_for(&teacher, LINCOLN, &id).await;
+    assert_eq!(done["status"], "Completed with Errors", "{done}");
+    let rows = done["rows"].as_array().expect("rows");
+    let states: Vec<&str> = rows
+        .iter()
+        .map(|r| r["state"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(states, ["applied", "failed", "applied"], "{done}");
+    assert_eq!(rows[1]["errors"][0]["code"], "username-taken", "{done}");
+    let after = store.students(LINCOLN).await.expect("students");
+    let name = |guid: &str| {
+        after
+            .iter()
+            .find(|s| s.guid == guid)
+            .map(|s| s.username.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(name(&a.guid), "run.one");
+    assert_eq!(
+        name(&b.guid),
+        b.username,
+        "the row that collided changed nothing"
+    );
+    assert_eq!(name(&c.guid), "run.three");
+    assert_eq!(name(&d.guid), "run.two");
+}

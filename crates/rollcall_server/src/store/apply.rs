@@ -77,7 +77,7 @@ pub fn username_base(first: &str, last: &str) -> String {
 }
 
 /// The conflict a unique constraint reported when a student was written, if any.
-fn unique_conflict(
+pub(crate) fn unique_conflict(
     written: &Result<sqlx::any::AnyQueryResult, sqlx::Error>,
     student: &StudentRecord,
 ) -> Option<Conflict> {
@@ -98,10 +98,44 @@ fn unique_conflict(
     }
 }
 
+/// `set` applied to the student an update is for (`found`), or why it cannot be.
+pub fn prepared(
+    found: Option<StudentRecord>,
+    base: Option<&str>,
+    set: &BTreeMap<Field, String>,
+) -> Result<PreparedUpdate, Conflict> {
+    let Some(mut student) = found else {
+        return Err(Conflict::UnknownGuid);
+    };
+    if base.is_some_and(|base| base != student.fingerprint()) {
+        return Err(Conflict::Stale(format!(
+            "{} {}",
+            student.first_name, student.last_name
+        )));
+    }
+    let before = (student.username.clone(), student.student_id.clone());
+    for (field, value) in set {
+        match field {
+            Field::StudentId => student.student_id = Some(value.clone()).filter(|v| !v.is_empty()),
+            Field::FirstName => student.first_name = value.clone(),
+            Field::LastName => student.last_name = value.clone(),
+            Field::Grade => student.grade = value.clone(),
+            Field::Username => student.username = value.clone(),
+            Field::Guid | Field::Password => {}
+        }
+    }
+    // Only a new username or Student ID can meet a unique constraint.
+    let unique_changed = before != (student.username.clone(), student.student_id.clone());
+    Ok(PreparedUpdate {
+        student,
+        unique_changed,
+    })
+}
+
 /// Marks the point a row's student write can be undone to. On PostgreSQL a failed statement
 /// spoils its whole transaction, so a unique violation, which fails only its own row, is rolled
 /// back to here and the batch goes on; SQLite is treated the same way.
-async fn savepoint(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+pub(crate) async fn savepoint(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
     sqlx::raw_sql("SAVEPOINT student_write")
         .execute(&mut *tx)
         .await?;
@@ -109,7 +143,10 @@ async fn savepoint(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
 }
 
 /// Ends the savepoint of [`savepoint`], undoing the write first when `undo`.
-async fn back_to_savepoint(tx: &mut AnyConnection, undo: bool) -> Result<(), sqlx::Error> {
+pub(crate) async fn back_to_savepoint(
+    tx: &mut AnyConnection,
+    undo: bool,
+) -> Result<(), sqlx::Error> {
     if undo {
         sqlx::raw_sql("ROLLBACK TO SAVEPOINT student_write")
             .execute(&mut *tx)
@@ -136,27 +173,6 @@ impl Store {
         )
         .bind(upload)
         .bind(i64::from(row))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        Ok(taken == 1)
-    }
-
-    /// [`Store::take_row`], storing the row's result (its export row after it is applied) in
-    /// the same statement.
-    pub async fn take_row_with_result(
-        tx: &mut AnyConnection,
-        upload: &str,
-        row: u32,
-        result: &[String],
-    ) -> Result<bool, sqlx::Error> {
-        let taken = sqlx::query(
-            "UPDATE upload_rows SET state = 'applied', op = NULL, result = $3
-             WHERE upload_id = $1 AND row = $2 AND state = 'pending'",
-        )
-        .bind(upload)
-        .bind(i64::from(row))
-        .bind(serde_json::to_string(result).unwrap_or_default())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -243,43 +259,39 @@ impl Store {
         base: Option<&str>,
         set: &BTreeMap<Field, String>,
     ) -> Result<Result<PreparedUpdate, Conflict>, sqlx::Error> {
-        let found = sqlx::query(
+        let found = Self::students_by_guid(tx, school, &[guid]).await?;
+        Ok(prepared(found.into_values().next(), base, set))
+    }
+
+    /// The students of `school` with these GUIDs (any case), by lower-case GUID, in one query.
+    pub async fn students_by_guid(
+        tx: &mut AnyConnection,
+        school: &str,
+        guids: &[&str],
+    ) -> Result<HashMap<String, StudentRecord>, sqlx::Error> {
+        if guids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list = (0..guids.len())
+            .map(|k| format!("${}", k + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
             "SELECT guid, student_id, first_name, last_name, grade, username
-             FROM students WHERE school_id = $1 AND guid = $2",
-        )
-        .bind(school)
-        .bind(guid.to_lowercase())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(found) = found else {
-            return Ok(Err(Conflict::UnknownGuid));
-        };
-        let mut student = super::student(&found);
-        if base.is_some_and(|base| base != student.fingerprint()) {
-            return Ok(Err(Conflict::Stale(format!(
-                "{} {}",
-                student.first_name, student.last_name
-            ))));
+             FROM students WHERE school_id = $1 AND guid IN ({list})"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(school);
+        for guid in guids {
+            query = query.bind(guid.to_lowercase());
         }
-        let before = (student.username.clone(), student.student_id.clone());
-        for (field, value) in set {
-            match field {
-                Field::StudentId => {
-                    student.student_id = Some(value.clone()).filter(|v| !v.is_empty())
-                }
-                Field::FirstName => student.first_name = value.clone(),
-                Field::LastName => student.last_name = value.clone(),
-                Field::Grade => student.grade = value.clone(),
-                Field::Username => student.username = value.clone(),
-                Field::Guid | Field::Password => {}
-            }
-        }
-        // Only a new username or Student ID can meet a unique constraint.
-        let unique_changed = before != (student.username.clone(), student.student_id.clone());
-        Ok(Ok(PreparedUpdate {
-            student,
-            unique_changed,
-        }))
+        let rows = query.fetch_all(&mut *tx).await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let student = super::student(row);
+                (student.guid.to_lowercase(), student)
+            })
+            .collect())
     }
 
     /// Writes a prepared update (and the new password hash, if any); a unique constraint it

@@ -10,6 +10,7 @@ pub mod retry;
 mod schema;
 mod sessions;
 pub mod sign_ins;
+pub mod update_batch;
 pub mod uploads;
 
 use std::sync::Once;

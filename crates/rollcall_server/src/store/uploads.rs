@@ -100,6 +100,9 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// Upload rows stored by one INSERT (5 parameters each, well within both backends' limits).
+const ROWS_PER_INSERT: usize = 500;
+
 /// One process's claim of an upload: it worked on it from `claimed_at` to at most `until`
 /// (its lease's last expiry, or when it finished), in milliseconds since 1970.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,24 +177,33 @@ impl Store {
         if inserted == 0 {
             return Ok(false);
         }
-        for row in &upload.rows {
-            let state = if row.op.is_some() {
-                "pending"
-            } else {
-                "failed"
-            };
-            sqlx::query(
-                "INSERT INTO upload_rows (upload_id, row, cells, op, state, errors)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(upload.id)
-            .bind(i64::from(row.row))
-            .bind(json(&row.cells))
-            .bind(&row.op)
-            .bind(state)
-            .bind(json(&row.errors))
-            .execute(&mut *tx)
-            .await?;
+        // Many rows a statement: on PostgreSQL every statement is a round trip.
+        for chunk in upload.rows.chunks(ROWS_PER_INSERT) {
+            let values = (0..chunk.len())
+                .map(|k| {
+                    let p = 2 + k * 5;
+                    format!("($1, ${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO upload_rows (upload_id, row, cells, op, state, errors) VALUES {values}"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(upload.id);
+            for row in chunk {
+                let state = if row.op.is_some() {
+                    "pending"
+                } else {
+                    "failed"
+                };
+                query = query
+                    .bind(i64::from(row.row))
+                    .bind(json(&row.cells))
+                    .bind(row.op.clone())
+                    .bind(state)
+                    .bind(json(&row.errors));
+            }
+            query.execute(&mut *tx).await?;
         }
         if backend == Backend::Postgres {
             // Wakes the other processes' workers when this commits (a hint: they poll too).

@@ -24,8 +24,9 @@ use super::lease::{self, Lease, LeaseWatch};
 use super::messages;
 use super::validate::{CurrentRoster, Verdict, error, revalidate};
 use crate::auth;
-use crate::store::apply::{Conflict, NewPassword, UsernameHints};
+use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
 use crate::store::retry::{self, Retry};
+use crate::store::update_batch::RunUpdate;
 use crate::store::uploads::{COMPLETED, COMPLETED_WITH_ERRORS, FAILED, RowError, UploadSummary};
 use crate::store::{Backend, QUEUE_CHANNEL, Store};
 
@@ -393,14 +394,68 @@ async fn apply_batch(
     usernames: &UsernameHints,
 ) -> Result<(), sqlx::Error> {
     let mut tx = store.begin_write().await?;
-    let rows = batch.verdicts.iter().zip(batch.passwords).zip(batch.hashes);
-    for (((row, verdict), password), hash) in rows {
-        if let Err(e) = apply_row(&mut tx, target, *row, verdict, password, hash, usernames).await {
-            retry::abandon(tx).await;
-            return Err(e);
-        }
+    if let Err(e) = apply_rows(&mut tx, target, batch, usernames).await {
+        retry::abandon(tx).await;
+        return Err(e);
     }
     tx.commit().await
+}
+
+/// An update row whose new password (if any) was hashed.
+fn plain_update<'v>(verdict: &'v Verdict, hash: &'v Hash) -> Option<PlainUpdate<'v>> {
+    match (verdict, hash) {
+        (
+            Verdict::Apply(Op::Update {
+                guid, base, set, ..
+            }),
+            Ok(hash),
+        ) => Some(PlainUpdate {
+            guid,
+            base: base.as_deref(),
+            set,
+            hash: hash.as_deref(),
+        }),
+        _ => None,
+    }
+}
+
+struct PlainUpdate<'v> {
+    guid: &'v str,
+    base: Option<&'v str>,
+    set: &'v std::collections::BTreeMap<Field, String>,
+    hash: Option<&'v str>,
+}
+
+/// Applies a batch's rows in order; each run of consecutive update rows together
+/// (`store::update_batch`).
+async fn apply_rows(
+    tx: &mut sqlx::AnyConnection,
+    target: &Target<'_>,
+    batch: &Batch<'_>,
+    usernames: &UsernameHints,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<_> = batch
+        .verdicts
+        .iter()
+        .zip(batch.passwords)
+        .zip(batch.hashes)
+        .collect();
+    let mut next = 0;
+    while next < rows.len() {
+        let run: Vec<(u32, PlainUpdate<'_>)> = rows[next..]
+            .iter()
+            .map_while(|(((row, verdict), _), hash)| Some((*row, plain_update(verdict, hash)?)))
+            .collect();
+        if run.is_empty() {
+            let (((row, verdict), password), hash) = rows[next];
+            apply_row(tx, target, *row, verdict, password, hash, usernames).await?;
+            next += 1;
+        } else {
+            next += run.len();
+            apply_updates(tx, target, &run).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn apply_row(
@@ -428,17 +483,13 @@ async fn apply_row(
         }
         (_, Ok(hash)) => hash.as_deref(),
     };
-    if let Verdict::Apply(Op::Update {
-        guid, base, set, ..
-    }) = verdict
-    {
-        return apply_update(tx, target, row, guid, base.as_deref(), set, hash).await;
-    }
     if !Store::take_row(tx, upload, row).await? {
         // Applied or failed by another process already.
         return Ok(());
     }
     let applied = match verdict {
+        // Update rows go to `apply_updates`; one whose password could not be hashed failed
+        // above.
         Verdict::Failed(_) | Verdict::Apply(Op::Update { .. }) => Ok(Vec::new()),
         Verdict::Unchanged(guid) => {
             Store::applied_unchanged(tx, upload, row, target.school, guid.as_deref()).await?;
@@ -474,35 +525,45 @@ async fn apply_row(
     Ok(())
 }
 
-/// Applies an update row in three statements: the student is read (and the update refused,
-/// row failed, if it no longer applies), the row taken from `pending` with its result, and the
-/// student written (a unique constraint it meets fails the row and changes nothing).
-async fn apply_update(
+/// Applies a run of update rows: their students read in one query (a row whose update no
+/// longer applies fails), the rest taken from `pending` with their results in one statement,
+/// and the students written together (a unique constraint fails only its own row).
+async fn apply_updates(
     tx: &mut sqlx::AnyConnection,
     target: &Target<'_>,
-    row: u32,
-    guid: &str,
-    base: Option<&str>,
-    set: &std::collections::BTreeMap<Field, String>,
-    hash: Option<&str>,
+    run: &[(u32, PlainUpdate<'_>)],
 ) -> Result<(), sqlx::Error> {
     let upload = target.upload;
-    let update = match Store::prepare_update(tx, target.school, guid, base, set).await? {
-        Ok(update) => update,
-        Err(conflict) => {
-            let errors = [conflict_error(&conflict, row, target.lang)];
-            Store::fail_row_in(tx, upload, row, &errors).await?;
-            return Ok(());
+    let guids: Vec<&str> = run.iter().map(|(_, u)| u.guid).collect();
+    let mut found = Store::students_by_guid(tx, target.school, &guids).await?;
+    let mut ready = Vec::with_capacity(run.len());
+    for (row, update) in run {
+        let student = found.remove(&update.guid.to_lowercase());
+        match prepared(student, update.base, update.set) {
+            Ok(prepared) => ready.push(RunUpdate {
+                row: *row,
+                update: prepared,
+                password_hash: update.hash.map(str::to_owned),
+            }),
+            Err(conflict) => {
+                let errors = [conflict_error(&conflict, *row, target.lang)];
+                Store::fail_row_in(tx, upload, *row, &errors).await?;
+            }
         }
-    };
-    let result = update.student.export_cells("");
-    if !Store::take_row_with_result(tx, upload, row, &result).await? {
-        // Applied or failed by another process already.
-        return Ok(());
     }
-    if let Err(conflict) = Store::write_update(tx, &update, hash, &now()).await? {
-        let errors = [conflict_error(&conflict, row, target.lang)];
-        Store::fail_taken_row(tx, upload, row, &errors).await?;
+    let results: Vec<(u32, Vec<String>)> = ready
+        .iter()
+        .map(|item| (item.row, item.update.student.export_cells("")))
+        .collect();
+    // Rows another process applied or failed already are left alone.
+    let taken = Store::take_rows_with_results(tx, upload, &results).await?;
+    ready.retain(|item| taken.contains(&item.row));
+    let conflicts = Store::write_updates(tx, &ready, &now()).await?;
+    for (item, conflict) in ready.iter().zip(conflicts) {
+        if let Some(conflict) = conflict {
+            let errors = [conflict_error(&conflict, item.row, target.lang)];
+            Store::fail_taken_row(tx, upload, item.row, &errors).await?;
+        }
     }
     Ok(())
 }

@@ -638,9 +638,11 @@ async fn update(
     set: &std::collections::BTreeMap<rollcall_core::Field, String>,
 ) -> Result<(), rollcall_server::store::apply::Conflict> {
     use rollcall_server::store::Store;
-    let prepared = Store::prepare_update(tx, school, guid, base, set)
+    use rollcall_server::store::apply::prepared;
+    let found = Store::students_by_guid(tx, school, &[guid])
         .await
-        .expect("query")?;
+        .expect("query");
+    let prepared = prepared(found.into_values().next(), base, set)?;
     Store::write_update(tx, &prepared, None, "now")
         .await
         .expect("query")

@@ -250,19 +250,6 @@ impl Store {
         })
     }
 
-    /// Reads the student an update is for and applies `set` to it in memory: the student as it
-    /// will be, or why the update cannot be applied (nothing written either way).
-    pub async fn prepare_update(
-        tx: &mut AnyConnection,
-        school: &str,
-        guid: &str,
-        base: Option<&str>,
-        set: &BTreeMap<Field, String>,
-    ) -> Result<Result<PreparedUpdate, Conflict>, sqlx::Error> {
-        let found = Self::students_by_guid(tx, school, &[guid]).await?;
-        Ok(prepared(found.into_values().next(), base, set))
-    }
-
     /// The students of `school` with these GUIDs (any case), by lower-case GUID, in one query.
     pub async fn students_by_guid(
         tx: &mut AnyConnection,

@@ -14,7 +14,7 @@ use rollcall_server::demo::{LINCOLN, OTHER, ROOSEVELT, TEACHER};
 use rollcall_server::store::apply::{NewPassword, UsernameHints};
 use rollcall_server::store::retry::Retry;
 use rollcall_server::store::uploads::{NewUpload, NewUploadRow};
-use rollcall_server::store::{Backend, Store};
+use rollcall_server::store::{Backend, Store, Turn};
 use rollcall_server::upload::hooks::{BeforeUpload, Hooks};
 use sqlx::Connection;
 
@@ -940,4 +940,112 @@ async fn a_collision_in_a_run_of_updates_fails_only_its_own_row() {
     );
     assert_eq!(name(&c.guid), "run.three");
     assert_eq!(name(&d.guid), "run.two");
+}
+
+/// Claims take turns across processes: while another transaction holds the claim turn, a
+/// claim waits, so two processes never each take a different upload of one school (on
+/// PostgreSQL neither would see the other's uncommitted claim).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_waits_while_another_process_is_claiming() {
+    let server = Server::demo_stopped(BUSY).await;
+    let id = pending_upload(&server, 1).await;
+    let store = server.state.store.clone();
+    let mut holder = store.begin_write().await.expect("begin");
+    store
+        .take_turn(&mut holder, Turn::Claim)
+        .await
+        .expect("turn");
+    let claimer = store.clone();
+    let claim = tokio::spawn(async move {
+        let now = rollcall_server::upload::lease::now_millis();
+        claimer.claim_upload("other", now, now + 30_000).await
+    });
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(!claim.is_finished(), "the claim did not wait its turn");
+    holder.commit().await.expect("commit");
+    let claimed = tokio::time::timeout(Duration::from_secs(10), claim)
+        .await
+        .expect("the claim went on once the turn was free")
+        .expect("task")
+        .expect("claim");
+    assert_eq!(claimed.map(|upload| upload.id), Some(id));
+}
+
+/// Two uploads of different schools run side by side: a new student's generated username that
+/// the other transaction took after it was found free (PostgreSQL: the insert waits for the
+/// other transaction and then meets the unique index) moves on to the next free one instead of
+/// failing the row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_username_taken_meanwhile_moves_on_to_the_next() {
+    let server = Server::demo_stopped(BUSY).await;
+    let store = server.state.store.clone();
+    let (first, second) = (
+        pending_upload(&server, 1).await,
+        pending_upload(&server, 1).await,
+    );
+    let mut tx = store.begin_write().await.expect("begin");
+    assert_eq!(create_sam(&mut tx, &first, LINCOLN).await, "sam.same");
+    let other = store.clone();
+    let meanwhile = tokio::spawn(async move {
+        let mut tx = other.begin_write().await.expect("begin");
+        let username = create_sam(&mut tx, &second, ROOSEVELT).await;
+        tx.commit().await.expect("commit");
+        username
+    });
+    if store.backend() == Backend::Postgres {
+        // Wait until the other insert is blocked on this transaction's new row.
+        let mut blocked = false;
+        for _ in 0..200 {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                 WHERE NOT l.granted AND a.query LIKE 'INSERT INTO students%'",
+            )
+            .fetch_one(store.pool())
+            .await
+            .expect("locks");
+            if waiting > 0 {
+                blocked = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(blocked, "the other insert never waited on this one");
+    } else {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    tx.commit().await.expect("commit");
+    let username = tokio::time::timeout(Duration::from_secs(10), meanwhile)
+        .await
+        .expect("the other upload finished")
+        .expect("task");
+    assert_eq!(username, "sam.same2");
+}
+
+/// Creates a "Sam Same" with a generated username for row 2 of `upload`; returns the username.
+async fn create_sam(tx: &mut sqlx::AnyConnection, upload: &str, school: &str) -> String {
+    let values = [
+        (rollcall_core::Field::FirstName, "Sam".to_owned()),
+        (rollcall_core::Field::LastName, "Same".to_owned()),
+        (rollcall_core::Field::Grade, "03".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let created = Store::apply_create(
+        tx,
+        upload,
+        2,
+        school,
+        rollcall_server::demo::DISTRICT,
+        &values,
+        &NewPassword {
+            hash: "h".to_owned(),
+            temporary: None,
+        },
+        std::time::SystemTime::now(),
+        &UsernameHints::default(),
+    )
+    .await
+    .expect("create")
+    .expect("no conflict");
+    created[5].clone()
 }

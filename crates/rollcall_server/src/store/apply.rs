@@ -58,6 +58,9 @@ impl UsernameHints {
     }
 }
 
+/// How many free-looking generated usernames a new student tries before the row fails.
+const GENERATED_ATTEMPTS: u32 = 20;
+
 /// How long a generated temporary password lasts.
 const TEMPORARY_DAYS: u64 = 90;
 
@@ -346,10 +349,10 @@ impl Store {
             grade: value(Field::Grade),
             username: value(Field::Username),
         };
-        if student.username.is_empty() {
-            let base = username_base(&student.first_name, &student.last_name);
-            student.username = Self::free_username(tx, &base, usernames).await?;
-        }
+        let generated = student
+            .username
+            .is_empty()
+            .then(|| username_base(&student.first_name, &student.last_name));
         let position: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM students WHERE school_id = $1",
         )
@@ -361,6 +364,52 @@ impl Store {
             .temporary
             .as_ref()
             .map(|_| stamp(now + std::time::Duration::from_secs(TEMPORARY_DAYS * 24 * 60 * 60)));
+        // A generated name another transaction took after it was found free (on PostgreSQL,
+        // another process's upload, committed or not) is given up for the next free one.
+        let mut attempts = 0;
+        let conflict = loop {
+            if let Some(base) = &generated {
+                student.username = Self::free_username(tx, base, usernames).await?;
+            }
+            let conflict = Self::insert_created(
+                tx,
+                &student,
+                school,
+                district,
+                password,
+                expires.as_deref(),
+                position,
+                &stamp(now),
+            )
+            .await?;
+            attempts += 1;
+            match conflict {
+                Some(Conflict::UsernameTaken(_))
+                    if generated.is_some() && attempts < GENERATED_ATTEMPTS => {}
+                conflict => break conflict,
+            }
+        };
+        if let Some(conflict) = conflict {
+            return Ok(Err(conflict));
+        }
+        let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
+        Self::set_result(tx, upload, row, &result).await?;
+        Ok(Ok(result))
+    }
+
+    /// Inserts a new student under a savepoint; a unique constraint it meets changes nothing
+    /// and is returned.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_created(
+        tx: &mut AnyConnection,
+        student: &StudentRecord,
+        school: &str,
+        district: &str,
+        password: &NewPassword,
+        expires: Option<&str>,
+        position: i64,
+        now: &str,
+    ) -> Result<Option<Conflict>, sqlx::Error> {
         savepoint(tx).await?;
         let written = sqlx::query(
             "INSERT INTO students (guid, school_id, district_id, student_id, first_name, last_name,
@@ -381,20 +430,15 @@ impl Store {
         .bind(i64::from(password.temporary.is_some()))
         .bind(expires)
         .bind(position)
-        .bind(stamp(now))
+        .bind(now)
         .execute(&mut *tx)
         .await;
-        let conflict = unique_conflict(&written, &student);
+        let conflict = unique_conflict(&written, student);
         if conflict.is_none() {
             written?;
         }
         back_to_savepoint(tx, conflict.is_some()).await?;
-        if let Some(conflict) = conflict {
-            return Ok(Err(conflict));
-        }
-        let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
-        Self::set_result(tx, upload, row, &result).await?;
-        Ok(Ok(result))
+        Ok(conflict)
     }
 
     /// The result of a taken row applied without a change (the student already had these

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
 
 /// A number that orders what this process stores: microseconds since 1970, one more than the
 /// last when the clock has not moved on (or went back).
@@ -151,6 +151,14 @@ impl Backend {
     }
 }
 
+/// The steps that processes take in turn (see [`Store::take_turn`]); the value is the key of
+/// the PostgreSQL advisory lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    Migrate = 727_001,
+    Claim = 727_002,
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -259,11 +267,7 @@ impl Store {
     async fn migrate(&self) -> Result<(), sqlx::Error> {
         loop {
             let mut tx = self.begin_write().await?;
-            if self.backend == Backend::Postgres {
-                sqlx::query("SELECT pg_advisory_xact_lock(727001)")
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            self.take_turn(&mut tx, Turn::Migrate).await?;
             sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
                 .execute(&mut *tx)
                 .await?;
@@ -284,6 +288,22 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
+    }
+
+    /// Waits until no other transaction of any process holds `turn`, and holds it until this
+    /// transaction ends. SQLite needs nothing: `BEGIN IMMEDIATE` already lets one writer in at a
+    /// time. PostgreSQL lets writers run side by side, and under READ COMMITTED neither sees the
+    /// other's uncommitted rows, so steps that read, decide and then write (which migration is
+    /// next, which upload is free to claim) take an advisory lock first; each statement after
+    /// it then sees everything the previous holder committed.
+    pub async fn take_turn(&self, tx: &mut AnyConnection, turn: Turn) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(turn as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
     }
 
     pub fn pool(&self) -> &AnyPool {

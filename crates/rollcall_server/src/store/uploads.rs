@@ -330,6 +330,9 @@ impl Store {
         .await?;
         for id in candidates {
             let mut tx = self.begin_write().await?;
+            // Without taking turns, two PostgreSQL processes could each claim a different
+            // upload of one school, neither seeing the other's claim.
+            self.take_turn(&mut tx, super::Turn::Claim).await?;
             let taken = sqlx::query(
                 "UPDATE uploads SET status = $2, lease_owner = $4, lease_until = $5
                  WHERE id = $1 AND status IN ($2, $3) AND (lease_until IS NULL OR lease_until < $6)

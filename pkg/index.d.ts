@@ -114,6 +114,11 @@ export interface Diagnostic {
   column: string | null;
   /** What is wrong and how to fix it, in the requested language. */
   message: string;
+  /**
+   * Every value the message names, as strings, under names that are the same in every
+   * language (see {@link CodeInfo.args} and docs/rules.md): word the message your own way.
+   */
+  args: Record<string, string>;
   fix: Fix | null;
 }
 
@@ -193,6 +198,8 @@ export interface CodeInfo {
   /** Where the code is raised. */
   area: 'file' | 'value' | 'matching' | 'diff' | 'server';
   description: { en: string; es: string };
+  /** The names of the values its diagnostics carry in `args`. */
+  args: string[];
 }
 
 /**

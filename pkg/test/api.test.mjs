@@ -21,6 +21,8 @@ test('check finds a modified GUID on its row, with the fix that puts it back', (
   assert.equal(diagnostic.row, 7);
   assert.equal(diagnostic.column, 'Student GUID');
   assert.match(diagnostic.message, /^Student GUID was changed/);
+  assert.equal(diagnostic.args.guid, '45038e22-0bc4-421b-9439-852083d9fca7');
+  assert.ok(diagnostic.message.endsWith(`of ${diagnostic.args.name}.`), diagnostic.message);
   assert.deepEqual(diagnostic.fix, {
     row: 7,
     field: 'guid',
@@ -44,6 +46,7 @@ test('lang es gives the same findings with Spanish messages', () => {
     en.diagnostics.map((d) => [d.row, d.code]),
   );
   assert.match(es.diagnostics[0].message, /^Se cambió el GUID de alumno/);
+  assert.deepEqual(es.diagnostics.map((d) => d.args), en.diagnostics.map((d) => d.args));
   assert.deepEqual(es.rows, en.rows);
 });
 
@@ -233,8 +236,11 @@ test('codes lists every code with its severity and descriptions in both language
     assert.ok(['file', 'value', 'matching', 'diff', 'server'].includes(info.area), info.code);
     assert.ok(info.description.en.length > 10 && info.description.es.length > 10, info.code);
     assert.notEqual(info.description.en, info.description.es, info.code);
+    assert.ok(Array.isArray(info.args), info.code);
   }
   assert.equal(list.find((c) => c.code === 'guid-modified').severity, 'error');
+  assert.deepEqual(list.find((c) => c.code === 'guid-modified').args, ['guid', 'name']);
+  assert.deepEqual(list.find((c) => c.code === 'encoding-fallback').args, []);
 });
 
 test('unusable arguments throw a TypeError that names the argument', () => {

@@ -121,7 +121,6 @@ pub fn App() -> impl IntoView {
             Lang::En => "Rollcall — Import Students",
             Lang::Es => "Rollcall — Importar alumnos",
         });
-        import.relabel(lang);
     });
 
     spawn_local(async move {

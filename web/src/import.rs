@@ -99,16 +99,6 @@ impl ImportState {
         self.announce.set(String::new());
     }
 
-    /// The same file and edits with messages in `lang`.
-    pub fn relabel(&self, lang: Lang) {
-        let relabelled = self
-            .work
-            .try_update_value(|work| work.as_mut().map(|w| w.relabel(lang)).is_some());
-        if relabelled == Some(true) {
-            self.refresh(false);
-        }
-    }
-
     /// Reads everything from the checker again; `lines` recomputes which rows the filter shows.
     pub fn refresh(&self, keep_page: bool) {
         let Some((lines, summary, file_diagnostics, columns, errors)) =
@@ -319,7 +309,7 @@ impl ImportState {
                 Original::Latest { created_at, .. } => Some((1, created_at.clone())),
                 Original::Roster(_) => Some((2, String::new())),
             };
-            let mut work = Work::new(name, bytes, original, ctx.lang.get_untracked());
+            let mut work = Work::new(name, bytes, original);
             work.check_ms = api::now_ms() - started;
             state.check_ms.set(work.check_ms);
             let errors = work.checker.summary().error > 0;
@@ -338,14 +328,14 @@ impl ImportState {
     }
 
     /// Writes the Error File in the browser.
-    pub fn download_errors(&self) {
+    pub fn download_errors(&self, lang: Lang) {
         let Some((name, bytes)) = self.work.with_value(|w| {
             let w = w.as_ref()?;
             let stem = w
                 .file_name
                 .rsplit_once('.')
                 .map_or(w.file_name.as_str(), |(stem, _)| stem);
-            Some((format!("{stem}-errors.csv"), w.checker.error_file_csv()))
+            Some((format!("{stem}-errors.csv"), w.checker.error_file_csv(lang)))
         }) else {
             return;
         };
@@ -625,11 +615,14 @@ fn Result() -> impl IntoView {
                 <div class="file-problems">
                     <h3>{move || ctx.t().file_problems}</h3>
                     <ul>
-                        {move || state.file_diagnostics.get().into_iter().map(|d| view! {
-                            <li class=format!("diag {}", d.severity.as_str())>
-                                <span class="sev">{crate::table::severity_icon(d.severity)}" "{d.code.as_str()}</span>
-                                " "{d.message}
-                            </li>
+                        {move || state.file_diagnostics.get().into_iter().map(|d| {
+                            let (severity, code) = (d.severity(), d.code());
+                            view! {
+                                <li class=format!("diag {}", severity.as_str())>
+                                    <span class="sev">{crate::table::severity_icon(severity)}" "{code.as_str()}</span>
+                                    " "{move || d.message(ctx.lang.get())}
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 </div>
@@ -637,7 +630,7 @@ fn Result() -> impl IntoView {
             <div class="actions bar">
                 <button type="button" class="secondary" on:click=move |_| state.apply_all(ctx)
                     disabled=move || state.summary.get().errors == 0>{move || ctx.t().apply_all}</button>
-                <button type="button" class="secondary" on:click=move |_| state.download_errors()
+                <button type="button" class="secondary" on:click=move |_| state.download_errors(ctx.lang.get_untracked())
                     disabled=move || state.summary.get().error == 0>{move || ctx.t().download_errors}</button>
                 <button type="button" class="primary" id="upload" on:click=move |_| state.upload(ctx)
                     disabled=move || changes() == 0 || state.busy.get()>

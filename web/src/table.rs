@@ -186,7 +186,11 @@ fn Cell(row: RwSignal<RowView>, number: u32, field: Field) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let has_error = move || diagnostics().iter().any(|d| d.severity == Severity::Error);
+    let has_error = move || {
+        diagnostics()
+            .iter()
+            .any(|d| d.severity() == Severity::Error)
+    };
     let id = format!("cell-{number}-{}", field.as_str());
     let on_change = move |ev: leptos::ev::Event| {
         let new = event_target_value(&ev);
@@ -227,10 +231,11 @@ fn DiagnosticList(diagnostics: Signal<Vec<Diagnostic>>) -> impl IntoView {
             .into_iter()
             .map(|d| {
                 let fix = d.fix.clone();
+                let (severity, code) = (d.severity(), d.code());
                 view! {
-                    <div class=format!("diag {}", d.severity.as_str()) data-code=d.code.as_str()>
-                        <span class="sev"><span aria-hidden="true">{severity_icon(d.severity)}" "</span>{d.code.as_str()}</span>
-                        " "<span class="message">{d.message.clone()}</span>
+                    <div class=format!("diag {}", severity.as_str()) data-code=code.as_str()>
+                        <span class="sev"><span aria-hidden="true">{severity_icon(severity)}" "</span>{code.as_str()}</span>
+                        " "<span class="message">{move || d.message(ctx.lang.get())}</span>
                         {fix.map(|fix| {
                             let label = i18n::fix_label(&fix.value, ctx.lang.get_untracked());
                             let shown = if fix.field == Field::Password { "••••••••".to_owned() } else { label };

@@ -1,11 +1,11 @@
-//! The file being checked: the incremental checker over it and everything needed to build the
-//! checker again in another language (the bytes, the original, the edits made on the page and
-//! the usernames the server said are taken).
+//! The file being checked: the incremental checker over it, the edits made on the page and the
+//! usernames the server said are taken. Its findings are data: the views word them in the
+//! page's language, so switching language re-checks nothing.
 //!
 //! No rule lives here: every verdict comes from `rollcall_core`.
 
 use rollcall_core::{
-    Checker, Delta, Diagnostic, EditError, Field, Input, Lang, Options, Outcome, Roster, RowUpdate,
+    Checker, Delta, Diagnostic, EditError, Field, Input, Options, Outcome, Roster, RowUpdate,
     Student,
 };
 
@@ -45,7 +45,6 @@ pub enum Line {
 
 pub struct Work {
     pub file_name: String,
-    bytes: Vec<u8>,
     pub original: Original,
     pub checker: Checker,
     edits: Vec<(u32, Field, String)>,
@@ -56,11 +55,10 @@ pub struct Work {
 }
 
 impl Work {
-    pub fn new(file_name: String, bytes: Vec<u8>, original: Original, lang: Lang) -> Work {
-        let checker = build(&file_name, &bytes, &original, lang);
+    pub fn new(file_name: String, bytes: Vec<u8>, original: Original) -> Work {
+        let checker = build(&file_name, &bytes, &original);
         Work {
             file_name,
-            bytes,
             original,
             checker,
             edits: Vec::new(),
@@ -68,16 +66,6 @@ impl Work {
             asked: Default::default(),
             check_ms: 0.0,
         }
-    }
-
-    /// The same file and edits, checked again with messages in `lang`.
-    pub fn relabel(&mut self, lang: Lang) {
-        let mut checker = build(&self.file_name, &self.bytes, &self.original, lang);
-        for (row, field, value) in &self.edits {
-            let _ = checker.set_cell(*row, *field, value);
-        }
-        checker.mark_usernames_taken(&self.taken);
-        self.checker = checker;
     }
 
     pub fn set_cell(&mut self, row: u32, field: Field, value: &str) -> Result<Delta, EditError> {
@@ -173,14 +161,11 @@ impl Work {
 fn has_warning(diagnostics: &[Diagnostic]) -> bool {
     diagnostics
         .iter()
-        .any(|d| d.severity == rollcall_core::Severity::Warning)
+        .any(|d| d.severity() == rollcall_core::Severity::Warning)
 }
 
-fn build(file_name: &str, bytes: &[u8], original: &Original, lang: Lang) -> Checker {
-    let options = Options {
-        lang,
-        ..Options::default()
-    };
+fn build(file_name: &str, bytes: &[u8], original: &Original) -> Checker {
+    let options = Options::default();
     let edited = Input::new(bytes, Some(file_name));
     match original {
         Original::Export { bytes, .. } | Original::Latest { bytes, .. } => Checker::new(
@@ -197,6 +182,7 @@ fn build(file_name: &str, bytes: &[u8], original: &Original, lang: Lang) -> Chec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rollcall_core::Lang;
 
     const EXPORT: &str = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n\
         f149f542-e935-4870-9734-6b4501eaf614,00123,Grace,Cohen,KG,grace.cohen,\n\
@@ -206,7 +192,7 @@ mod tests {
         0f8fad5b-d9cb-469f-a165-70867728950x,002,Omar,Patel,01,omar.patel,\n\
         ,003,Li,Wu,02,li.wu,\n";
 
-    fn work(lang: Lang) -> Work {
+    fn work() -> Work {
         let original = Original::Export {
             id: "x".to_owned(),
             created_at: String::new(),
@@ -216,13 +202,12 @@ mod tests {
             "edited.csv".to_owned(),
             EDITED.as_bytes().to_vec(),
             original,
-            lang,
         )
     }
 
     #[test]
     fn all_fixes_leave_a_file_without_errors() {
-        let mut work = work(Lang::En);
+        let mut work = work();
         assert!(!work.has_edits(), "a file only chosen has nothing to lose");
         assert_eq!(work.error_rows(), [2, 3]);
         assert_eq!(work.apply_all_fixes(), 2);
@@ -234,26 +219,26 @@ mod tests {
     }
 
     #[test]
-    fn changing_language_keeps_the_edits_and_the_taken_usernames() {
-        let mut work = work(Lang::En);
+    fn findings_are_worded_in_either_language_without_a_new_check() {
+        let mut work = work();
         work.set_cell(4, Field::FirstName, "Lee").expect("edit");
         assert_eq!(work.usernames_to_ask(), ["li.wu"]);
         assert!(work.usernames_to_ask().is_empty(), "asked once");
         work.mark_taken(vec!["li.wu".to_owned()]);
-        work.relabel(Lang::Es);
-        assert_eq!(work.checker.table().cell(2, Field::FirstName).text, "Lee");
         let row = work.checker.row_state(2);
         let taken = row
             .diagnostics
             .iter()
-            .find(|d| d.code.as_str() == "username-taken")
-            .expect("still taken");
-        assert!(taken.message.contains("usuario"), "{}", taken.message);
+            .find(|d| d.code().as_str() == "username-taken")
+            .expect("taken");
+        assert!(taken.message(Lang::En).contains("another account"));
+        assert!(taken.message(Lang::Es).contains("otra cuenta"));
+        assert_eq!(work.checker.table().cell(2, Field::FirstName).text, "Lee");
     }
 
     #[test]
     fn filters_pick_errors_changes_or_everything() {
-        let work = work(Lang::En);
+        let work = work();
         assert_eq!(work.lines(Filter::Errors), [Line::Row(0), Line::Row(1)]);
         assert_eq!(work.lines(Filter::Changes), [Line::Row(2)]);
         assert_eq!(work.lines(Filter::All).len(), 3);

@@ -39,7 +39,15 @@ pub fn render() -> String {
          English and in Spanish. Errors keep a row out of the upload; warnings and infos do not. \
          Row numbers are the spreadsheet rows a person sees: the header is row 1.\n\n\
          Cada hallazgo que Rollcall informa sobre un archivo de alumnos, con el mensaje en inglés \
-         y en español. Los errores impiden subir la fila; los avisos y las notas no.\n",
+         y en español. Los errores impiden subir la fila; los avisos y las notas no.\n\n\
+         Each finding also carries, in the report's `args`, the values its message names, as \
+         strings under the names listed below (the braces in the messages), the same in every \
+         language, so an application can word the message its own way. A value made of parts \
+         adds them: `student` and `owner` give a student's GUID and add `…_export_row` and \
+         `…_username` when known (`owner` gives the name and adds `owner_guid`); `reason` is a \
+         kebab-case key (`too-short`, `not-an-export`, …); `size` and `limit` of \
+         `file-too-large` are bytes; `rows` lists row numbers (`5, 9, 12`); `file` is absent \
+         when the file has no name.\n",
     );
     let mut areas: Vec<&str> = CODES.iter().map(|c| c.area).collect();
     areas.dedup();
@@ -60,9 +68,18 @@ pub fn render() -> String {
             );
         }
         for info in CODES.iter().filter(|c| c.area == area) {
+            let args = if info.args.is_empty() {
+                "none".to_owned()
+            } else {
+                info.args
+                    .iter()
+                    .map(|arg| format!("`{arg}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let _ = write!(
                 out,
-                "\n### `{}`\n\n- en: {}\n- es: {}\n",
+                "\n### `{}`\n\n- en: {}\n- es: {}\n- args: {args}\n",
                 info.name, info.template_en, info.template_es
             );
         }

@@ -89,7 +89,9 @@ fn benches(c: &mut Criterion) {
                 &Options::default(),
             );
             let mut json = Vec::with_capacity(8 << 20);
-            checker.write_report_json(&mut json).expect("write");
+            checker
+                .write_report_json(&mut json, rollcall_core::Lang::En)
+                .expect("write");
             json.len()
         })
     });

@@ -100,7 +100,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let (edited, original) = read_files(&args.edited, args.original.as_deref(), args.lang)?;
     let edited_name = file_name(&args.edited);
     let original_name = args.original.as_deref().map(file_name);
-    let options = Options::with_lang(args.lang);
+    let options = Options::default();
     // The files are given to the checker, which frees each once it is read.
     let checker = Checker::new(
         Input::new(edited, Some(&edited_name)),
@@ -112,7 +112,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
             let mut stdout = std::io::BufWriter::with_capacity(1 << 16, raw_stdout());
             // A closed pipe is not worth a panic; the exit status still tells the verdict.
             let _ = checker
-                .write_report_json(&mut stdout)
+                .write_report_json(&mut stdout, args.lang)
                 .and_then(|()| stdout.write_all(b"\n"));
             let _ = stdout.flush();
             exit_status(checker.summary().errors > 0, checker.is_unreadable())
@@ -133,7 +133,7 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
     let original = original.unwrap_or_default();
     let edited_name = file_name(&args.edited);
     let original_name = file_name(&args.original);
-    let options = Options::with_lang(args.lang);
+    let options = Options::default();
     let checker = Checker::new(
         Input::new(edited, Some(&edited_name)),
         Some(Input::new(original, Some(&original_name))),

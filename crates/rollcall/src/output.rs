@@ -16,7 +16,9 @@ fn severity_word(severity: Severity, lang: Lang) -> &'static str {
 
 pub fn text(report: &Report, file: &str, lang: Lang) -> String {
     let mut out = String::new();
-    for d in &report.diagnostics {
+    let mut diagnostics: Vec<_> = report.diagnostics.iter().collect();
+    rollcall_core::diagnostic::order_ties(&mut diagnostics, lang);
+    for d in diagnostics {
         let place = match d.row {
             Some(row) => format!("{file}:{row}"),
             None => file.to_owned(),
@@ -24,9 +26,9 @@ pub fn text(report: &Report, file: &str, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{place}: {}[{}]: {}",
-            severity_word(d.severity, lang),
-            d.code.as_str(),
-            d.message
+            severity_word(d.severity(), lang),
+            d.code().as_str(),
+            d.message(lang)
         );
     }
     let _ = writeln!(out, "{}", summary_line(&report.summary, lang));

@@ -18,7 +18,7 @@ fn main() {
     let rep = c.report();
     println!("report {:?}", t.elapsed());
     let t = Instant::now();
-    let j = rep.to_json();
+    let j = rep.to_json(Lang::En);
     println!("json {:?} {}", t.elapsed(), j.len());
     let t = Instant::now();
     drop(rep);

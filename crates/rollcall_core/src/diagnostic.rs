@@ -1,8 +1,11 @@
-//! A diagnostic is data: code, severity, row, column, message and an optional fix.
+//! A diagnostic is data: what was found (a typed [`Finding`]), where (row and column) and an
+//! optional fix. Its message is worded only when it is shown, in the language asked for then
+//! ([`Diagnostic::message`], [`Diagnostic::in_lang`]).
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeStruct};
 
-use crate::code::{Code, Lang, Severity};
+use crate::code::{Code, Finding, Lang, Severity};
 use crate::field::Field;
 
 /// A cell edit that resolves a diagnostic: put `value` into `field` on spreadsheet row `row`.
@@ -17,173 +20,135 @@ pub struct Fix {
 ///
 /// `row` is the spreadsheet row a person sees (the header is row 1 in an export), or `None` for
 /// a finding about the whole file. `column` is the header as written in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: Code,
-    pub severity: Severity,
+    pub finding: Finding,
     pub row: Option<u32>,
     pub column: Option<String>,
-    pub message: String,
     pub fix: Option<Fix>,
     /// The column's position in the file, used only to sort.
-    #[serde(skip)]
     pub column_index: Option<u32>,
 }
 
 impl Diagnostic {
-    /// Sort key of SPEC section 6: row (file-level first), column index (none first), code,
-    /// message.
-    pub fn sort_key(&self) -> (Option<u32>, Option<u32>, &'static str, &str) {
-        (
-            self.row,
-            self.column_index,
-            self.code.as_str(),
-            &self.message,
-        )
-    }
-}
-
-/// Sorts diagnostics into report order.
-pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-}
-
-/// A text argument of a message: the same in every language, or translated.
-#[derive(Debug, Clone)]
-pub enum Text {
-    Plain(String),
-    Translated { en: String, es: String },
-}
-
-impl Text {
-    pub fn translated(en: impl Into<String>, es: impl Into<String>) -> Text {
-        Text::Translated {
-            en: en.into(),
-            es: es.into(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match (self, lang) {
-            (Text::Plain(text), _) => text,
-            (Text::Translated { en, .. }, Lang::En) => en,
-            (Text::Translated { es, .. }, Lang::Es) => es,
-        }
-    }
-}
-
-impl From<String> for Text {
-    fn from(text: String) -> Text {
-        Text::Plain(text)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(text: &str) -> Text {
-        Text::Plain(text.to_owned())
-    }
-}
-
-/// Builds one diagnostic: the code's template filled with named arguments in `lang`.
-pub struct DiagnosticBuilder {
-    code: Code,
-    row: Option<u32>,
-    column: Option<(String, Option<u32>)>,
-    args: Vec<(&'static str, Text)>,
-    fix: Option<Fix>,
-}
-
-impl DiagnosticBuilder {
-    pub fn new(code: Code, row: Option<u32>) -> DiagnosticBuilder {
-        DiagnosticBuilder {
-            code,
+    /// A finding on spreadsheet row `row` (`None`: about the whole file).
+    pub fn new(finding: Finding, row: Option<u32>) -> Diagnostic {
+        Diagnostic {
+            finding,
             row,
             column: None,
-            args: Vec::new(),
             fix: None,
+            column_index: None,
         }
     }
 
     /// The column the finding is about: its header as written and its index in the file.
-    pub fn column(mut self, header: impl Into<String>, index: Option<u32>) -> Self {
-        let header = header.into();
-        self.args.push(("column", Text::Plain(header.clone())));
-        self.column = Some((header, index));
+    pub fn at_column(mut self, header: impl Into<String>, index: Option<u32>) -> Diagnostic {
+        self.column = Some(header.into());
+        self.column_index = index;
         self
     }
 
-    pub fn arg(mut self, name: &'static str, value: impl Into<Text>) -> Self {
-        self.args.push((name, value.into()));
-        self
-    }
-
-    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Diagnostic {
         self.fix = fix;
         self
     }
 
-    pub fn build(self, lang: Lang) -> Diagnostic {
-        let message = render(self.code.template(lang), &self.args, lang);
-        let (column, column_index) = match self.column {
-            Some((header, index)) => (Some(header), index),
-            None => (None, None),
-        };
-        Diagnostic {
-            code: self.code,
-            severity: self.code.severity(),
-            row: self.row,
-            column,
-            message,
-            fix: self.fix,
-            column_index,
+    pub fn code(&self) -> Code {
+        self.finding.code()
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code().severity()
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        crate::message::render(&self.finding, lang)
+    }
+
+    /// The diagnostic as the report's JSON gives it, its message in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> InLang<'_> {
+        InLang {
+            diagnostic: self,
+            lang,
         }
+    }
+
+    /// Sort key of the report, language-free: row (file-level first), column index (none
+    /// first), code. Ties are put in the order of their messages when the report is written
+    /// ([`order_ties`]).
+    pub fn sort_key(&self) -> (Option<u32>, Option<u32>, &'static str) {
+        (self.row, self.column_index, self.code().as_str())
     }
 }
 
-/// Fills `{name}` placeholders; a placeholder without an argument is left as written.
-fn render(template: &str, args: &[(&'static str, Text)], lang: Lang) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match args.iter().find(|(arg, _)| *arg == name) {
-                    Some((_, value)) => out.push_str(value.get(lang)),
-                    None => out.push_str(&rest[open..open + close + 2]),
-                }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+/// Sorts diagnostics by [`Diagnostic::sort_key`], keeping the order of ties.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-/// Lists other rows in a message: "row 5" / "rows 5, 9 and 12", in either language.
-pub fn rows_phrase(rows: &[u32]) -> Text {
-    let numbers: Vec<String> = rows.iter().map(u32::to_string).collect();
-    let join = |and: &str| match numbers.len() {
-        0 => String::new(),
-        1 => numbers[0].clone(),
-        n => format!("{} {and} {}", numbers[..n - 1].join(", "), numbers[n - 1]),
-    };
-    if rows.len() == 1 {
-        Text::translated(
-            format!("row {}", join("and")),
-            format!("la fila {}", join("y")),
-        )
-    } else {
-        Text::translated(
-            format!("rows {}", join("and")),
-            format!("las filas {}", join("y")),
-        )
+/// Puts diagnostics sorted by [`Diagnostic::sort_key`] into report order: each run of equal
+/// keys ordered by message in `lang`. Most runs have one diagnostic and cost nothing.
+pub fn order_ties<D: std::borrow::Borrow<Diagnostic>>(diagnostics: &mut [D], lang: Lang) {
+    let mut start = 0;
+    while start < diagnostics.len() {
+        let key = diagnostics[start].borrow().sort_key();
+        let end = start
+            + diagnostics[start..]
+                .iter()
+                .take_while(|d| d.borrow().sort_key() == key)
+                .count();
+        if end - start > 1 {
+            diagnostics[start..end].sort_by_cached_key(|d| d.borrow().message(lang));
+        }
+        start = end;
+    }
+}
+
+/// A diagnostic with its message in one language: `code`, `severity`, `row`, `column`,
+/// `message`, `args` and `fix`, as the report's JSON has them.
+#[derive(Debug, Clone, Copy)]
+pub struct InLang<'a> {
+    diagnostic: &'a Diagnostic,
+    lang: Lang,
+}
+
+impl Serialize for InLang<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.diagnostic;
+        let mut out = serializer.serialize_struct("Diagnostic", 7)?;
+        out.serialize_field("code", &d.code())?;
+        out.serialize_field("severity", &d.severity())?;
+        out.serialize_field("row", &d.row)?;
+        out.serialize_field("column", &d.column)?;
+        out.serialize_field("message", &d.message(self.lang))?;
+        out.serialize_field("args", &Args(&d.finding))?;
+        out.serialize_field("fix", &d.fix)?;
+        out.end()
+    }
+}
+
+/// A finding's `args` object.
+struct Args<'a>(&'a Finding);
+
+impl Serialize for Args<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let args = crate::message::args(self.0);
+        let mut map = serializer.serialize_map(Some(args.len()))?;
+        for (key, value) in &args {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Diagnostics serialized with their messages in one language.
+pub struct AllInLang<'a, D>(pub &'a [D], pub Lang);
+
+impl<D: std::borrow::Borrow<Diagnostic>> Serialize for AllInLang<'_, D> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| d.borrow().in_lang(self.1)))
     }
 }
 
@@ -191,26 +156,37 @@ pub fn rows_phrase(rows: &[u32]) -> Text {
 mod tests {
     use super::*;
 
-    #[test]
-    fn render_fills_named_arguments_in_the_chosen_language() {
-        let args = vec![
-            ("value", Text::Plain("Z".into())),
-            ("rows", rows_phrase(&[3, 5, 9])),
-        ];
-        assert_eq!(
-            render("{value} on {rows}.", &args, Lang::En),
-            "Z on rows 3, 5 and 9."
-        );
-        assert_eq!(
-            render("{value} en {rows}.", &args, Lang::Es),
-            "Z en las filas 3, 5 y 9."
-        );
-        assert_eq!(render("{missing} {", &args, Lang::En), "{missing} {");
+    fn missing(column: &str) -> Diagnostic {
+        Diagnostic::new(
+            Finding::MissingColumn {
+                column: column.to_owned(),
+            },
+            None,
+        )
     }
 
     #[test]
-    fn one_row_is_singular() {
-        assert_eq!(rows_phrase(&[7]).get(Lang::En), "row 7");
-        assert_eq!(rows_phrase(&[7]).get(Lang::Es), "la fila 7");
+    fn ties_are_ordered_by_their_message_in_the_language_shown() {
+        let mut diagnostics = vec![missing("Last Name"), missing("First Name")];
+        sort_diagnostics(&mut diagnostics);
+        order_ties(&mut diagnostics, Lang::En);
+        assert_eq!(
+            diagnostics[0].message(Lang::En),
+            "The required column First Name is missing. Add a column headed First Name to the \
+             header row."
+        );
+    }
+
+    #[test]
+    fn json_gives_code_severity_message_and_args() {
+        let diagnostic = missing("Grade Level");
+        let json = serde_json::to_string(&diagnostic.in_lang(Lang::Es)).expect("json");
+        assert_eq!(
+            json,
+            "{\"code\":\"missing-column\",\"severity\":\"error\",\"row\":null,\"column\":null,\
+             \"message\":\"Falta la columna obligatoria Grade Level. Añada una columna con el \
+             encabezado Grade Level en la fila de encabezados.\",\"args\":{\"column\":\"Grade \
+             Level\"},\"fix\":null}"
+        );
     }
 }

@@ -18,7 +18,7 @@
 //!     &Options::default(),
 //! );
 //! assert_eq!(report.summary.update, 1);
-//! assert_eq!(report.diagnostics[0].code.as_str(), "grade-normalized");
+//! assert_eq!(report.diagnostics[0].code().as_str(), "grade-normalized");
 //! ```
 
 pub mod changes;
@@ -32,6 +32,7 @@ pub mod field;
 pub mod file_index;
 pub mod key_index;
 pub mod matching;
+pub mod message;
 pub mod options;
 pub mod parallel;
 pub mod read;
@@ -42,7 +43,7 @@ pub mod text;
 
 pub use changeset::{ChangeSet, Op};
 pub use checker::{Checker, Delta, EditError, Input, RowUpdate};
-pub use code::{CODES, Code, CodeInfo, Lang, Severity};
+pub use code::{CODES, Code, CodeInfo, Finding, Lang, Severity};
 pub use diagnostic::{Diagnostic, Fix};
 pub use export_id::export_id;
 pub use field::Field;

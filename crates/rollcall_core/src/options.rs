@@ -1,8 +1,7 @@
-//! What a caller can tune: the language of messages and the size limits.
+//! What a caller can tune: the size limits. (Messages are worded when they are shown, in the
+//! language asked for then; the engine knows none.)
 
 use serde::{Deserialize, Serialize};
-
-use crate::code::Lang;
 
 /// Size limits of SPEC section 2. The server may configure its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,15 +34,5 @@ impl Default for Limits {
 /// Options of one check.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    pub lang: Lang,
     pub limits: Limits,
-}
-
-impl Options {
-    pub fn with_lang(lang: Lang) -> Options {
-        Options {
-            lang,
-            limits: Limits::default(),
-        }
-    }
 }

@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::code::Severity;
-use crate::diagnostic::Diagnostic;
+use crate::code::{Lang, Severity};
+use crate::diagnostic::{AllInLang, Diagnostic, order_ties};
 use crate::field::Field;
 use crate::matching::MatchedBy;
 use crate::read::FileInfo;
@@ -174,7 +174,7 @@ impl Summary {
             apply(&mut self.rows, 1);
         }
         for diagnostic in diagnostics {
-            match diagnostic.severity {
+            match diagnostic.severity() {
                 Severity::Error => apply(&mut self.errors, 1),
                 Severity::Warning => apply(&mut self.warnings, 1),
                 Severity::Info => apply(&mut self.infos, 1),
@@ -183,8 +183,9 @@ impl Summary {
     }
 }
 
-/// The whole report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The whole report. Its diagnostics are data; [`Report::in_lang`] and [`Report::to_json`]
+/// word their messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub file: FileInfo,
     pub summary: Summary,
@@ -193,9 +194,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// The report as JSON, the same bytes on every platform.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The report as JSON, messages in `lang`: the same bytes on every platform.
+    pub fn to_json(&self, lang: Lang) -> String {
+        serde_json::to_string(&self.in_lang(lang)).unwrap_or_default()
+    }
+
+    /// The report with its messages in `lang`, ready to serialize.
+    pub fn in_lang(&self, lang: Lang) -> ReportInLang<'_> {
+        ReportInLang { report: self, lang }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -206,6 +212,27 @@ impl Report {
     pub fn is_unreadable(&self) -> bool {
         self.diagnostics
             .iter()
-            .any(|d| d.code == crate::code::Code::FileUnreadable)
+            .any(|d| d.code() == crate::code::Code::FileUnreadable)
+    }
+}
+
+/// A report with its messages in one language (see [`Report::in_lang`]).
+pub struct ReportInLang<'a> {
+    report: &'a Report,
+    lang: Lang,
+}
+
+impl Serialize for ReportInLang<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let report = self.report;
+        let mut diagnostics: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        order_ties(&mut diagnostics, self.lang);
+        let mut out = serializer.serialize_struct("Report", 4)?;
+        out.serialize_field("file", &report.file)?;
+        out.serialize_field("summary", &report.summary)?;
+        out.serialize_field("diagnostics", &AllInLang(&diagnostics, self.lang))?;
+        out.serialize_field("rows", &report.rows)?;
+        out.end()
     }
 }

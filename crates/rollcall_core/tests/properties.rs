@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use rollcall_core::{Checker, Field, Input, Op, Options, Outcome, check, read};
+use rollcall_core::{Checker, Field, Input, Lang, Op, Options, Outcome, check, read};
 
 const GUIDS: [&str; 6] = [
     "11111111-1111-4111-8111-111111111111",
@@ -117,21 +117,23 @@ proptest! {
     fn reports_are_deterministic(rows in proptest::collection::vec(row(), 1..8)) {
         let export = export(4);
         let edited = edited(&rows);
-        let run = || check(
+        let run = |lang| check(
             Input::new(edited.as_bytes(), Some("e.csv")),
             Some(Input::new(export.as_bytes(), Some("x.csv"))),
             &options(),
-        ).to_json();
-        prop_assert_eq!(run(), run());
+        ).to_json(lang);
+        prop_assert_eq!(run(Lang::En), run(Lang::En));
         // The streamed JSON the command line writes is the same bytes.
         let checker = Checker::new(
             Input::new(edited.as_bytes(), Some("e.csv")),
             Some(Input::new(export.as_bytes(), Some("x.csv"))),
             &options(),
         );
-        let mut streamed = Vec::new();
-        checker.write_report_json(&mut streamed).expect("write");
-        prop_assert_eq!(String::from_utf8(streamed).expect("utf-8"), run());
+        for lang in [Lang::En, Lang::Es] {
+            let mut streamed = Vec::new();
+            checker.write_report_json(&mut streamed, lang).expect("write");
+            prop_assert_eq!(String::from_utf8(streamed).expect("utf-8"), run(lang));
+        }
     }
 
     #[test]
@@ -269,7 +271,7 @@ fn an_edit_updates_the_rows_it_collides_with() {
         .map(|r| {
             (
                 r.entry.row,
-                r.diagnostics.iter().map(|d| d.code.as_str()).collect(),
+                r.diagnostics.iter().map(|d| d.code().as_str()).collect(),
             )
         })
         .collect();
@@ -290,7 +292,7 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(delta.summary.errors, 0);
     // Removing Ben's GUID makes row 3 identify him: guid-removed, with the fix.
     let delta = checker.set_cell(3, Field::Guid, "").expect("edit");
-    assert_eq!(delta.rows[0].diagnostics[0].code.as_str(), "guid-removed");
+    assert_eq!(delta.rows[0].diagnostics[0].code().as_str(), "guid-removed");
     // Emptying a row makes it blank and its student absent.
     for field in Field::ALL {
         checker.set_cell(3, field, "").expect("edit");
@@ -327,11 +329,15 @@ fn a_large_file_streams_the_same_json_as_its_report() {
     assert_eq!(report.summary.error, 400, "leading zeros lost");
     assert_eq!(report.summary.create, 400);
     assert_eq!(report.summary.absent, 800, "removed and replaced students");
-    let mut streamed = Vec::new();
-    checker.write_report_json(&mut streamed).expect("write");
-    assert_eq!(
-        String::from_utf8(streamed).expect("utf-8"),
-        report.to_json()
-    );
+    for lang in [Lang::En, Lang::Es] {
+        let mut streamed = Vec::new();
+        checker
+            .write_report_json(&mut streamed, lang)
+            .expect("write");
+        assert_eq!(
+            String::from_utf8(streamed).expect("utf-8"),
+            report.to_json(lang)
+        );
+    }
     assert_eq!(checker.rechecked().report(), report);
 }

@@ -1,6 +1,6 @@
 //! One `check(export, edited)` case per cross-row, roster and diff rule, good and bad.
 
-use rollcall_core::{Input, Options, Outcome, Report, Severity, check};
+use rollcall_core::{Input, Lang, Options, Outcome, Report, Severity, check};
 
 const EXPORT: &str = "\
 Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password
@@ -27,8 +27,8 @@ fn findings(report: &Report) -> Vec<(Option<u32>, &'static str)> {
     report
         .diagnostics
         .iter()
-        .filter(|d| d.severity != Severity::Info)
-        .map(|d| (d.row, d.code.as_str()))
+        .filter(|d| d.severity() != Severity::Info)
+        .map(|d| (d.row, d.code().as_str()))
         .collect()
 }
 
@@ -50,7 +50,7 @@ fn find<'a>(report: &'a Report, code: &str) -> &'a rollcall_core::Diagnostic {
     report
         .diagnostics
         .iter()
-        .find(|d| d.code.as_str() == code)
+        .find(|d| d.code().as_str() == code)
         .unwrap_or_else(|| panic!("no {code} in {:#?}", report.diagnostics))
 }
 
@@ -141,7 +141,7 @@ fn a_guid_on_another_row_is_not_identified_again() {
 #[test]
 fn possible_duplicate_names_the_existing_student() {
     let report = check_case(&[",,ANA,López,03,,"], &[(2, "possible-duplicate")]);
-    let message = &find(&report, "possible-duplicate").message;
+    let message = &find(&report, "possible-duplicate").message(Lang::En);
     assert!(message.contains("export row 2"), "{message}");
     assert!(
         message.contains("ana.lopez") && message.contains(ANA),
@@ -182,11 +182,11 @@ fn duplicate_student_id_and_username_on_new_rows() {
         report
             .diagnostics
             .iter()
-            .any(|d| d.code.as_str() == "username-normalized")
+            .any(|d| d.code().as_str() == "username-normalized")
     );
     assert!(
         find(&report, "duplicate-student-id")
-            .message
+            .message(Lang::En)
             .contains("row 3")
     );
 }
@@ -199,10 +199,10 @@ fn student_id_taken_by_a_student_not_in_the_file() {
     );
     assert!(
         find(&report, "student-id-taken")
-            .message
+            .message(Lang::En)
             .contains("Ben Kim"),
         "{}",
-        find(&report, "student-id-taken").message
+        find(&report, "student-id-taken").message(Lang::En)
     );
     // Trading Student IDs between rows with GUIDs is fine.
     check_case(
@@ -293,14 +293,16 @@ fn students_not_in_the_file_are_listed_not_deleted() {
     let infos: Vec<_> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code.as_str() == "row-not-in-file")
+        .filter(|d| d.code().as_str() == "row-not-in-file")
         .collect();
     assert_eq!(infos.len(), 2);
     assert!(infos.iter().all(|d| d.row.is_none()));
     assert!(
-        infos[0].message.starts_with("Ben Kim (export row 3"),
+        infos[0]
+            .message(Lang::En)
+            .starts_with("Ben Kim (export row 3"),
         "{}",
-        infos[0].message
+        infos[0].message(Lang::En)
     );
     assert_eq!(report.summary.absent, 2);
     let absent: Vec<_> = report
@@ -354,7 +356,7 @@ fn changes_list_old_and_new_and_mask_passwords() {
             ("password", None, "••••••••")
         ]
     );
-    assert!(!report.to_json().contains("Sunflower"));
+    assert!(!report.to_json(Lang::En).contains("Sunflower"));
 }
 
 #[test]
@@ -423,7 +425,7 @@ fn an_unreadable_original_is_reported_and_stops_the_check() {
     assert_eq!(findings(&report), [(None, "file-unreadable")]);
     assert!(
         report.diagnostics[0]
-            .message
+            .message(Lang::En)
             .starts_with("export.csv cannot be read: it is not a roster export")
     );
     assert!(report.is_unreadable());
@@ -436,14 +438,14 @@ fn messages_exist_in_spanish() {
     let report = check(
         Input::new(edited.as_bytes(), Some("e.csv")),
         Some(Input::new(EXPORT.as_bytes(), Some("x.csv"))),
-        &Options::with_lang(rollcall_core::Lang::Es),
+        &Options::default(),
     );
     let messages: Vec<_> = report
         .diagnostics
         .iter()
-        .map(|d| d.message.as_str())
+        .map(|d| d.message(Lang::Es))
         .collect();
-    assert!(messages.contains(&"El ID de alumno 123 perdió sus ceros iniciales; el valor exportado es 00123. Vuelva a poner 00123 y dé formato de Texto a la columna antes de guardar."), "{messages:#?}");
+    assert!(messages.contains(&"El ID de alumno 123 perdió sus ceros iniciales; el valor exportado es 00123. Vuelva a poner 00123 y dé formato de Texto a la columna antes de guardar.".to_owned()), "{messages:#?}");
     assert!(
         messages
             .iter()
@@ -463,5 +465,5 @@ fn the_report_json_has_the_contract_shape() {
         Some(&EXPORT.lines().take(2).collect::<Vec<_>>().join("\n")),
         &edited,
     );
-    insta::assert_snapshot!(report.to_json(), @r#"{"file":{"format":"csv","sheet":null,"encoding":"utf-8","delimiter":",","columns":[{"header":"Student GUID","field":"guid","index":0},{"header":"Student ID","field":"student_id","index":1},{"header":"First Name","field":"first_name","index":2},{"header":"Last Name","field":"last_name","index":3},{"header":"Grade Level","field":"grade","index":4},{"header":"Username","field":"username","index":5},{"header":"Password","field":"password","index":6}]},"summary":{"rows":1,"unchanged":0,"update":1,"create":0,"error":0,"blank":0,"absent":0,"errors":0,"warnings":0,"infos":0},"diagnostics":[],"rows":[{"row":2,"export_row":2,"outcome":"update","guid":"11111111-1111-4111-8111-111111111111","matched_by":"guid","changes":[{"field":"first_name","old":"Ana","new":"Anne"}]}]}"#);
+    insta::assert_snapshot!(report.to_json(Lang::En), @r#"{"file":{"format":"csv","sheet":null,"encoding":"utf-8","delimiter":",","columns":[{"header":"Student GUID","field":"guid","index":0},{"header":"Student ID","field":"student_id","index":1},{"header":"First Name","field":"first_name","index":2},{"header":"Last Name","field":"last_name","index":3},{"header":"Grade Level","field":"grade","index":4},{"header":"Username","field":"username","index":5},{"header":"Password","field":"password","index":6}]},"summary":{"rows":1,"unchanged":0,"update":1,"create":0,"error":0,"blank":0,"absent":0,"errors":0,"warnings":0,"infos":0},"diagnostics":[],"rows":[{"row":2,"export_row":2,"outcome":"update","guid":"11111111-1111-4111-8111-111111111111","matched_by":"guid","changes":[{"field":"first_name","old":"Ana","new":"Anne"}]}]}"#);
 }

@@ -382,7 +382,7 @@ async fn a_file_upload_applies_good_rows_and_its_error_file_is_fixed_and_reimpor
         report
             .diagnostics
             .iter()
-            .all(|d| d.code.as_str() != "missing-column")
+            .all(|d| d.code().as_str() != "missing-column")
     );
 }
 
@@ -642,7 +642,7 @@ async fn update(
     let found = Store::students_by_guid(tx, school, &[guid])
         .await
         .expect("query");
-    let prepared = prepared(found.into_values().next(), base, set)?;
+    let prepared = prepared(guid, found.into_values().next(), base, set)?;
     Store::write_update(tx, &prepared, None, "now")
         .await
         .expect("query")
@@ -687,7 +687,7 @@ async fn a_row_that_collides_when_written_changes_nothing_and_says_why() {
     let stale = update(&mut tx, LINCOLN, &first.guid, Some("0000"), &set).await;
     assert!(matches!(stale, Err(Conflict::Stale(_))));
     let unknown = update(&mut tx, ROOSEVELT, &first.guid, None, &set).await;
-    assert_eq!(unknown, Err(Conflict::UnknownGuid));
+    assert_eq!(unknown, Err(Conflict::UnknownGuid(first.guid.clone())));
     tx.commit().await.expect("commit");
     assert_eq!(
         server

@@ -37,6 +37,8 @@ struct CheckArgs {
     original: Option<Vec<u8>>,
     original_file_name: Option<String>,
     options: Options,
+    /// The language the report's messages are worded in.
+    lang: Lang,
 }
 
 impl CheckArgs {
@@ -59,7 +61,8 @@ impl CheckArgs {
                 false,
             )
             .map_err(fail)?,
-            options: Options::with_lang(lang),
+            options: Options::default(),
+            lang,
         })
     }
 
@@ -86,10 +89,10 @@ fn parse(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json)
 }
 
-fn report_json(checker: &rollcall_core::Checker) -> String {
+fn report_json(checker: &rollcall_core::Checker, lang: Lang) -> String {
     let mut out = Vec::with_capacity(4096);
     // Writing into a vector cannot fail, and the core writes UTF-8.
-    let _ = checker.write_report_json(&mut out);
+    let _ = checker.write_report_json(&mut out, lang);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -136,7 +139,7 @@ fn now() -> String {
 pub fn check_json(edited: JsValue, options: JsValue) -> Result<String, JsValue> {
     let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
     let args = CheckArgs::read(&edited, &bag, lang)?;
-    Ok(report_json(&args.checker()))
+    Ok(report_json(&args.checker(), args.lang))
 }
 
 /// Checks `edited` (against `options.original` when given) and returns the report.
@@ -165,12 +168,13 @@ pub fn change_set(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue>
         .to_json();
     let json = format!(
         "{{\"report\":{},\"changeSet\":{change_set}}}",
-        report_json(&checker)
+        report_json(&checker, lang)
     );
     parse(&json)
 }
 
-/// Every code: its name, severity, area and description in English and Spanish.
+/// Every code: its name, severity, area, description in English and Spanish, and the names of
+/// the values its diagnostics carry in `args`.
 #[wasm_bindgen]
 pub fn codes() -> Result<JsValue, JsValue> {
     let list: Vec<serde_json::Value> = rollcall_core::CODES
@@ -181,6 +185,7 @@ pub fn codes() -> Result<JsValue, JsValue> {
                 "severity": info.severity.as_str(),
                 "area": info.area,
                 "description": {"en": info.description_en, "es": info.description_es},
+                "args": info.args,
             })
         })
         .collect();
@@ -227,7 +232,7 @@ impl Checker {
             .inner
             .set_cell(row, field, &value)
             .map_err(|error| edit_error(&error, lang))?;
-        parse(&serde_json::to_string(&delta).unwrap_or_default())
+        parse(&serde_json::to_string(&delta.in_lang(lang)).unwrap_or_default())
     }
 
     /// The report of the file as it is now.
@@ -238,7 +243,7 @@ impl Checker {
     /// The report as JSON text.
     #[wasm_bindgen(js_name = reportJson)]
     pub fn report_json(&self) -> String {
-        report_json(&self.inner)
+        report_json(&self.inner, self.lang)
     }
 
     /// The counts of the report, without building the whole report.

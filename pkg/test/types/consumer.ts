@@ -28,6 +28,9 @@ for (const diagnostic of errors) {
   const where: string = diagnostic.row === null ? 'file' : `row ${diagnostic.row}`;
   const fix: string | undefined = diagnostic.fix?.value;
   console.log(where, diagnostic.column ?? '', diagnostic.message, fix);
+  // The values the message names, for wording it another way.
+  const value: string | undefined = diagnostic.args['value'];
+  console.log(Object.entries(diagnostic.args).length, value);
 }
 const updates: number = report.summary.update + report.summary.create;
 for (const row of report.rows) {

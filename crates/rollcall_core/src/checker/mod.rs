@@ -14,23 +14,25 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::changes::{changes, new_value};
 use crate::changeset::{ChangeSet, Op};
-use crate::code::Severity;
+use crate::code::{Lang, Severity};
 use crate::cross::{self, RowContext};
-use crate::diagnostic::{Diagnostic, Text, sort_diagnostics};
+use crate::diagnostic::{AllInLang, Diagnostic, order_ties, sort_diagnostics};
 use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::{RowMatch, match_row};
+use crate::message::FileName;
 use crate::options::Options;
 use crate::read::{self, ReadOutcome, Table, Unreadable};
 use crate::report::{Change, Outcome, Report, RowEntry, RowEntryRef, Summary};
 use crate::roster::{Roster, fingerprint};
 use crate::rules::{LocalCheck, check_row};
 
+mod json;
 pub mod views;
+
+pub use json::{DeltaInLang, RowUpdateInLang};
 
 /// A file to check: its bytes and, when known, its name (for messages and format hints).
 ///
@@ -82,15 +84,14 @@ impl RowResult {
 }
 
 /// One row's state after an edit: its report entry and all its diagnostics.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowUpdate {
-    #[serde(flatten)]
     pub entry: RowEntry,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// What one cell edit changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delta {
     /// The counts after the edit.
     pub summary: Summary,
@@ -155,7 +156,7 @@ impl Checker {
         let (roster, file_diagnostics) = match roster {
             None => (None, Vec::new()),
             Some(Ok(roster)) => (Some(roster), Vec::new()),
-            Some(Err(unreadable)) => (None, vec![unreadable]),
+            Some(Err(unreadable)) => (None, vec![*unreadable]),
         };
         Checker::build(indexed, roster, file_diagnostics, options)
     }
@@ -317,7 +318,6 @@ impl Checker {
             subject,
             table: &self.table,
             index: i,
-            lang: self.options.lang,
             values,
             matched,
             keys: &self.keys[i],
@@ -327,7 +327,7 @@ impl Checker {
         let mut diagnostics = local.diagnostics.clone();
         diagnostics.extend(cross::check(&context, &changes));
         sort_diagnostics(&mut diagnostics);
-        let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        let outcome = if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
             Outcome::Error
         } else if matched.student.is_some() {
             if changes.is_empty() {
@@ -398,7 +398,7 @@ impl Checker {
                 matched_by: None,
                 changes: Vec::new(),
             },
-            diagnostics: vec![cross::not_in_file::diagnostic(&student, self.options.lang)],
+            diagnostics: vec![cross::not_in_file::diagnostic(&student)],
         })
     }
 
@@ -422,9 +422,13 @@ impl Checker {
         }
     }
 
-    /// Writes the report's JSON, the same bytes as `self.report().to_json()`, without building
-    /// the report in memory first.
-    pub fn write_report_json(&self, mut writer: impl std::io::Write) -> std::io::Result<()> {
+    /// Writes the report's JSON, its messages in `lang`: the same bytes as
+    /// `self.report().to_json(lang)`, without building the report in memory first.
+    pub fn write_report_json(
+        &self,
+        mut writer: impl std::io::Write,
+        lang: Lang,
+    ) -> std::io::Result<()> {
         let w = &mut writer;
         let json = |w: &mut dyn std::io::Write, value: &dyn erased::Json| value.write(w);
         let absent = self.absent_updates();
@@ -432,20 +436,20 @@ impl Checker {
         json(w, &self.table.info)?;
         w.write_all(b",\"summary\":")?;
         json(w, &self.summary)?;
-        w.write_all(b",\"diagnostics\":[")?;
-        let row_diagnostics = self.results.iter().flat_map(|r| r.diagnostics.iter());
-        for (n, diagnostic) in self
-            .file_level_diagnostics(&absent)
-            .iter()
-            .chain(row_diagnostics)
-            .enumerate()
-        {
-            if n > 0 {
-                w.write_all(b",")?;
-            }
-            json(w, diagnostic)?;
+        w.write_all(b",\"diagnostics\":")?;
+        let mut file_level = self.file_level_diagnostics(&absent);
+        order_ties(&mut file_level, lang);
+        let mut rows = Vec::new();
+        for result in &self.results {
+            let start = rows.len();
+            rows.extend(result.diagnostics.iter());
+            order_ties(&mut rows[start..], lang);
         }
-        w.write_all(b"],\"rows\":[")?;
+        json(
+            w,
+            &AllInLang(&[file_level.iter().collect(), rows].concat(), lang),
+        )?;
+        w.write_all(b",\"rows\":[")?;
         // The row entries are most of the report: written in chunks, two at a time on both
         // cores natively, and handed on in order, so that only two chunks are held at once.
         let chunk = 4096;
@@ -518,7 +522,7 @@ impl Checker {
     pub fn is_unreadable(&self) -> bool {
         self.file_diagnostics
             .iter()
-            .any(|d| d.code == crate::code::Code::FileUnreadable)
+            .any(|d| d.code() == crate::code::Code::FileUnreadable)
     }
 
     /// True when a file-level error keeps the rows from being checked.
@@ -539,12 +543,7 @@ impl Checker {
             return Err(EditError::NoSuchColumn(field));
         }
         self.table.set_cell(i, field, value);
-        let local = check_row(
-            &self.table,
-            i,
-            self.options.lang,
-            self.options.limits.max_cell_chars,
-        );
+        let local = check_row(&self.table, i, self.options.limits.max_cell_chars);
         let old = std::mem::replace(&mut self.locals[i], local);
         let new = &self.locals[i];
         let row_index = i as u32;
@@ -738,25 +737,23 @@ mod erased {
 
 /// The roster the original export describes, or the `file-unreadable` diagnostic saying why
 /// it is not an export.
-fn original_roster(original: Input, options: &Options) -> Result<Roster, Diagnostic> {
-    let label = match original.file_name {
-        Some(name) if !name.is_empty() => Text::Plain(name.to_owned()),
-        _ => Text::translated("The original export", "La exportación original"),
-    };
+fn original_roster(original: Input, options: &Options) -> Result<Roster, Box<Diagnostic>> {
+    let label = FileName::of(original.file_name, FileName::Original);
     let read = read::read_labeled(&original.bytes, original.file_name, &label, options);
     drop(original);
     if read.is_fatal() || read.table.column(Field::Guid).is_none() {
         let unreadable = read
             .diagnostics
             .into_iter()
-            .find(|d| d.code == crate::code::Code::FileUnreadable);
-        return Err(unreadable
-            .unwrap_or_else(|| read::unreadable(&label, Unreadable::NotAnExport, options)));
+            .find(|d| d.code() == crate::code::Code::FileUnreadable);
+        let unreadable =
+            unreadable.unwrap_or_else(|| read::unreadable(&label, Unreadable::NotAnExport));
+        return Err(Box::new(unreadable));
     }
     Ok(Roster::from_export(read.table))
 }
 
-type RosterRead = Option<Result<Roster, Diagnostic>>;
+type RosterRead = Option<Result<Roster, Box<Diagnostic>>>;
 
 /// A read file with its value rules' findings and the index of its keys: all a check needs
 /// of the edited file before it meets the roster.
@@ -771,8 +768,8 @@ struct Indexed {
 /// and indexes its keys.
 fn index_file(read: ReadOutcome, options: &Options) -> Indexed {
     let rows = if read.is_fatal() { 0 } else { read.table.len() };
-    let (lang, max_chars) = (options.lang, options.limits.max_cell_chars);
-    let locals = crate::parallel::map_rows(rows, |i| check_row(&read.table, i, lang, max_chars));
+    let max_chars = options.limits.max_cell_chars;
+    let locals = crate::parallel::map_rows(rows, |i| check_row(&read.table, i, max_chars));
     let (index, keys) = FileIndex::build(read.table.text(), &locals);
     Indexed {
         read,

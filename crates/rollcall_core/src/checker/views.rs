@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Checker, Delta, RowUpdate};
-use crate::code::Severity;
-use crate::diagnostic::Diagnostic;
+use crate::code::{Lang, Severity};
+use crate::diagnostic::{Diagnostic, order_ties};
 use crate::field::Field;
 use crate::report::Outcome;
 use crate::text::escape_formula;
@@ -99,7 +99,7 @@ impl Checker {
     /// blank, as in the server's Error File) with its error messages. Cells a spreadsheet
     /// program would run as formulas start with an apostrophe. UTF-8 with a BOM, so that
     /// spreadsheet programs read accents right; CRLF line ends.
-    pub fn error_file_csv(&self) -> Vec<u8> {
+    pub fn error_file_csv(&self, lang: Lang) -> Vec<u8> {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(b"\xEF\xBB\xBF".to_vec());
@@ -114,12 +114,13 @@ impl Checker {
                 Field::Password => String::new(),
                 _ => escape_formula(self.table.cell(i, field).text),
             });
-            let messages: Vec<&str> = result
+            let mut errors: Vec<&Diagnostic> = result
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .map(|d| d.message.as_str())
+                .filter(|d| d.severity() == Severity::Error)
                 .collect();
+            order_ties(&mut errors, lang);
+            let messages: Vec<String> = errors.iter().map(|d| d.message(lang)).collect();
             let _ = writer.write_record(cells.chain([escape_formula(&messages.join(" "))]));
         }
         writer.into_inner().unwrap_or_default()
@@ -162,7 +163,10 @@ mod tests {
         let delta = checker.mark_usernames_taken(&["LI.WU".to_owned(), " ".to_owned()]);
         assert_eq!(delta.rows.len(), 1);
         assert_eq!(delta.rows[0].entry.row, Some(3));
-        assert_eq!(delta.rows[0].diagnostics[0].code.as_str(), "username-taken");
+        assert_eq!(
+            delta.rows[0].diagnostics[0].code().as_str(),
+            "username-taken"
+        );
         assert_eq!(checker.outcome(1), Outcome::Error);
         assert_eq!(delta.summary.error, 1);
         // The incremental state equals a full check that knew it from the start.
@@ -180,7 +184,7 @@ mod tests {
             f149f542-e935-4870-9734-6b4501eaf614,001,Grace,Cohen,KG,grace.cohen,\n\
             0f8fad5b-d9cb-469f-a165-70867728950e,002,=Omar,Patel,Grade 99,omar.patel,Secret#123\n";
         let checker = checker(edited);
-        let file = String::from_utf8(checker.error_file_csv()).expect("utf-8");
+        let file = String::from_utf8(checker.error_file_csv(crate::Lang::En)).expect("utf-8");
         let file = file.strip_prefix('\u{feff}').expect("BOM");
         let lines: Vec<&str> = file.split("\r\n").collect();
         assert_eq!(

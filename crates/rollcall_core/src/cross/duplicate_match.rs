@@ -10,11 +10,12 @@
 //! ## Fix
 //! Keep one row per student.
 
-use crate::code::Code;
-use crate::cross::{RowContext, student_phrase};
-use crate::diagnostic::{Diagnostic, rows_phrase};
+use crate::code::Finding;
+use crate::cross::RowContext;
+use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::matching::MatchedBy;
+use crate::message::Rows;
 
 pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     let student = ctx.matched.student?;
@@ -28,12 +29,9 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
         _ => Field::Guid,
     };
     let student = ctx.roster?.student(student);
-    Some(
-        ctx.at(field)
-            .diagnostic(Code::DuplicateMatch)
-            .arg("rows", rows_phrase(&others))
-            .arg("name", student.full_name())
-            .arg("student", student_phrase(&student))
-            .build(ctx.lang),
-    )
+    Some(ctx.at(field).diagnostic(Finding::DuplicateMatch {
+        rows: Rows(others),
+        name: student.full_name(),
+        student: (&student).into(),
+    }))
 }

@@ -13,35 +13,29 @@
 //! ## Fix
 //! Keep one row per student and give each student their own values.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::cross::RowContext;
-use crate::diagnostic::{Diagnostic, rows_phrase};
+use crate::diagnostic::Diagnostic;
 use crate::field::Field;
+use crate::message::Rows;
 
 pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let (values, keys, file) = (ctx.values, ctx.keys, ctx.file);
     let kinds = [
+        (Field::Guid, values.guid, file.guid_rows(keys.guid)),
         (
-            Code::DuplicateGuid,
-            Field::Guid,
-            values.guid,
-            file.guid_rows(keys.guid),
-        ),
-        (
-            Code::DuplicateStudentId,
             Field::StudentId,
             values.student_id,
             file.student_id_rows(keys.student_id),
         ),
         (
-            Code::DuplicateUsername,
             Field::Username,
             values.username,
             file.username_rows(keys.username),
         ),
     ];
-    for (code, field, value, rows) in kinds {
+    for (field, value, rows) in kinds {
         // A key held by this row alone is the common case: nothing to build.
         if rows.len() < 2 {
             continue;
@@ -49,18 +43,22 @@ pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
         let Some(value) = ctx.text(value) else {
             continue;
         };
-        let shown = if field == Field::Username {
-            value.to_lowercase()
-        } else {
-            value.to_owned()
+        let rows = Rows(ctx.other_rows(rows));
+        let finding = match field {
+            Field::Guid => Finding::DuplicateGuid {
+                value: value.to_owned(),
+                rows,
+            },
+            Field::StudentId => Finding::DuplicateStudentId {
+                value: value.to_owned(),
+                rows,
+            },
+            _ => Finding::DuplicateUsername {
+                value: value.to_lowercase(),
+                rows,
+            },
         };
-        found.push(
-            ctx.at(field)
-                .diagnostic(code)
-                .arg("value", shown)
-                .arg("rows", rows_phrase(&ctx.other_rows(rows)))
-                .build(ctx.lang),
-        );
+        found.push(ctx.at(field).diagnostic(finding));
     }
     found
 }

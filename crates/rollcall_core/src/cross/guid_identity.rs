@@ -14,12 +14,11 @@
 //! ## Fix
 //! Put back the original GUID (offered when the row identifies its student).
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::cross::RowContext;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::matching::GuidProblem;
-use crate::rules::shown;
 
 pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     let problem = ctx.matched.guid_problem?;
@@ -28,18 +27,20 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     let diagnostic = match problem {
         GuidProblem::Modified | GuidProblem::Removed => {
             let student = ctx.roster?.student(ctx.matched.identified?);
-            let code = if problem == GuidProblem::Modified {
-                Code::GuidModified
+            let (guid, name) = (student.guid.to_owned(), student.full_name());
+            let finding = if problem == GuidProblem::Modified {
+                Finding::GuidModified { guid, name }
             } else {
-                Code::GuidRemoved
+                Finding::GuidRemoved { guid, name }
             };
-            at.diagnostic(code)
-                .arg("guid", student.guid)
-                .arg("name", student.full_name())
-                .fix(at.fix(student.guid))
+            at.diagnostic(finding).with_fix(at.fix(student.guid))
         }
-        GuidProblem::Unknown => at.diagnostic(Code::UnknownGuid).arg("value", shown(typed)),
-        GuidProblem::Invalid => at.diagnostic(Code::InvalidGuid).arg("value", shown(typed)),
+        GuidProblem::Unknown => at.diagnostic(Finding::UnknownGuid {
+            value: typed.to_owned(),
+        }),
+        GuidProblem::Invalid => at.diagnostic(Finding::InvalidGuid {
+            value: typed.to_owned(),
+        }),
     };
-    Some(diagnostic.build(ctx.lang))
+    Some(diagnostic)
 }

@@ -13,7 +13,7 @@
 //! ## Fix
 //! Put back `002914` (offered) and format the column as Text before saving.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::cross::RowContext;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
@@ -38,11 +38,11 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     }
     let at = ctx.at(Field::StudentId);
     Some(
-        at.diagnostic(Code::LeadingZerosLost)
-            .arg("value", edited)
-            .arg("fixed", original)
-            .fix(at.fix(original))
-            .build(ctx.lang),
+        at.diagnostic(Finding::LeadingZerosLost {
+            value: edited.to_owned(),
+            fixed: original.to_owned(),
+        })
+        .with_fix(at.fix(original)),
     )
 }
 

@@ -12,7 +12,7 @@
 //! ## Fix
 //! Decide which student the row is for, then correct the Student ID or the username.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::cross::RowContext;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
@@ -35,11 +35,14 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
         .find(|&s| s != first && ctx.file.matched_rows(s).is_empty())?;
     let at = ctx.at(Field::Username);
     Some(
-        at.diagnostic(Code::MatchConflict)
-            .arg("value", ctx.text(ctx.values.student_id).unwrap_or_default())
-            .arg("username", username.to_lowercase())
-            .arg("first", roster.student(first).full_name())
-            .arg("second", roster.student(second).full_name())
-            .build(ctx.lang),
+        at.diagnostic(Finding::MatchConflict {
+            value: ctx
+                .text(ctx.values.student_id)
+                .unwrap_or_default()
+                .to_owned(),
+            username: username.to_lowercase(),
+            first: roster.student(first).full_name(),
+            second: roster.student(second).full_name(),
+        }),
     )
 }

@@ -12,8 +12,7 @@ pub mod not_in_file;
 pub mod possible_duplicate;
 pub mod taken;
 
-use crate::code::Lang;
-use crate::diagnostic::{Diagnostic, Text};
+use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::RowMatch;
@@ -28,7 +27,6 @@ pub struct RowContext<'a> {
     pub subject: Option<StudentRef<'a>>,
     pub table: &'a Table,
     pub index: usize,
-    pub lang: Lang,
     pub values: &'a RowValues,
     pub matched: &'a RowMatch,
     /// The row's keys in `file`.
@@ -49,7 +47,6 @@ impl RowContext<'_> {
             field,
             header: self.table.header(field),
             column: self.table.column(field),
-            lang: self.lang,
         }
     }
 
@@ -65,23 +62,6 @@ impl RowContext<'_> {
             .map(|&r| self.table.row_number(r as usize))
             .collect()
     }
-}
-
-/// Names a student for a message: "export row 9, username ana.lopez, GUID …".
-pub fn student_phrase(student: &StudentRef) -> Text {
-    let mut en = Vec::new();
-    let mut es = Vec::new();
-    if let Some(row) = student.export_row {
-        en.push(format!("export row {row}"));
-        es.push(format!("fila {row} de la exportación"));
-    }
-    if let Some(username) = student.username {
-        en.push(format!("username {username}"));
-        es.push(format!("usuario {username}"));
-    }
-    en.push(format!("GUID {}", student.guid));
-    es.push(format!("GUID {}", student.guid));
-    Text::translated(en.join(", "), es.join(", "))
 }
 
 /// Runs every cross-row rule on one row. `changes` are the row's changes, for the diff rules.

@@ -12,12 +12,11 @@
 //! ## Fix
 //! Use the repaired text (offered), or re-export and edit the file as UTF-8.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::cross::RowContext;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::report::Change;
-use crate::rules::shown;
 
 /// The text this value was before it was garbled, if it looks garbled.
 pub fn repair(text: &str) -> Option<String> {
@@ -62,11 +61,12 @@ pub fn check(ctx: &RowContext, changes: &[Change]) -> Vec<Diagnostic> {
             let fixed = repair(&change.new)?;
             let at = ctx.at(change.field);
             Some(
-                at.diagnostic(Code::Mojibake)
-                    .arg("value", shown(&change.new))
-                    .arg("fixed", fixed.clone())
-                    .fix(at.fix(fixed))
-                    .build(ctx.lang),
+                at.diagnostic(Finding::Mojibake {
+                    column: at.column(),
+                    value: change.new.clone(),
+                    fixed: fixed.clone(),
+                })
+                .with_fix(at.fix(fixed)),
             )
         })
         .collect()

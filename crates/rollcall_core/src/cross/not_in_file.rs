@@ -11,14 +11,16 @@
 //! ## Fix
 //! Nothing to fix; remove students through the roster instead.
 
-use crate::code::{Code, Lang};
-use crate::cross::student_phrase;
-use crate::diagnostic::{Diagnostic, DiagnosticBuilder};
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
 use crate::roster::StudentRef;
 
-pub fn diagnostic(student: &StudentRef, lang: Lang) -> Diagnostic {
-    DiagnosticBuilder::new(Code::RowNotInFile, None)
-        .arg("name", student.full_name())
-        .arg("student", student_phrase(student))
-        .build(lang)
+pub fn diagnostic(student: &StudentRef) -> Diagnostic {
+    Diagnostic::new(
+        Finding::RowNotInFile {
+            name: student.full_name(),
+            student: student.into(),
+        },
+        None,
+    )
 }

@@ -14,8 +14,8 @@
 //! ## Fix
 //! Put the existing student's GUID or Student ID on the row to update them instead.
 
-use crate::code::Code;
-use crate::cross::{RowContext, student_phrase};
+use crate::code::Finding;
+use crate::cross::RowContext;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 
@@ -32,10 +32,10 @@ pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     let student = roster.student(student);
     Some(
         ctx.at(Field::FirstName)
-            .diagnostic(Code::PossibleDuplicate)
-            .arg("name", student.full_name())
-            .arg("grade", student.grade)
-            .arg("student", student_phrase(&student))
-            .build(ctx.lang),
+            .diagnostic(Finding::PossibleDuplicate {
+                name: student.full_name(),
+                grade: student.grade.to_owned(),
+                student: (&student).into(),
+            }),
     )
 }

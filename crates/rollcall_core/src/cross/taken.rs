@@ -14,34 +14,27 @@
 //! ## Fix
 //! Choose another value, or include the other student with a new one (a trade is fine).
 
-use crate::code::Code;
-use crate::cross::{RowContext, student_phrase};
-use crate::diagnostic::{Diagnostic, Text};
+use crate::code::Finding;
+use crate::cross::RowContext;
+use crate::diagnostic::Diagnostic;
 use crate::field::Field;
+use crate::message::Owner;
 use crate::roster::Roster;
 
 /// Who owns a value: a roster student not in the file, or an account outside the roster.
-fn owner(ctx: &RowContext, roster: &Roster, holders: &[u32], outside: bool) -> Option<Text> {
+fn owner(ctx: &RowContext, roster: &Roster, holders: &[u32], outside: bool) -> Option<Owner> {
     let subject = ctx.matched.subject();
     if let Some(&student) = holders
         .iter()
         .find(|&&s| Some(s) != subject && !ctx.file.in_file(s))
     {
         let student = roster.student(student);
-        let phrase = student_phrase(&student);
-        let name = student.full_name();
-        return Some(Text::translated(
-            format!(
-                "{name} ({}), who is not in this file and keeps it",
-                phrase.get(crate::code::Lang::En)
-            ),
-            format!(
-                "{name} ({}), que no está en este archivo y lo conserva",
-                phrase.get(crate::code::Lang::Es)
-            ),
-        ));
+        return Some(Owner::Student {
+            name: student.full_name(),
+            student: (&student).into(),
+        });
     }
-    outside.then(|| Text::translated("another account on the server", "otra cuenta del servidor"))
+    outside.then_some(Owner::ServerAccount)
 }
 
 pub fn student_id(ctx: &RowContext) -> Option<Diagnostic> {
@@ -52,10 +45,10 @@ pub fn student_id(ctx: &RowContext) -> Option<Diagnostic> {
     let owner = owner(ctx, roster, holders, outside)?;
     Some(
         ctx.at(Field::StudentId)
-            .diagnostic(Code::StudentIdTaken)
-            .arg("value", id)
-            .arg("owner", owner)
-            .build(ctx.lang),
+            .diagnostic(Finding::StudentIdTaken {
+                value: id.to_owned(),
+                owner,
+            }),
     )
 }
 
@@ -65,11 +58,8 @@ pub fn username(ctx: &RowContext) -> Option<Diagnostic> {
     let outside = roster.username_taken_outside(username);
     let holders = roster.with_username(ctx.matched.roster_username);
     let owner = owner(ctx, roster, holders, outside)?;
-    Some(
-        ctx.at(Field::Username)
-            .diagnostic(Code::UsernameTaken)
-            .arg("value", username.to_lowercase())
-            .arg("owner", owner)
-            .build(ctx.lang),
-    )
+    Some(ctx.at(Field::Username).diagnostic(Finding::UsernameTaken {
+        value: username.to_lowercase(),
+        owner,
+    }))
 }

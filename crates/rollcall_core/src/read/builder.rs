@@ -3,9 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::code::Code;
-use crate::diagnostic::{Diagnostic, DiagnosticBuilder, Text};
+use crate::code::{Code, Finding};
+use crate::diagnostic::Diagnostic;
 use crate::field::{Field, HeaderMeaning, classify_header, column_letter};
+use crate::message::FileName;
 use crate::options::Options;
 use crate::read::{ColumnInfo, FileInfo, ReadOutcome, Table};
 use crate::text::trim;
@@ -70,7 +71,7 @@ pub(crate) fn header_has_required(row: &(impl SheetRow + ?Sized)) -> bool {
 
 pub(crate) struct TableBuilder<'a> {
     options: &'a Options,
-    label: Text,
+    label: FileName,
     info: Option<FileInfo>,
     table: Option<Table>,
     diagnostics: Vec<Diagnostic>,
@@ -87,7 +88,7 @@ pub(crate) struct TableBuilder<'a> {
 }
 
 impl<'a> TableBuilder<'a> {
-    pub(crate) fn new(info: FileInfo, label: Text, options: &'a Options) -> Self {
+    pub(crate) fn new(info: FileInfo, label: FileName, options: &'a Options) -> Self {
         TableBuilder {
             options,
             label,
@@ -116,10 +117,7 @@ impl<'a> TableBuilder<'a> {
     /// Ends the sheet with `too-many-columns`: a row is `count` columns wide.
     pub(crate) fn too_many_columns(&mut self, count: u32) -> Feed {
         let limit = self.options.limits.max_columns;
-        let diagnostic = DiagnosticBuilder::new(Code::TooManyColumns, None)
-            .arg("count", count.to_string())
-            .arg("limit", limit.to_string())
-            .build(self.options.lang);
+        let diagnostic = Diagnostic::new(Finding::TooManyColumns { count, limit }, None);
         self.diagnostics.push(diagnostic);
         self.stopped = true;
         Feed::Stop
@@ -127,9 +125,8 @@ impl<'a> TableBuilder<'a> {
 
     /// Ends the sheet with `too-many-rows`: a row lies past the limit below the header.
     pub(crate) fn too_many_rows(&mut self) -> Feed {
-        let diagnostic = DiagnosticBuilder::new(Code::TooManyRows, None)
-            .arg("limit", self.options.limits.max_rows.to_string())
-            .build(self.options.lang);
+        let limit = self.options.limits.max_rows;
+        let diagnostic = Diagnostic::new(Finding::TooManyRows { limit }, None);
         self.diagnostics.push(diagnostic);
         self.stopped = true;
         Feed::Stop
@@ -155,7 +152,6 @@ impl<'a> TableBuilder<'a> {
     }
 
     fn header(&mut self, offset: u32, cells: &(impl SheetRow + ?Sized)) {
-        let lang = self.options.lang;
         let mut info = self.info.take().unwrap_or_default();
         let mut columns_of: [Option<u32>; 7] = [None; 7];
         let width = width(cells, offset) as usize;
@@ -188,16 +184,13 @@ impl<'a> TableBuilder<'a> {
                                 .iter()
                                 .find(|c| c.index == first)
                                 .map_or("", |c| c.header.as_str());
-                            let both = Text::translated(
-                                format!("\"{first_header}\" and \"{header}\""),
-                                format!("«{first_header}» y «{header}»"),
-                            );
+                            let finding = Finding::DuplicateColumn {
+                                earlier: first_header.to_owned(),
+                                column: header.to_owned(),
+                                field,
+                            };
                             self.diagnostics.push(
-                                DiagnosticBuilder::new(Code::DuplicateColumn, None)
-                                    .column(header, Some(index))
-                                    .arg("columns", both)
-                                    .arg("field", field.header())
-                                    .build(lang),
+                                Diagnostic::new(finding, None).at_column(header, Some(index)),
                             );
                         }
                     }
@@ -205,10 +198,10 @@ impl<'a> TableBuilder<'a> {
                 HeaderMeaning::Ignored => self.unnamed[index as usize] = false,
                 HeaderMeaning::Unknown => {
                     self.unnamed[index as usize] = false;
+                    let column = header.to_owned();
                     self.diagnostics.push(
-                        DiagnosticBuilder::new(Code::UnknownColumn, None)
-                            .column(header, Some(index))
-                            .build(lang),
+                        Diagnostic::new(Finding::UnknownColumn { column }, None)
+                            .at_column(header, Some(index)),
                     );
                 }
                 HeaderMeaning::Blank => {}
@@ -216,10 +209,10 @@ impl<'a> TableBuilder<'a> {
         }
         for field in Field::REQUIRED {
             if columns_of[field.index()].is_none() {
+                let column = field.header().to_owned();
                 self.diagnostics.push(
-                    DiagnosticBuilder::new(Code::MissingColumn, None)
-                        .column(field.header(), None)
-                        .build(lang),
+                    Diagnostic::new(Finding::MissingColumn { column }, None)
+                        .at_column(field.header(), None),
                 );
             }
         }
@@ -294,7 +287,6 @@ impl<'a> TableBuilder<'a> {
 
     /// Ends the sheet: drops trailing blank rows and applies the rules that need every row.
     pub(crate) fn finish(mut self) -> ReadOutcome {
-        let lang = self.options.lang;
         let mut table = match self.table.take() {
             Some(table) => table,
             None => {
@@ -310,10 +302,15 @@ impl<'a> TableBuilder<'a> {
             self.diagnostics.push(self.empty_file());
         }
         for index in std::mem::take(&mut self.unnamed_with_data) {
+            let column = column_letter(index);
             self.diagnostics.push(
-                DiagnosticBuilder::new(Code::UnknownColumn, None)
-                    .column(column_letter(index), Some(index))
-                    .build(lang),
+                Diagnostic::new(
+                    Finding::UnknownColumn {
+                        column: column.clone(),
+                    },
+                    None,
+                )
+                .at_column(column, Some(index)),
             );
         }
         let outcome = ReadOutcome {
@@ -329,12 +326,11 @@ impl<'a> TableBuilder<'a> {
     }
 
     fn has_empty_file(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.code == Code::EmptyFile)
+        self.diagnostics.iter().any(|d| d.code() == Code::EmptyFile)
     }
 
     fn empty_file(&self) -> Diagnostic {
-        DiagnosticBuilder::new(Code::EmptyFile, None)
-            .arg("file", self.label.clone())
-            .build(self.options.lang)
+        let file = self.label.clone();
+        Diagnostic::new(Finding::EmptyFile { file }, None)
     }
 }

@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
-use crate::code::Code;
-use crate::diagnostic::DiagnosticBuilder;
-use crate::diagnostic::Text;
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
+use crate::message::FileName;
 use crate::options::Options;
 use crate::read::builder::{Feed, TableBuilder};
 use crate::read::csv_records::{MOST_FIELDS, Record, Records, TextRecord};
@@ -90,7 +90,7 @@ fn empty_lines_from(text: &[u8], start: usize) -> u32 {
     count
 }
 
-pub(crate) fn read_csv(bytes: &[u8], label: &Text, options: &Options) -> ReadOutcome {
+pub(crate) fn read_csv(bytes: &[u8], label: &FileName, options: &Options) -> ReadOutcome {
     let (text, fallback) = decode(bytes);
     let delimiter = sniff_delimiter(text.as_bytes());
     let info = FileInfo {
@@ -103,7 +103,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &Text, options: &Options) -> ReadOut
     let mut builder = TableBuilder::new(info, label.clone(), options);
     builder.size_hint(text.len());
     if fallback {
-        builder.note(DiagnosticBuilder::new(Code::EncodingFallback, None).build(options.lang));
+        builder.note(Diagnostic::new(Finding::EncodingFallback {}, None));
     }
     let mut records = Records::new(&text, delimiter);
     let mut record = Record::default();

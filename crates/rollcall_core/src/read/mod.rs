@@ -17,9 +17,10 @@ use serde::Serialize;
 
 pub use table::{Cell, RowSpans, Table};
 
-use crate::code::Code;
-use crate::diagnostic::{Diagnostic, DiagnosticBuilder, Text};
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
 use crate::field::Field;
+use crate::message::{Bytes, FileName};
 use crate::options::Options;
 
 /// The formats Rollcall reads.
@@ -64,13 +65,13 @@ impl ReadOutcome {
     pub fn is_fatal(&self) -> bool {
         self.diagnostics
             .iter()
-            .any(|d| d.severity == crate::code::Severity::Error)
+            .any(|d| d.severity() == crate::code::Severity::Error)
     }
 }
 
 /// Why a file is not a roster file at all (`file-unreadable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unreadable {
+pub enum Unreadable {
     Binary,
     ExtensionMismatch,
     NotAWorkbook,
@@ -84,57 +85,14 @@ pub(crate) enum Unreadable {
     NotAnExport,
 }
 
-impl Unreadable {
-    fn reason(self) -> Text {
-        match self {
-            Unreadable::Binary => Text::translated(
-                "it is not a spreadsheet (it contains binary data)",
-                "no es una hoja de cálculo (contiene datos binarios)",
-            ),
-            Unreadable::ExtensionMismatch => Text::translated(
-                "its name says it is one kind of workbook, but its content is not",
-                "su nombre dice que es un tipo de libro de cálculo, pero su contenido no lo es",
-            ),
-            Unreadable::NotAWorkbook => Text::translated(
-                "it is a ZIP archive but not a workbook",
-                "es un archivo ZIP pero no un libro de cálculo",
-            ),
-            Unreadable::Damaged => {
-                Text::translated("the workbook is damaged", "el libro de cálculo está dañado")
-            }
-            Unreadable::TooLargeUnpacked => Text::translated(
-                "the workbook unpacks to more than the allowed size",
-                "el libro de cálculo ocupa descomprimido más de lo permitido",
-            ),
-            Unreadable::CountsLie => Text::translated(
-                "the workbook is damaged: it declares more cells or text than it holds",
-                "el libro de cálculo está dañado: declara más celdas o textos de los que contiene",
-            ),
-            Unreadable::TooManyCells => Text::translated(
-                "the workbook holds more cells or text than the row and column limits allow",
-                "el libro de cálculo contiene más celdas o textos de lo que permiten los límites de filas y columnas",
-            ),
-            Unreadable::NotAnExport => Text::translated(
-                "it is not a roster export (it needs the Student GUID, First Name, Last Name and Grade Level columns)",
-                "no es una exportación de la lista (necesita las columnas Student GUID, First Name, Last Name y Grade Level)",
-            ),
-        }
-    }
-}
-
 /// How a file names itself in messages: its name, or "The file".
-pub(crate) fn file_text(file_name: Option<&str>) -> Text {
-    match file_name {
-        Some(name) if !name.is_empty() => Text::Plain(name.to_owned()),
-        _ => Text::translated("The file", "El archivo"),
-    }
+pub(crate) fn file_text(file_name: Option<&str>) -> FileName {
+    FileName::of(file_name, FileName::Edited)
 }
 
-pub(crate) fn unreadable(label: &Text, why: Unreadable, options: &Options) -> Diagnostic {
-    DiagnosticBuilder::new(Code::FileUnreadable, None)
-        .arg("file", label.clone())
-        .arg("reason", why.reason())
-        .build(options.lang)
+pub(crate) fn unreadable(label: &FileName, reason: Unreadable) -> Diagnostic {
+    let file = label.clone();
+    Diagnostic::new(Finding::FileUnreadable { file, reason }, None)
 }
 
 const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
@@ -168,16 +126,17 @@ pub fn read(bytes: &[u8], file_name: Option<&str>, options: &Options) -> ReadOut
 pub(crate) fn read_labeled(
     bytes: &[u8],
     file_name: Option<&str>,
-    label: &Text,
+    label: &FileName,
     options: &Options,
 ) -> ReadOutcome {
     let limits = &options.limits;
     if bytes.len() as u64 > limits.max_file_bytes {
-        let diagnostic = DiagnosticBuilder::new(Code::FileTooLarge, None)
-            .arg("file", label.clone())
-            .arg("size", format_size(bytes.len() as u64))
-            .arg("limit", format_size(limits.max_file_bytes))
-            .build(options.lang);
+        let finding = Finding::FileTooLarge {
+            file: label.clone(),
+            size: Bytes(bytes.len() as u64),
+            limit: Bytes(limits.max_file_bytes),
+        };
+        let diagnostic = Diagnostic::new(finding, None);
         return ReadOutcome {
             table: Table::empty(FileInfo::default()),
             diagnostics: vec![diagnostic],
@@ -188,7 +147,7 @@ pub(crate) fn read_labeled(
             format,
             ..FileInfo::default()
         }),
-        diagnostics: vec![unreadable(label, why, options)],
+        diagnostics: vec![unreadable(label, why)],
     };
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return match workbook::read_zipped(bytes, extension(file_name).as_deref(), label, options) {
@@ -212,24 +171,6 @@ pub(crate) fn read_labeled(
         return fail(Unreadable::Binary, None);
     }
     csv_file::read_csv(bytes, label, options)
-}
-
-/// A byte count as a person reads it: `20 MiB`, `512 KiB`, `80 bytes`.
-pub(crate) fn format_size(bytes: u64) -> String {
-    const KIB: u64 = 1024;
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB {
-        let tenths = (bytes * 10 + MIB / 2) / MIB;
-        if tenths.is_multiple_of(10) {
-            format!("{} MiB", tenths / 10)
-        } else {
-            format!("{}.{} MiB", tenths / 10, tenths % 10)
-        }
-    } else if bytes >= KIB {
-        format!("{} KiB", (bytes + KIB / 2) / KIB)
-    } else {
-        format!("{bytes} bytes")
-    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ fn codes(outcome: &ReadOutcome) -> Vec<&'static str> {
     outcome
         .diagnostics
         .iter()
-        .map(|d| d.code.as_str())
+        .map(|d| d.code().as_str())
         .collect()
 }
 
@@ -138,7 +138,6 @@ fn one_byte_that_is_not_utf8_makes_the_whole_file_windows_1252() {
 #[test]
 fn a_file_stopped_by_a_limit_is_still_decoded_as_a_whole() {
     let options = Options {
-        lang: Lang::En,
         limits: crate::options::Limits {
             max_rows: 2,
             ..Default::default()
@@ -215,7 +214,7 @@ fn missing_and_duplicate_columns_stop_the_check() {
     let outcome = read_str("First Name,Grade\nAna,03\n");
     assert_eq!(codes(&outcome), ["missing-column"]);
     assert_eq!(
-        outcome.diagnostics[0].message,
+        outcome.diagnostics[0].message(Lang::En),
         "The required column Last Name is missing. Add a column headed Last Name to the header row."
     );
     assert!(outcome.table.is_empty());
@@ -223,7 +222,7 @@ fn missing_and_duplicate_columns_stop_the_check() {
     assert_eq!(codes(&outcome), ["duplicate-column"]);
     assert!(
         outcome.diagnostics[0]
-            .message
+            .message(Lang::En)
             .contains("\"First Name\" and \"Given Name\"")
     );
     assert!(outcome.table.is_empty());
@@ -246,7 +245,6 @@ fn empty_files_and_header_only_files_are_empty() {
 #[test]
 fn limits_are_file_level_errors() {
     let options = Options {
-        lang: Lang::En,
         limits: crate::options::Limits {
             max_rows: 2,
             max_columns: 4,
@@ -280,7 +278,7 @@ fn limits_are_file_level_errors() {
     let outcome = read(&[b'a'; 201], Some("big.csv"), &options);
     assert_eq!(codes(&outcome), ["file-too-large"]);
     assert_eq!(
-        outcome.diagnostics[0].message,
+        outcome.diagnostics[0].message(Lang::En),
         "big.csv is 201 bytes; the limit is 200 bytes. Split the roster into smaller files."
     );
 }
@@ -295,11 +293,11 @@ fn binary_and_mislabelled_files_are_unreadable() {
     assert_eq!(codes(&outcome), ["file-unreadable"]);
     assert!(
         outcome.diagnostics[0]
-            .message
+            .message(Lang::En)
             .starts_with("roster.xlsx cannot be read: its name says it is one kind of workbook")
     );
     assert!(
-        outcome.diagnostics[0].message.contains(".csv"),
+        outcome.diagnostics[0].message(Lang::En).contains(".csv"),
         "names the accepted formats"
     );
     let outcome = read(
@@ -338,7 +336,7 @@ fn the_extension_must_name_the_content_s_workbook_format() {
     let outcome = read(&cfb, Some("old.xlsx"), &Options::default());
     assert!(
         outcome.diagnostics[0]
-            .message
+            .message(Lang::En)
             .contains("its name says it is one kind of workbook")
     );
 }
@@ -360,7 +358,7 @@ fn a_zip_that_is_not_a_workbook_is_unreadable() {
     assert_eq!(codes(&outcome), ["file-unreadable"]);
     assert!(
         outcome.diagnostics[0]
-            .message
+            .message(Lang::En)
             .contains("ZIP archive but not a workbook")
     );
 }
@@ -387,14 +385,13 @@ fn a_workbook_that_unpacks_past_the_limit_is_refused_unread() {
             max_unpacked_bytes: 3 * 1024 * 1024,
             ..Default::default()
         },
-        ..Options::default()
     };
     assert!(bytes.len() < 64 * 1024, "the bomb is small when packed");
     let outcome = read(&bytes, Some("bomb.xlsx"), &options);
     assert_eq!(codes(&outcome), ["file-unreadable"]);
     assert!(
         outcome.diagnostics[0]
-            .message
+            .message(Lang::En)
             .contains("unpacks to more than the allowed size")
     );
 }
@@ -414,10 +411,12 @@ fn numbers_read_as_a_person_sees_them() {
 
 #[test]
 fn sizes_read_like_a_person_writes_them() {
-    assert_eq!(format_size(80), "80 bytes");
-    assert_eq!(format_size(20 * 1024 * 1024), "20 MiB");
-    assert_eq!(format_size(21 * 1024 * 1024 + 300_000), "21.3 MiB");
-    assert_eq!(format_size(512 * 1024), "512 KiB");
+    use crate::message::{Arg, Bytes};
+    let size = |bytes: u64| Bytes(bytes).text(Lang::En).into_owned();
+    assert_eq!(size(80), "80 bytes");
+    assert_eq!(size(20 * 1024 * 1024), "20 MiB");
+    assert_eq!(size(21 * 1024 * 1024 + 300_000), "21.3 MiB");
+    assert_eq!(size(512 * 1024), "512 KiB");
 }
 
 /// The fuzzer's reproducers: .xls containers, sheet records and globals records that made
@@ -438,7 +437,7 @@ fn broken_xls_containers_are_unreadable_not_a_panic() {
         let bytes = std::fs::read(&path).expect("reproducer");
         let outcome = read(&bytes[1..], Some("x.xls"), &Options::default());
         assert_eq!(codes(&outcome), ["file-unreadable"], "{}", path.display());
-        assert!(outcome.diagnostics[0].message.contains("damaged"));
+        assert!(outcome.diagnostics[0].message(Lang::En).contains("damaged"));
         seen += 1;
     }
     assert_eq!(seen, 11);

@@ -10,9 +10,9 @@ use std::io::{Cursor, Read, Seek};
 
 use calamine::{Cell, Data, DataRef, Reader};
 
-use crate::code::Code;
-use crate::diagnostic::DiagnosticBuilder;
-use crate::diagnostic::Text;
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
+use crate::message::FileName;
 use crate::options::Options;
 use crate::read::builder::TableBuilder;
 use crate::read::extent::Overflow;
@@ -23,7 +23,7 @@ use crate::read::{FileInfo, Format, ReadOutcome, Unreadable, xls_scan, zip_scan}
 pub(crate) fn read_zipped(
     bytes: &[u8],
     extension: Option<&str>,
-    label: &Text,
+    label: &FileName,
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
     let format = zip_scan::inspect_zip(bytes, &options.limits, extension)?;
@@ -77,7 +77,7 @@ pub(crate) fn read_zipped(
 /// Reads a BIFF (.xls) workbook.
 pub(crate) fn read_xls(
     bytes: &[u8],
-    label: &Text,
+    label: &FileName,
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
     if let Some(overflow) = xls_scan::check_xls(bytes, &options.limits)? {
@@ -125,7 +125,7 @@ fn shared_text(value: DataRef<'_>) -> CellValue<'_> {
 fn read_gridded<RS: Read + Seek, W: Reader<RS>>(
     mut workbook: W,
     format: Format,
-    label: &Text,
+    label: &FileName,
     options: &Options,
 ) -> Result<ReadOutcome, Unreadable> {
     let names = workbook.sheet_names();
@@ -153,14 +153,14 @@ fn read_gridded<RS: Read + Seek, W: Reader<RS>>(
 /// Chooses the sheet: the first whose header row names the required columns, else the first.
 struct Sheets<'o> {
     format: Format,
-    label: &'o Text,
+    label: &'o FileName,
     options: &'o Options,
     count: usize,
     first: Option<(String, SheetCells<'static>)>,
 }
 
 impl<'o> Sheets<'o> {
-    fn new(format: Format, label: &'o Text, options: &'o Options, names: &[String]) -> Self {
+    fn new(format: Format, label: &'o FileName, options: &'o Options, names: &[String]) -> Self {
         Sheets {
             format,
             label,
@@ -203,12 +203,13 @@ impl<'o> Sheets<'o> {
         };
         let mut builder = TableBuilder::new(info, self.label.clone(), self.options);
         if self.count > 1 {
-            builder.note(
-                DiagnosticBuilder::new(Code::SheetChosen, None)
-                    .arg("count", self.count.to_string())
-                    .arg("sheet", sheet.to_owned())
-                    .build(self.options.lang),
-            );
+            builder.note(Diagnostic::new(
+                Finding::SheetChosen {
+                    count: self.count as u32,
+                    sheet: sheet.to_owned(),
+                },
+                None,
+            ));
         }
         builder
     }
@@ -219,7 +220,7 @@ fn refused(
     format: Format,
     sheet: String,
     overflow: Overflow,
-    label: &Text,
+    label: &FileName,
     options: &Options,
 ) -> ReadOutcome {
     let info = FileInfo {

@@ -10,7 +10,7 @@
 //! ## Fix
 //! Shorten the value. Code: `value-too-long`.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::rules::CellAt;
 
@@ -21,10 +21,11 @@ pub fn check(at: &CellAt, text: &str, limit: u32) -> Option<Diagnostic> {
     }
     let length = text.chars().count();
     (length > limit as usize).then(|| {
-        at.diagnostic(Code::ValueTooLong)
-            .arg("length", length.to_string())
-            .arg("limit", limit.to_string())
-            .build(at.lang)
+        at.diagnostic(Finding::ValueTooLong {
+            column: at.column(),
+            length: length as u32,
+            limit,
+        })
     })
 }
 
@@ -33,15 +34,16 @@ mod tests {
     use super::*;
     use crate::field::Field;
     use crate::rules::test_support::at;
+    use crate::{Code, Lang};
 
     #[test]
     fn over_the_limit_is_refused() {
         let at = at(Field::Username);
         assert!(check(&at, &"a".repeat(1024), 1024).is_none());
         let d = check(&at, &"é".repeat(1025), 1024).expect("too long");
-        assert_eq!(d.code, Code::ValueTooLong);
+        assert_eq!(d.code(), Code::ValueTooLong);
         assert_eq!(
-            d.message,
+            d.message(Lang::En),
             "Username is 1025 characters long; at most 1024 are allowed. Shorten it."
         );
     }

@@ -12,14 +12,15 @@
 //! ## Fix
 //! Format the column as Text and type the value again.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::rules::CellAt;
 
 pub fn check(at: &CellAt, shown_as: &str) -> Diagnostic {
-    at.diagnostic(Code::InvalidValue)
-        .arg("value", shown_as)
-        .build(at.lang)
+    at.diagnostic(Finding::InvalidValue {
+        column: at.column(),
+        value: shown_as.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -27,17 +28,18 @@ mod tests {
     use super::*;
     use crate::field::Field;
     use crate::rules::test_support::at;
+    use crate::{Code, Lang};
 
     #[test]
     fn a_date_cell_names_the_date() {
         let d = check(&at(Field::Grade), "2026-03-04");
-        assert_eq!(d.code, Code::InvalidValue);
+        assert_eq!(d.code(), Code::InvalidValue);
         assert_eq!(d.row, Some(5));
         assert!(
-            d.message
+            d.message(Lang::En)
                 .contains("Grade Level holds a date or time (2026-03-04)"),
             "{}",
-            d.message
+            d.message(Lang::En)
         );
     }
 }

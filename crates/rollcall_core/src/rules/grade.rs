@@ -13,9 +13,9 @@
 //! ## Fix
 //! Use one of the listed grade levels.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{CellAt, shown};
+use crate::rules::CellAt;
 
 /// The OneRoster grade levels, in their standard spelling.
 pub const GRADES: [&str; 21] = [
@@ -83,25 +83,26 @@ pub fn check(at: &CellAt, text: &str) -> (Option<&'static str>, Option<Diagnosti
     if text.is_empty() {
         return (
             None,
-            Some(at.diagnostic(Code::RequiredValue).build(at.lang)),
+            Some(at.diagnostic(Finding::RequiredValue {
+                column: at.column(),
+            })),
         );
     }
     match normalize(text) {
         Some(grade) if grade == text => (Some(grade), None),
         Some(grade) => {
             let diagnostic = at
-                .diagnostic(Code::GradeNormalized)
-                .arg("value", shown(text))
-                .arg("fixed", grade)
-                .fix(at.fix(grade))
-                .build(at.lang);
+                .diagnostic(Finding::GradeNormalized {
+                    value: text.to_owned(),
+                    fixed: grade.to_owned(),
+                })
+                .with_fix(at.fix(grade));
             (Some(grade), Some(diagnostic))
         }
         None => {
-            let diagnostic = at
-                .diagnostic(Code::InvalidGrade)
-                .arg("value", shown(text))
-                .build(at.lang);
+            let diagnostic = at.diagnostic(Finding::InvalidGrade {
+                value: text.to_owned(),
+            });
             (None, Some(diagnostic))
         }
     }
@@ -110,13 +111,18 @@ pub fn check(at: &CellAt, text: &str) -> (Option<&'static str>, Option<Diagnosti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
     use crate::field::Field;
     use crate::rules::test_support::at;
 
     fn check_grade(text: &str, grade: Option<&str>, code: Option<&str>) {
         let (found, diagnostic) = check(&at(Field::Grade), text);
         assert_eq!(found, grade, "grade {text:?}");
-        assert_eq!(diagnostic.map(|d| d.code.as_str()), code, "grade {text:?}");
+        assert_eq!(
+            diagnostic.map(|d| d.code().as_str()),
+            code,
+            "grade {text:?}"
+        );
     }
 
     #[test]
@@ -174,7 +180,10 @@ mod tests {
     fn the_normalised_grade_is_offered_as_a_fix() {
         let (_, diagnostic) = check(&at(Field::Grade), "1st");
         let diagnostic = diagnostic.expect("info");
+        assert_eq!(
+            diagnostic.message(Lang::En),
+            "Grade \"1st\" will be saved as 01."
+        );
         assert_eq!(diagnostic.fix.map(|f| f.value), Some("01".to_owned()));
-        assert_eq!(diagnostic.message, "Grade \"1st\" will be saved as 01.");
     }
 }

@@ -13,8 +13,8 @@ pub mod password;
 pub mod student_id;
 pub mod username;
 
-use crate::code::{Code, Lang};
-use crate::diagnostic::{Diagnostic, DiagnosticBuilder};
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::read::Table;
 use crate::text::Span;
@@ -26,13 +26,17 @@ pub struct CellAt<'a> {
     pub field: Field,
     pub header: &'a str,
     pub column: Option<u32>,
-    pub lang: Lang,
 }
 
 impl CellAt<'_> {
     /// A diagnostic about this cell.
-    pub fn diagnostic(&self, code: Code) -> DiagnosticBuilder {
-        DiagnosticBuilder::new(code, Some(self.row)).column(self.header, self.column)
+    pub fn diagnostic(&self, finding: Finding) -> Diagnostic {
+        Diagnostic::new(finding, Some(self.row)).at_column(self.header, self.column)
+    }
+
+    /// The cell's column header, for the findings whose message names it.
+    pub fn column(&self) -> String {
+        self.header.to_owned()
     }
 
     /// A fix that puts `value` into this cell.
@@ -77,7 +81,7 @@ pub struct LocalCheck {
 }
 
 /// Runs every value rule on data row `index` of `table`.
-pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -> LocalCheck {
+pub fn check_row(table: &Table, index: usize, max_cell_chars: u32) -> LocalCheck {
     let mut check = LocalCheck {
         blank: table.is_blank(index),
         ..LocalCheck::default()
@@ -95,7 +99,6 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
             field,
             header: table.header(field),
             column: Some(column),
-            lang,
         };
         let cell = table.cell(index, field);
         let span = table.span(index, field);
@@ -157,7 +160,6 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
             field: Field::Password,
             header: table.header(Field::Password),
             column: Some(column),
-            lang,
         };
         let username = text_of(table, check.values.username);
         check
@@ -165,18 +167,6 @@ pub fn check_row(table: &Table, index: usize, lang: Lang, max_cell_chars: u32) -
             .extend(password::check(&at, password.get(table.text()), username));
     }
     check
-}
-
-/// Text shown inside a message: control characters and line breaks made visible.
-pub fn shown(value: &str) -> String {
-    value
-        .chars()
-        .map(|ch| match ch {
-            '\n' | '\r' | '\u{2028}' | '\u{2029}' => '⏎',
-            ch if ch.is_control() => '�',
-            ch => ch,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -190,12 +180,11 @@ pub(crate) mod test_support {
             field,
             header: field.header(),
             column: Some(field.index() as u32),
-            lang: Lang::En,
         }
     }
 
     /// The codes of a list of diagnostics, for compact assertions.
     pub fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
-        diagnostics.iter().map(|d| d.code.as_str()).collect()
+        diagnostics.iter().map(|d| d.code().as_str()).collect()
     }
 }

@@ -13,9 +13,9 @@
 //! ## Fix
 //! Type the name, remove the line break (offered), remove the leading sign (offered).
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{CellAt, shown};
+use crate::rules::CellAt;
 
 /// Longest name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
@@ -35,7 +35,9 @@ pub fn formula_sign(text: &str) -> Option<char> {
 pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if text.is_empty() {
-        found.push(at.diagnostic(Code::RequiredValue).build(at.lang));
+        found.push(at.diagnostic(Finding::RequiredValue {
+            column: at.column(),
+        }));
         return found;
     }
     // A text has no more characters than bytes: most names need no count.
@@ -45,12 +47,11 @@ pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
         text.chars().count()
     };
     if length > MAX_NAME_CHARS {
-        found.push(
-            at.diagnostic(Code::ValueTooLong)
-                .arg("length", length.to_string())
-                .arg("limit", MAX_NAME_CHARS.to_string())
-                .build(at.lang),
-        );
+        found.push(at.diagnostic(Finding::ValueTooLong {
+            column: at.column(),
+            length: length as u32,
+            limit: MAX_NAME_CHARS as u32,
+        }));
     }
     let forbidden = if text.is_ascii() {
         text.bytes().any(|b| b.is_ascii_control())
@@ -64,24 +65,26 @@ pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
             .collect();
         let cleaned = cleaned.join(" ");
         found.push(
-            at.diagnostic(Code::InvalidCharacters)
-                .arg("value", shown(text))
-                .fix(if cleaned.is_empty() {
-                    None
-                } else {
-                    at.fix(cleaned)
-                })
-                .build(at.lang),
+            at.diagnostic(Finding::InvalidCharacters {
+                column: at.column(),
+                value: text.to_owned(),
+            })
+            .with_fix(if cleaned.is_empty() {
+                None
+            } else {
+                at.fix(cleaned)
+            }),
         );
     }
     if let Some(sign) = formula_sign(text) {
         let rest = text.trim_start_matches(['=', '+', '-', '@']).trim_start();
         found.push(
-            at.diagnostic(Code::FormulaLikeValue)
-                .arg("value", shown(text))
-                .arg("char", sign.to_string())
-                .fix(if rest.is_empty() { None } else { at.fix(rest) })
-                .build(at.lang),
+            at.diagnostic(Finding::FormulaLikeValue {
+                column: at.column(),
+                value: text.to_owned(),
+                char: sign,
+            })
+            .with_fix(if rest.is_empty() { None } else { at.fix(rest) }),
         );
     }
     found
@@ -90,6 +93,7 @@ pub fn check(at: &CellAt, text: &str) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
     use crate::field::Field;
     use crate::rules::test_support::{at, codes};
 
@@ -130,9 +134,9 @@ mod tests {
         assert_eq!(fix.value, "Garcia Lopez");
         assert_eq!((fix.row, fix.field), (5, Field::LastName));
         assert!(
-            found[0].message.contains("\"Garcia⏎⏎Lopez\""),
+            found[0].message(Lang::En).contains("\"Garcia⏎⏎Lopez\""),
             "{}",
-            found[0].message
+            found[0].message(Lang::En)
         );
         let found = check(&at(Field::LastName), "=Smith");
         assert_eq!(

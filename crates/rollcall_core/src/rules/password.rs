@@ -13,35 +13,24 @@
 //! ## Fix
 //! Choose another password. The message never repeats the password.
 
-use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Text};
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
+use crate::message::PasswordProblem;
 use crate::rules::CellAt;
 
-fn reason(text: &str, username: Option<&str>) -> Option<Text> {
+fn reason(text: &str, username: Option<&str>) -> Option<PasswordProblem> {
     let length = text.chars().count();
     if length < 8 {
-        return Some(Text::translated(
-            "is shorter than 8 characters",
-            "tiene menos de 8 caracteres",
-        ));
+        return Some(PasswordProblem::TooShort);
     }
     if length > 128 {
-        return Some(Text::translated(
-            "is longer than 128 characters",
-            "tiene más de 128 caracteres",
-        ));
+        return Some(PasswordProblem::TooLong);
     }
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
-        return Some(Text::translated(
-            "starts or ends with a space",
-            "empieza o termina con un espacio",
-        ));
+        return Some(PasswordProblem::Whitespace);
     }
     if username.is_some_and(|name| name.to_lowercase() == text.to_lowercase()) {
-        return Some(Text::translated(
-            "is the same as the username",
-            "es igual al nombre de usuario",
-        ));
+        return Some(PasswordProblem::SameAsUsername);
     }
     None
 }
@@ -50,11 +39,7 @@ fn reason(text: &str, username: Option<&str>) -> Option<Text> {
 /// offered, since a fix would have to repeat it.
 pub fn check(at: &CellAt, text: &str, username: Option<&str>) -> Option<Diagnostic> {
     let reason = reason(text, username)?;
-    Some(
-        at.diagnostic(Code::WeakPassword)
-            .arg("reason", reason)
-            .build(at.lang),
-    )
+    Some(at.diagnostic(Finding::WeakPassword { reason }))
 }
 
 #[cfg(test)]
@@ -62,14 +47,15 @@ mod tests {
     use super::*;
     use crate::field::Field;
     use crate::rules::test_support::at;
+    use crate::{Code, Lang};
 
     fn check_password(text: &str, username: Option<&str>, weak: bool) {
         let found = check(&at(Field::Password), text, username);
         assert_eq!(found.is_some(), weak, "password {text:?}");
         if let Some(d) = found {
-            assert_eq!(d.code, Code::WeakPassword);
+            assert_eq!(d.code(), Code::WeakPassword);
             assert!(
-                !d.message.contains(text.trim()),
+                !d.message(Lang::En).contains(text.trim()),
                 "the message repeats the password"
             );
         }
@@ -97,19 +83,15 @@ mod tests {
         let d = check(&at(Field::Password), "Sunflower42 ", None).expect("weak");
         assert_eq!(d.fix, None);
         assert!(
-            d.message
+            d.message(Lang::En)
                 .starts_with("The password starts or ends with a space.")
         );
-        let es = CellAt {
-            lang: crate::code::Lang::Es,
-            ..at(Field::Password)
-        };
-        let d = check(&es, "corta", None).expect("weak");
+        let d = check(&at(Field::Password), "corta", None).expect("weak");
         assert!(
-            d.message
+            d.message(Lang::Es)
                 .starts_with("La contraseña tiene menos de 8 caracteres."),
             "{}",
-            d.message
+            d.message(Lang::En)
         );
     }
 }

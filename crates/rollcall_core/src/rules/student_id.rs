@@ -13,9 +13,9 @@
 //! ## Fix
 //! Type the full Student ID; format the column as Text before saving.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{CellAt, shown};
+use crate::rules::CellAt;
 
 pub const MAX_STUDENT_ID_CHARS: usize = 32;
 
@@ -44,12 +44,12 @@ pub fn check(at: &CellAt, text: &str) -> Option<Diagnostic> {
     if is_valid(text) && !is_scientific(text) {
         return None;
     }
-    let code = if is_scientific(text) {
-        Code::StudentIdScientific
+    let value = text.to_owned();
+    Some(at.diagnostic(if is_scientific(text) {
+        Finding::StudentIdScientific { value }
     } else {
-        Code::InvalidStudentId
-    };
-    Some(at.diagnostic(code).arg("value", shown(text)).build(at.lang))
+        Finding::InvalidStudentId { value }
+    }))
 }
 
 #[cfg(test)]
@@ -59,7 +59,7 @@ mod tests {
     use crate::rules::test_support::at;
 
     fn check_id(text: &str, expect: Option<&str>) {
-        let found = check(&at(Field::StudentId), text).map(|d| d.code.as_str());
+        let found = check(&at(Field::StudentId), text).map(|d| d.code().as_str());
         assert_eq!(found, expect, "student id {text:?}");
     }
 

@@ -12,9 +12,9 @@
 //! ## Fix
 //! Use only the allowed characters. For spaces, a fix with dots is offered.
 
-use crate::code::Code;
+use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{CellAt, shown};
+use crate::rules::CellAt;
 use crate::text::ByteSet;
 
 /// Three to 64 of: lower-case ASCII letters, digits, `.` `_` `-` `@`.
@@ -38,18 +38,18 @@ pub fn check(at: &CellAt, text: &str) -> Option<Diagnostic> {
         let suggestion = folded.split_whitespace().collect::<Vec<_>>().join(".");
         let fix = (suggestion != folded && is_valid(&suggestion)).then(|| at.fix(suggestion));
         let diagnostic = at
-            .diagnostic(Code::InvalidUsername)
-            .arg("value", shown(text))
-            .fix(fix.flatten())
-            .build(at.lang);
+            .diagnostic(Finding::InvalidUsername {
+                value: text.to_owned(),
+            })
+            .with_fix(fix.flatten());
         return Some(diagnostic);
     }
     Some(
-        at.diagnostic(Code::UsernameNormalized)
-            .arg("value", text)
-            .arg("fixed", folded.clone())
-            .fix(at.fix(folded))
-            .build(at.lang),
+        at.diagnostic(Finding::UsernameNormalized {
+            value: text.to_owned(),
+            fixed: folded.clone(),
+        })
+        .with_fix(at.fix(folded)),
     )
 }
 
@@ -63,7 +63,7 @@ mod tests {
         let diagnostic = check(&at(Field::Username), text);
         assert_eq!(fold(text), folded, "username {text:?}");
         assert_eq!(
-            diagnostic.map(|d| d.code.as_str()),
+            diagnostic.map(|d| d.code().as_str()),
             expect,
             "username {text:?}"
         );

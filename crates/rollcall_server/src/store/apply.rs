@@ -17,7 +17,8 @@ use super::{Store, StudentRecord};
 /// Why a row could not be applied after all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {
-    UnknownGuid,
+    /// No student of the school has this GUID (any more).
+    UnknownGuid(String),
     /// The student changed since the export; their name.
     Stale(String),
     UsernameTaken(String),
@@ -101,14 +102,16 @@ pub(crate) fn unique_conflict(
     }
 }
 
-/// `set` applied to the student an update is for (`found`), or why it cannot be.
+/// `set` applied to the student an update is for (`found`, looked up by `guid`), or why it
+/// cannot be.
 pub fn prepared(
+    guid: &str,
     found: Option<StudentRecord>,
     base: Option<&str>,
     set: &BTreeMap<Field, String>,
 ) -> Result<PreparedUpdate, Conflict> {
     let Some(mut student) = found else {
-        return Err(Conflict::UnknownGuid);
+        return Err(Conflict::UnknownGuid(guid.to_owned()));
     };
     if base.is_some_and(|base| base != student.fingerprint()) {
         return Err(Conflict::Stale(format!(

@@ -98,7 +98,7 @@ pub fn rows_of_file(
     current: &CurrentRoster,
     lang: Lang,
 ) -> Result<Vec<NewUploadRow>, AppError> {
-    let options = Options::with_lang(lang);
+    let options = Options::default();
     let checker = Checker::with_roster(
         Input::new(bytes, Some(file_name)),
         Some(current.roster()),
@@ -108,8 +108,8 @@ pub fn rows_of_file(
     let file_errors: Vec<String> = report
         .diagnostics
         .iter()
-        .filter(|d| d.row.is_none() && d.severity == Severity::Error)
-        .map(|d| d.message.clone())
+        .filter(|d| d.row.is_none() && d.severity() == Severity::Error)
+        .map(|d| d.message(lang))
         .collect();
     if !file_errors.is_empty() {
         return Err(AppError::Unprocessable(file_errors.join(" ")));
@@ -122,8 +122,8 @@ pub fn rows_of_file(
         .collect();
     let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
     for diagnostic in &report.diagnostics {
-        if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity) {
-            errors.entry(row).or_default().push(error(diagnostic));
+        if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity()) {
+            errors.entry(row).or_default().push(error(diagnostic, lang));
         }
     }
     let table = checker.table();

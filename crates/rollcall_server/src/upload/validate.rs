@@ -9,8 +9,9 @@
 
 use std::collections::HashMap;
 
-use rollcall_core::diagnostic::DiagnosticBuilder;
-use rollcall_core::{Checker, Code, Field, Input, Lang, Op, Options, Roster, Severity};
+use rollcall_core::{
+    Checker, Diagnostic, Field, Finding, Input, Lang, Op, Options, Roster, Severity,
+};
 
 use crate::files::HEADER;
 use crate::store::StudentRecord;
@@ -46,10 +47,11 @@ pub enum Verdict {
     Failed(Vec<RowError>),
 }
 
-pub fn error(diagnostic: &rollcall_core::Diagnostic) -> RowError {
+/// A diagnostic as a row's stored error, its message in the upload's language.
+pub fn error(diagnostic: &Diagnostic, lang: Lang) -> RowError {
     RowError {
-        code: diagnostic.code.as_str().to_owned(),
-        message: diagnostic.message.clone(),
+        code: diagnostic.code().as_str().to_owned(),
+        message: diagnostic.message(lang),
     }
 }
 
@@ -90,10 +92,9 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
                         .is_some_and(|base| *base != student.fingerprint())
                     {
                         let name = format!("{} {}", student.first_name, student.last_name);
-                        let diagnostic = DiagnosticBuilder::new(Code::StaleRow, Some(row))
-                            .arg("name", name)
-                            .build(lang);
-                        stale.insert(row, error(&diagnostic));
+                        let stale_row = Finding::StaleRow { name };
+                        let diagnostic = Diagnostic::new(stale_row, Some(row));
+                        stale.insert(row, error(&diagnostic, lang));
                     }
                 }
                 for (field, value) in set {
@@ -109,7 +110,7 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
         let _ = writer.write_record(&cells);
     }
     let csv = writer.into_inner().unwrap_or_default();
-    let options = Options::with_lang(lang);
+    let options = Options::default();
     let checker = Checker::with_roster(
         Input::new(&csv, Some("upload.csv")),
         Some(current.roster()),
@@ -119,13 +120,13 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
     let file_errors: Vec<RowError> = report
         .diagnostics
         .iter()
-        .filter(|d| d.row.is_none() && d.severity == Severity::Error)
-        .map(error)
+        .filter(|d| d.row.is_none() && d.severity() == Severity::Error)
+        .map(|d| error(d, lang))
         .collect();
     let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
     for diagnostic in &report.diagnostics {
-        if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity) {
-            errors.entry(row).or_default().push(error(diagnostic));
+        if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity()) {
+            errors.entry(row).or_default().push(error(diagnostic, lang));
         }
     }
     let mut normalised: HashMap<u32, Op> = checker

@@ -15,8 +15,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rollcall_core::diagnostic::DiagnosticBuilder;
-use rollcall_core::{Code, Field, Lang, Op};
+use rollcall_core::message::Owner;
+use rollcall_core::{Diagnostic, Field, Finding, Lang, Op};
 use tokio::sync::Notify;
 
 use super::hooks::Hooks;
@@ -249,22 +249,21 @@ async fn hash_all(passwords: Vec<Option<String>>, hooks: Hooks) -> Result<Vec<Ha
 }
 
 fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
-    let someone = rollcall_core::diagnostic::Text::translated("another student", "otro alumno");
-    let diagnostic = match conflict {
-        Conflict::UnknownGuid => {
-            DiagnosticBuilder::new(Code::UnknownGuid, Some(row)).arg("value", "")
-        }
-        Conflict::Stale(name) => {
-            DiagnosticBuilder::new(Code::StaleRow, Some(row)).arg("name", name.clone())
-        }
-        Conflict::UsernameTaken(value) => DiagnosticBuilder::new(Code::UsernameTaken, Some(row))
-            .arg("value", value.clone())
-            .arg("owner", someone),
-        Conflict::StudentIdTaken(value) => DiagnosticBuilder::new(Code::StudentIdTaken, Some(row))
-            .arg("value", value.clone())
-            .arg("owner", someone),
+    let finding = match conflict {
+        Conflict::UnknownGuid(guid) => Finding::UnknownGuid {
+            value: guid.clone(),
+        },
+        Conflict::Stale(name) => Finding::StaleRow { name: name.clone() },
+        Conflict::UsernameTaken(value) => Finding::UsernameTaken {
+            value: value.clone(),
+            owner: Owner::Someone,
+        },
+        Conflict::StudentIdTaken(value) => Finding::StudentIdTaken {
+            value: value.clone(),
+            owner: Owner::Someone,
+        },
     };
-    error(&diagnostic.build(lang))
+    error(&Diagnostic::new(finding, Some(row)), lang)
 }
 
 /// What one batch writes: its rows' verdicts, passwords and hashes.
@@ -539,7 +538,7 @@ async fn apply_updates(
     let mut ready = Vec::with_capacity(run.len());
     for (row, update) in run {
         let student = found.remove(&update.guid.to_lowercase());
-        match prepared(student, update.base, update.set) {
+        match prepared(update.guid, student, update.base, update.set) {
             Ok(prepared) => ready.push(RunUpdate {
                 row: *row,
                 update: prepared,

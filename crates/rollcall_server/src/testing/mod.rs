@@ -1,8 +1,11 @@
 //! For tests and benchmarks only, not part of the server: a fresh, empty database per test, on
 //! SQLite or, when `ROLLCALL_TEST_POSTGRES` names a PostgreSQL server, on that server. The
-//! server's own tests, the command line's multi-process test and the benchmarks share these.
+//! server's own tests, the command line's multi-process test and the benchmarks share these; and
+//! the reading of docs/api.md's examples that the tests run ([`doc_examples`]).
 
 use std::path::Path;
+
+pub mod doc_examples;
 
 /// The file in a test's folder that names its PostgreSQL schema.
 const SCHEMA_NOTE: &str = "postgres-schema";

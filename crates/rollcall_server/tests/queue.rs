@@ -748,34 +748,10 @@ async fn generated_usernames_take_the_next_free_suffix() {
         .expect("students");
     let id = pending_upload(&server, 3).await;
     let hints = UsernameHints::default();
-    let values = [
-        (rollcall_core::Field::FirstName, "Sam".to_owned()),
-        (rollcall_core::Field::LastName, "Same".to_owned()),
-        (rollcall_core::Field::Grade, "03".to_owned()),
-    ]
-    .into_iter()
-    .collect();
     let mut tx = store.begin_write().await.expect("begin");
     let mut usernames = Vec::new();
     for row in 2..5 {
-        let created = Store::apply_create(
-            &mut tx,
-            &id,
-            row,
-            LINCOLN,
-            rollcall_server::demo::DISTRICT,
-            &values,
-            &NewPassword {
-                hash: "h".to_owned(),
-                temporary: None,
-            },
-            std::time::SystemTime::now(),
-            &hints,
-        )
-        .await
-        .expect("create")
-        .expect("no conflict");
-        usernames.push(created[5].clone());
+        usernames.push(create_sam(&mut tx, &id, row, LINCOLN, &hints).await);
     }
     tx.commit().await.expect("commit");
     assert_eq!(usernames, ["sam.same3", "sam.same5", "sam.same6"]);
@@ -984,11 +960,15 @@ async fn a_generated_username_taken_meanwhile_moves_on_to_the_next() {
         pending_upload(&server, 1).await,
     );
     let mut tx = store.begin_write().await.expect("begin");
-    assert_eq!(create_sam(&mut tx, &first, LINCOLN).await, "sam.same");
+    assert_eq!(
+        create_sam(&mut tx, &first, 2, LINCOLN, &UsernameHints::default()).await,
+        "sam.same"
+    );
     let other = store.clone();
     let meanwhile = tokio::spawn(async move {
         let mut tx = other.begin_write().await.expect("begin");
-        let username = create_sam(&mut tx, &second, ROOSEVELT).await;
+        let hints = UsernameHints::default();
+        let username = create_sam(&mut tx, &second, 2, ROOSEVELT, &hints).await;
         tx.commit().await.expect("commit");
         username
     });
@@ -1021,8 +1001,14 @@ async fn a_generated_username_taken_meanwhile_moves_on_to_the_next() {
     assert_eq!(username, "sam.same2");
 }
 
-/// Creates a "Sam Same" with a generated username for row 2 of `upload`; returns the username.
-async fn create_sam(tx: &mut sqlx::AnyConnection, upload: &str, school: &str) -> String {
+/// Creates a "Sam Same" with a generated username for `row` of `upload`; returns the username.
+async fn create_sam(
+    tx: &mut sqlx::AnyConnection,
+    upload: &str,
+    row: u32,
+    school: &str,
+    hints: &UsernameHints,
+) -> String {
     let values = [
         (rollcall_core::Field::FirstName, "Sam".to_owned()),
         (rollcall_core::Field::LastName, "Same".to_owned()),
@@ -1033,7 +1019,7 @@ async fn create_sam(tx: &mut sqlx::AnyConnection, upload: &str, school: &str) ->
     let created = Store::apply_create(
         tx,
         upload,
-        2,
+        row,
         school,
         rollcall_server::demo::DISTRICT,
         &values,
@@ -1042,7 +1028,7 @@ async fn create_sam(tx: &mut sqlx::AnyConnection, upload: &str, school: &str) ->
             temporary: None,
         },
         std::time::SystemTime::now(),
-        &UsernameHints::default(),
+        hints,
     )
     .await
     .expect("create")

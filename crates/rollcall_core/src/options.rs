@@ -1,4 +1,5 @@
-//! What a caller can tune: the language of messages and the size limits.
+//! What a caller can tune: the language of messages, the size limits and which rows the report
+//! lists.
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,10 @@ impl Default for Limits {
 pub struct Options {
     pub lang: Lang,
     pub limits: Limits,
+    /// List every non-blank row in the report's `rows`. By default (false) the report lists only
+    /// the rows that change something or carry a diagnostic, and counts the others in `summary`
+    /// (the command line's `--all-rows`, the package's `allRows`).
+    pub all_rows: bool,
 }
 
 impl Options {
@@ -44,6 +49,7 @@ impl Options {
         Options {
             lang,
             limits: Limits::default(),
+            all_rows: false,
         }
     }
 }

@@ -37,6 +37,11 @@ export interface CheckOptions {
   originalFileName?: string;
   /** The language of messages: `en` (default) or `es`. */
   lang?: Lang;
+  /**
+   * List every non-blank row in the report's `rows`. By default (`false`) unchanged rows
+   * without diagnostics are left out and only counted in `summary`.
+   */
+  allRows?: boolean;
 }
 
 /** Options of {@link changeSet}. */
@@ -148,7 +153,10 @@ export interface Report {
   summary: Summary;
   /** Sorted by row (file-level first), then column, then code. */
   diagnostics: Diagnostic[];
-  /** Every non-blank row in order, then the students missing from the file. */
+  /**
+   * In file order, the rows whose outcome is not `unchanged` or that carry a diagnostic (every
+   * non-blank row with `allRows: true`), then the students missing from the file.
+   */
   rows: RowEntry[];
 }
 

@@ -154,7 +154,11 @@ fuzz_target!(|data: &[u8]| {
         csv.push('\n');
     }
 
-    let options = Options::default();
+    // Every row listed, so that each re-checked row is compared with the full check's entry.
+    let options = Options {
+        all_rows: true,
+        ..Options::default()
+    };
     let export = export();
     let mut checker = Checker::new(
         Input::new(csv.as_bytes(), Some("e.csv")),

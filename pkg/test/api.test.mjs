@@ -33,9 +33,41 @@ test('check finds a modified GUID on its row, with the fix that puts it back', (
   ]);
   assert.equal(report.file.format, 'csv');
   assert.equal(report.file.delimiter, ',');
-  assert.equal(report.rows.length, 40);
-  assert.equal(report.rows[5].row, 7);
-  assert.equal(report.rows[5].outcome, 'error');
+  // Only the row with the error is listed; the 39 unchanged rows are counted.
+  assert.deepEqual(report.rows.map((r) => [r.row, r.outcome]), [[7, 'error']]);
+  assert.equal(report.summary.unchanged, 39);
+  const all = check(guidModified.edited, { original: guidModified.original, allRows: true });
+  assert.equal(all.rows.length, 40);
+  assert.equal(all.rows[5].row, 7);
+  assert.equal(all.rows[5].outcome, 'error');
+});
+
+test('allRows lists every non-blank row; without it unchanged rows without findings are only counted', () => {
+  const edited = fixture('examples/grades/edited.csv');
+  const original = fixture('examples/grades/export.csv');
+  for (const lang of ['en', 'es']) {
+    const lean = check(edited, { original, lang });
+    const all = check(edited, { original, lang, allRows: true });
+    assert.deepEqual([lean.file, lean.summary, lean.diagnostics], [all.file, all.summary, all.diagnostics]);
+    const found = (row) => row !== null && all.diagnostics.some((d) => d.row === row);
+    assert.deepEqual(lean.rows, all.rows.filter((r) => r.outcome !== 'unchanged' || found(r.row)));
+    assert.ok(lean.rows.length < all.rows.length, 'unchanged rows are left out');
+    assert.equal(all.rows.filter((r) => r.outcome === 'unchanged').length, all.summary.unchanged);
+    assert.equal(checkJson(edited, { original, lang, allRows: true }), JSON.stringify(all));
+    assert.equal(checkJson(edited, { original, lang, allRows: false }), JSON.stringify(lean));
+    const stamp = { school: 'lincoln', id: '00000000-0000-4000-8000-000000000000', createdAt: '2026-11-22T10:00:00Z' };
+    assert.deepEqual(changeSet(edited, { original, lang, allRows: true, ...stamp }).report, all);
+    assert.deepEqual(changeSet(edited, { original, lang, ...stamp }).report, lean);
+    for (const [options, report] of [[{ original, lang }, lean], [{ original, lang, allRows: true }, all]]) {
+      const checker = new Checker(edited, options);
+      try {
+        assert.deepEqual(checker.report(), report);
+        assert.equal(checker.reportJson(), JSON.stringify(report));
+      } finally {
+        checker.free();
+      }
+    }
+  }
 });
 
 test('lang es gives the same findings with Spanish messages', () => {
@@ -171,7 +203,7 @@ test('Checker.setCell re-checks the row and agrees with a full check of the edit
 });
 
 test('Checker: a duplicated username shows on both rows, and clearing it clears both', () => {
-  const checker = new Checker(guidModified.edited, { original: guidModified.original });
+  const checker = new Checker(guidModified.edited, { original: guidModified.original, allRows: true });
   const taken = checker.report().rows[1].guid;
   const username = fixtureText('examples/guid-modified/edited.csv').split('\n')[2].split(',')[5];
   assert.ok(taken && username);
@@ -251,7 +283,9 @@ test('unusable arguments throw a TypeError that names the argument', () => {
     [() => check(42), /not the number 42/],
     [() => check([1, 2, 3]), /not an array/],
     [() => check(bytes('a'), 'es'), /`options` must be an object, not the string "es"/],
-    [() => check(bytes('a'), { orignal: bytes('a') }), /unknown option `orignal` in `options`; the options are original, fileName, originalFileName, lang/],
+    [() => check(bytes('a'), { orignal: bytes('a') }), /unknown option `orignal` in `options`; the options are original, fileName, originalFileName, lang, allRows/],
+    [() => check(bytes('a'), { allRows: 'yes' }), /`allRows` must be true or false, not the string "yes"/],
+    [() => new Checker(bytes('a'), { allRows: 1 }), /`allRows` must be true or false, not the number 1/],
     [() => check(bytes('a'), { lang: 'fr' }), /`lang` must be 'en' or 'es', not the string "fr"/],
     [() => check(bytes('a'), { original: 'export.csv' }), /`original` must be the file's bytes/],
     [() => check(bytes('a'), { fileName: 7 }), /`fileName` must be a string, not the number 7/],

@@ -1,6 +1,7 @@
 // Native/wasm parity: every fixture case, and a few hundred damaged copies of them, through the
 // `rollcall` command line and through the npm package in Node. The report JSON must be
-// byte-identical, in English and in Spanish, and so must the change-set.
+// byte-identical, in English and in Spanish, lean and with every row listed (`--all-rows`,
+// `allRows: true`), and so must the change-set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,15 +25,17 @@ function read(dir, name) {
 }
 
 /** The CLI's and the package's report for one file, compared byte for byte. */
-function assertSameReport(dir, edited, original, lang) {
+function assertSameReport(dir, edited, original, lang, allRows = false) {
   const args = ['check', edited, '--format', 'json', '--lang', lang];
   if (original !== null) args.push('--original', original);
+  if (allRows) args.push('--all-rows');
   const { stdout, status } = native(dir, args);
   const json = checkJson(read(dir, edited), {
     original: read(dir, original),
     fileName: edited,
     originalFileName: original ?? undefined,
     lang,
+    allRows,
   });
   assert.ok([0, 1, 2].includes(status), `exit ${status}`);
   if (stdout !== json + '\n') {
@@ -55,6 +58,14 @@ for (const { dir, name, edited, original } of all) {
     const en = assertSameReport(dir, edited, original, 'en');
     const es = assertSameReport(dir, edited, original, 'es');
     if (JSON.parse(en).diagnostics.length > 0) assert.notEqual(en, es, 'Spanish messages differ');
+    for (const lang of ['en', 'es']) {
+      const all = JSON.parse(assertSameReport(dir, edited, original, lang, true));
+      const lean = JSON.parse(lang === 'en' ? en : es);
+      // The lean report is the full one without its unchanged rows that carry no finding.
+      const found = (row) => row !== null && all.diagnostics.some((d) => d.row === row);
+      assert.deepEqual(lean.rows, all.rows.filter((r) => r.outcome !== 'unchanged' || found(r.row)));
+      assert.deepEqual([lean.summary, lean.diagnostics], [all.summary, all.diagnostics]);
+    }
     if (original === null) return;
     const stamp = ['--school', 'lincoln', '--id', '00000000-0000-4000-8000-000000000000', '--created-at', '2026-11-22T10:00:00Z'];
     const { stdout } = native(dir, ['changeset', edited, '--original', original, ...stamp]);
@@ -114,7 +125,7 @@ test('parity on damaged copies of the fixtures', () => {
           fs.copyFileSync(path.join(dir, original), path.join(work, originalName));
         }
         try {
-          assertSameReport(work, name, originalName, round === 1 ? 'es' : 'en');
+          assertSameReport(work, name, originalName, round === 1 ? 'es' : 'en', round === 2);
         } catch (error) {
           const kept = path.join(repo, 'tests/artifacts/parity-failure');
           fs.mkdirSync(kept, { recursive: true });
@@ -139,6 +150,6 @@ test('parity on the hostile workbooks', () => {
   assert.ok(names.length >= 10, `only ${names.length} hostile workbooks`);
   for (const name of names) {
     assertSameReport(dir, name, null, 'en');
-    assertSameReport(dir, name, null, 'es');
+    assertSameReport(dir, name, null, 'es', true);
   }
 });

@@ -17,6 +17,9 @@ pub struct CheckArgs {
     pub original: Option<PathBuf>,
     pub format: Format,
     pub lang: Lang,
+    /// List every non-blank row in the JSON report (`--all-rows`), not only the rows that
+    /// change something or carry a diagnostic.
+    pub all_rows: bool,
 }
 
 #[derive(Debug)]
@@ -60,22 +63,29 @@ pub enum Command {
 
 pub const USAGE: &str = "\
 Usage:
-  rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es]
+  rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es] [--all-rows]
   rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
   rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://FILE|postgres://USER@HOST/DB]
                  [--demo] [--web DIR]
                  [--public-url https://HOST] [--trust-proxy]
+
+The JSON report lists the rows that change something or carry a diagnostic, then the
+students not in the file; unchanged rows are only counted. --all-rows lists every row.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
 or the command line is wrong.";
 
 pub const USAGE_ES: &str = "\
 Uso:
-  rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es]
+  rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es] [--all-rows]
   rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
   rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://FILE|postgres://USER@HOST/DB]
                  [--demo] [--web DIR]
                  [--public-url https://SERVIDOR] [--trust-proxy]
+
+El informe JSON enumera las filas que cambian algo o tienen algún diagnóstico y después los
+alumnos que no están en el archivo; las filas sin cambios solo se cuentan. --all-rows
+enumera todas las filas.
 
 Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un
 archivo o la línea de órdenes es incorrecta.";
@@ -114,6 +124,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut web = None;
     let mut public_url = None;
     let mut trust_proxy = false;
+    let mut all_rows = false;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -163,12 +174,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 public_url = Some(value);
             }
             Long("trust-proxy") => trust_proxy = true,
+            Long("all-rows") => all_rows = true,
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),
         }
     }
     let command = command.ok_or("no command given: use check, changeset or serve")?;
+    if all_rows && command != "check" {
+        return Err("--all-rows belongs to check".to_owned());
+    }
     let serving = command == "serve";
     if !serving
         && (addr.is_some()
@@ -227,6 +242,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 original,
                 format,
                 lang,
+                all_rows,
             }))
         }
         "changeset" => Ok(Command::Changeset(ChangesetArgs {
@@ -323,6 +339,11 @@ mod tests {
         assert_eq!(args.original, Some(PathBuf::from("x.csv")));
         assert_eq!(args.format, Format::Json);
         assert_eq!(args.lang, Lang::Es);
+        assert!(!args.all_rows);
+        let Ok(Command::Check(args)) = parse_line("check --all-rows e.csv --format json") else {
+            panic!("should parse");
+        };
+        assert!(args.all_rows);
     }
 
     #[test]
@@ -363,6 +384,16 @@ mod tests {
                 .contains("unknown command")
         );
         assert!(parse_line("check a --bogus").is_err());
+        assert!(
+            parse_line("changeset a --original b --school s --all-rows")
+                .unwrap_err()
+                .contains("belongs to check")
+        );
+        assert!(
+            parse_line("serve --all-rows")
+                .unwrap_err()
+                .contains("belongs to check")
+        );
         assert!(parse_line("").unwrap_err().contains("no command"));
     }
 }

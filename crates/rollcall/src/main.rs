@@ -100,7 +100,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let (edited, original) = read_files(&args.edited, args.original.as_deref(), args.lang)?;
     let edited_name = file_name(&args.edited);
     let original_name = args.original.as_deref().map(file_name);
-    let options = Options::default();
+    let options = Options {
+        all_rows: args.all_rows,
+        ..Options::default()
+    };
     // The files are given to the checker, which frees each once it is read.
     let checker = Checker::new(
         Input::new(edited, Some(&edited_name)),

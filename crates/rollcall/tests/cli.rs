@@ -109,6 +109,51 @@ fn json_output_is_the_report_whatever_the_exit_status() {
 }
 
 #[test]
+fn json_lists_unchanged_rows_only_with_all_rows() {
+    let edited = fixture("clean-edit", "edited.csv");
+    let export = fixture("clean-edit", "export.csv");
+    let args = [
+        "check",
+        path(&edited),
+        "--original",
+        path(&export),
+        "--format",
+        "json",
+    ];
+    let lean = rollcall(&args);
+    let all = rollcall(&[&args[..], &["--all-rows"]].concat());
+    assert_eq!(lean.status.code(), all.status.code());
+    let lean: serde_json::Value = serde_json::from_str(&stdout(&lean)).expect("json");
+    let all: serde_json::Value = serde_json::from_str(&stdout(&all)).expect("json");
+    let entries = |report: &serde_json::Value| report["rows"].as_array().expect("rows").clone();
+    let unchanged = all["summary"]["unchanged"].as_u64().expect("count") as usize;
+    assert!(unchanged > 0);
+    assert_eq!(
+        entries(&all)
+            .iter()
+            .filter(|r| r["outcome"] == "unchanged")
+            .count(),
+        unchanged
+    );
+    // The lean report is the full one without the unchanged rows that carry no diagnostic.
+    let diagnosed = |row: &serde_json::Value| {
+        lean["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .any(|d| !row.is_null() && &d["row"] == row)
+    };
+    let kept: Vec<serde_json::Value> = entries(&all)
+        .into_iter()
+        .filter(|r| r["outcome"] != "unchanged" || diagnosed(&r["row"]))
+        .collect();
+    assert!(kept.len() < entries(&all).len());
+    assert_eq!(entries(&lean), kept);
+    assert_eq!(lean["summary"], all["summary"]);
+    assert_eq!(lean["diagnostics"], all["diagnostics"]);
+}
+
+#[test]
 fn unreadable_files_exit_2_and_still_report() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = dir.path().join("roster.xlsx");

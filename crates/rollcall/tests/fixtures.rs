@@ -5,13 +5,16 @@
 //! rollcall check EDITED [--original export.csv] --format json      (in the case directory)
 //! ```
 //!
+//! and again with `--all-rows`,
 //! and its report must say what the case's `expect.json` says, which is what SPEC.md implies
 //! (not what the engine happened to print). Each case also
 //! - is snapshotted with insta (`snapshots/fixtures__<area>__<case>.snap`), so reviewers can read
 //!   the behaviour;
 //! - is run twice, and the two JSON outputs must be byte-identical;
 //! - is run with `--lang es`, which must change the messages and nothing else;
-//! - must satisfy the report invariants of SPEC.md section 6 (order, counts, severities);
+//! - must satisfy the report invariants of SPEC.md section 6 (order, counts, severities), and
+//!   its `rows` must be the `--all-rows` report's without the unchanged rows that carry no
+//!   diagnostic (the `rows` expectations are checked against the `--all-rows` report);
 //! - with a `twin` (a workbook made from a CSV), must give the same `[row, code]` pairs as it.
 //!
 //! A case where the engine disagrees with SPEC.md is `#[ignore]`d with the reason: run
@@ -63,6 +66,8 @@ cases! {
     diff_guid_modified => "diff/guid-modified",
     diff_guid_removed => "diff/guid-removed",
     diff_leading_zeros_lost => "diff/leading-zeros-lost",
+    diff_leading_zeros_lost_guid_modified => "diff/leading-zeros-lost-guid-modified",
+    diff_leading_zeros_lost_guid_removed => "diff/leading-zeros-lost-guid-removed",
     diff_leading_zeros_lost_no_guid => "diff/leading-zeros-lost-no-guid",
     diff_mojibake => "diff/mojibake",
     diff_row_not_in_file => "diff/row-not-in-file",
@@ -121,6 +126,7 @@ cases! {
     values_invalid_grade => "values/invalid-grade",
     values_invalid_guid => "values/invalid-guid",
     values_password => "values/password",
+    values_password_stored_username => "values/password-stored-username",
     values_required_value => "values/required-value",
     values_student_id => "values/student-id",
     values_username => "values/username",
@@ -163,13 +169,22 @@ struct Run {
 
 /// Runs `rollcall check` in `dir` with paths relative to it, so messages naming the file do not
 /// depend on where the repository is.
-fn rollcall_check(dir: &Path, edited: &str, original: Option<&str>, lang: Option<&str>) -> Run {
+fn rollcall_check(
+    dir: &Path,
+    edited: &str,
+    original: Option<&str>,
+    lang: Option<&str>,
+    all_rows: bool,
+) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
     command.current_dir(dir).arg("check").arg(edited);
     if let Some(original) = original {
         command.arg("--original").arg(original);
     }
     command.args(["--format", "json"]);
+    if all_rows {
+        command.arg("--all-rows");
+    }
     if let Some(lang) = lang {
         command.args(["--lang", lang]);
     }
@@ -222,12 +237,26 @@ fn load_expect(case: &str) -> (Invocation, Value) {
     )
 }
 
+/// The report as the command line prints it by default: rows that change something or carry
+/// a diagnostic, then the absent students.
 fn run(invocation: &Invocation, lang: Option<&str>) -> Run {
     rollcall_check(
         &invocation.dir,
         &invocation.edited,
         invocation.original.as_deref(),
         lang,
+        false,
+    )
+}
+
+/// The report with `--all-rows`: every non-blank row.
+fn run_all_rows(invocation: &Invocation, lang: Option<&str>) -> Run {
+    rollcall_check(
+        &invocation.dir,
+        &invocation.edited,
+        invocation.original.as_deref(),
+        lang,
+        true,
     )
 }
 
@@ -334,8 +363,9 @@ fn is_file_level(code: &str) -> bool {
     )
 }
 
-/// The report invariants SPEC.md section 6 states for every report.
-fn check_invariants(report: &Value, failures: &mut Vec<String>) {
+/// The report invariants SPEC.md section 6 states for every report; `all_rows` says whether
+/// its `rows` list every non-blank row or leave out the unchanged ones without diagnostics.
+fn check_invariants(report: &Value, all_rows: bool, failures: &mut Vec<String>) {
     let diags = diagnostics(report);
     // Severities, and which codes have a row.
     for d in diags {
@@ -466,11 +496,23 @@ fn check_invariants(report: &Value, failures: &mut Vec<String>) {
     }
     for outcome in ["unchanged", "update", "create", "error", "absent"] {
         let count = rows.iter().filter(|e| e["outcome"] == outcome).count() as u64;
-        if summary[outcome].as_u64() != Some(count) {
+        // Unchanged rows without diagnostics are only counted, unless all rows are listed.
+        let listed_fully = all_rows || outcome != "unchanged";
+        let counted = summary[outcome].as_u64().unwrap_or(0);
+        if (listed_fully && counted != count) || (!listed_fully && counted < count) {
             failures.push(format!(
                 "summary.{outcome} is {}, but rows has {count}",
                 summary[outcome]
             ));
+        }
+    }
+    if !all_rows {
+        for entry in rows.iter().filter(|e| e["outcome"] == "unchanged") {
+            if !diags.iter().any(|d| d["row"] == entry["row"]) {
+                failures.push(format!(
+                    "an unchanged row without diagnostics is listed: {entry}"
+                ));
+            }
         }
     }
     for d in diags {
@@ -675,13 +717,52 @@ fn check_case(case: &str) {
             }
         }
     }
-    // Particular rows.
-    if let Some(rows) = expect.get("rows").and_then(Value::as_array) {
-        for want in rows {
-            check_row_expectation(report, want, &mut failures);
+    check_invariants(report, false, &mut failures);
+
+    // With --all-rows: the same verdicts, every non-blank row listed.
+    let all = run_all_rows(&invocation, None);
+    check_invariants(&all.json, true, &mut failures);
+    if all.exit != first.exit {
+        failures.push(format!(
+            "--all-rows exits {}, without it {}",
+            all.exit, first.exit
+        ));
+    }
+    for key in ["file", "summary", "diagnostics"] {
+        if all.json[key] != report[key] {
+            failures.push(format!("--all-rows changes the report's {key}"));
         }
     }
-    check_invariants(report, &mut failures);
+    let diagnosed = |row: &Value| {
+        diagnostics(report)
+            .iter()
+            .any(|d| !row.is_null() && &d["row"] == row)
+    };
+    let kept: Vec<&Value> = all.json["rows"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|e| e["outcome"] != "unchanged" || diagnosed(&e["row"]))
+        .collect();
+    let lean: Vec<&Value> = report["rows"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .collect();
+    if lean != kept {
+        failures.push(
+            "rows is not the --all-rows list without its unchanged rows that carry no diagnostic"
+                .to_owned(),
+        );
+    }
+    // Particular rows, which may be unchanged ones: looked for in the --all-rows report.
+    if let Some(rows) = expect.get("rows").and_then(Value::as_array) {
+        for want in rows {
+            check_row_expectation(&all.json, want, &mut failures);
+        }
+    }
 
     // Spanish: other messages, the same everything else.
     let spanish = run(&invocation, Some("es"));
@@ -861,7 +942,7 @@ fn new_students_csv(rows: usize) -> String {
 fn check_generated(name: &str, contents: &[u8]) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join(name), contents).expect("write");
-    rollcall_check(dir.path(), name, None, None)
+    rollcall_check(dir.path(), name, None, None, false)
 }
 
 /// 50,001 data rows: `too-many-rows`, a file-level error.

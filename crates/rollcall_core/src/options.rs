@@ -1,5 +1,5 @@
-//! What a caller can tune: the size limits. (Messages are worded when they are shown, in the
-//! language asked for then; the engine knows none.)
+//! What a caller can tune: the size limits and which rows the report lists. (Messages are
+//! worded when they are shown, in the language asked for then; the engine knows none.)
 
 use serde::{Deserialize, Serialize};
 
@@ -35,4 +35,8 @@ impl Default for Limits {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     pub limits: Limits,
+    /// List every non-blank row in the report's `rows`. By default (false) the report lists only
+    /// the rows that change something or carry a diagnostic, and counts the others in `summary`
+    /// (the command line's `--all-rows`, the package's `allRows`).
+    pub all_rows: bool,
 }

@@ -1,4 +1,6 @@
-//! The report of SPEC section 6: what the file is, counts, diagnostics and one entry per row.
+//! The report of SPEC section 6: what the file is, counts, diagnostics, and an entry per row that
+//! changes something or carries a diagnostic (per non-blank row with `Options::all_rows`) and
+//! per absent student.
 
 use std::borrow::Cow;
 
@@ -95,7 +97,7 @@ impl<'a> From<&'a RowEntry> for RowEntryRef<'a> {
 }
 
 /// Appends one row entry as JSON: the same bytes serde writes for [`RowEntry`], faster. The
-/// report has one entry per row, and most of each entry is fixed text.
+/// report may have one entry per row, and most of each entry is fixed text.
 pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef) {
     fn number(out: &mut Vec<u8>, value: Option<u32>) {
         match value {

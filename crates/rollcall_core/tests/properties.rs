@@ -17,14 +17,15 @@ const GUIDS: [&str; 6] = [
 ];
 const HEADER: &str = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password";
 
-/// An export of `n` students with distinct GUIDs, Student IDs and usernames.
+/// An export of `n` students with distinct GUIDs, Student IDs and usernames (long enough to be
+/// valid passwords, so that a password equal to a username is weak for that reason alone).
 fn export(n: usize) -> String {
     let firsts = ["Ana", "Ben", "Cara", "Dev", "Eli", "Fay"];
     let grades = ["KG", "01", "03", "03", "12", "PK"];
     let mut text = format!("{HEADER}\n");
     for i in 0..n {
         text.push_str(&format!(
-            "{},00{i}{i},{},Lopez,{},user.{i},\n",
+            "{},00{i}{i},{},Lopez,{},username.{i},\n",
             GUIDS[i], firsts[i], grades[i]
         ));
     }
@@ -54,8 +55,16 @@ fn cell(field: Field) -> BoxedStrategy<String> {
         Field::FirstName => pick(&["Ana", "Ben", "Cara", "", "=Bad", "JosÃ©", "ana"]),
         Field::LastName => pick(&["Lopez", "López", "Kim", ""]),
         Field::Grade => pick(&["KG", "01", "3", "03", "k", "14", ""]),
-        Field::Username => pick(&["", "user.0", "user.1", "user.2", "User.3", "new.one", "x"]),
-        Field::Password => pick(&["", "Sunflower!42", "short", "user.1"]),
+        Field::Username => pick(&[
+            "",
+            "username.0",
+            "username.1",
+            "username.2",
+            "Username.3",
+            "new.one",
+            "x",
+        ]),
+        Field::Password => pick(&["", "Sunflower!42", "short", "Username.1"]),
     }
 }
 
@@ -78,6 +87,14 @@ fn edited(rows: &[Vec<String>]) -> String {
 
 fn options() -> Options {
     Options::default()
+}
+
+/// Options whose report lists every non-blank row, for comparing rows one by one.
+fn all_rows() -> Options {
+    Options {
+        all_rows: true,
+        ..Options::default()
+    }
 }
 
 proptest! {
@@ -123,17 +140,35 @@ proptest! {
             &options(),
         ).to_json(lang);
         prop_assert_eq!(run(Lang::En), run(Lang::En));
-        // The streamed JSON the command line writes is the same bytes.
-        let checker = Checker::new(
-            Input::new(edited.as_bytes(), Some("e.csv")),
-            Some(Input::new(export.as_bytes(), Some("x.csv"))),
-            &options(),
-        );
-        for lang in [Lang::En, Lang::Es] {
-            let mut streamed = Vec::new();
-            checker.write_report_json(&mut streamed, lang).expect("write");
-            prop_assert_eq!(String::from_utf8(streamed).expect("utf-8"), run(lang));
+        // The streamed JSON the command line writes is the same bytes, in either language and
+        // with every row listed or not.
+        let mut reports = Vec::new();
+        for options in [options(), all_rows()] {
+            let checker = Checker::new(
+                Input::new(edited.as_bytes(), Some("e.csv")),
+                Some(Input::new(export.as_bytes(), Some("x.csv"))),
+                &options,
+            );
+            let report = checker.report();
+            for lang in [Lang::En, Lang::Es] {
+                let mut streamed = Vec::new();
+                checker.write_report_json(&mut streamed, lang).expect("write");
+                prop_assert_eq!(String::from_utf8(streamed).expect("utf-8"), report.to_json(lang));
+            }
+            reports.push(report);
         }
+        prop_assert_eq!(reports[0].to_json(Lang::En), run(Lang::En));
+        // The lean report is the full one without its unchanged rows that carry no diagnostic.
+        let (lean, full) = (&reports[0], &reports[1]);
+        let quiet = |row: Option<u32>| !full.diagnostics.iter().any(|d| d.row == row && row.is_some());
+        let kept: Vec<_> = full
+            .rows
+            .iter()
+            .filter(|r| r.outcome != Outcome::Unchanged || !quiet(r.row))
+            .cloned()
+            .collect();
+        prop_assert_eq!(&lean.rows, &kept);
+        prop_assert_eq!((&lean.summary, &lean.diagnostics), (&full.summary, &full.diagnostics));
     }
 
     #[test]
@@ -143,7 +178,7 @@ proptest! {
         let checker = Checker::new(
             Input::new(edited.as_bytes(), Some("e.csv")),
             Some(Input::new(export.as_bytes(), Some("x.csv"))),
-            &options(),
+            &all_rows(),
         );
         let report = checker.report();
         let change_set = checker.change_set("school-1", "id", "2026-01-01T00:00:00Z");
@@ -204,13 +239,15 @@ proptest! {
         rows in proptest::collection::vec(row(), 1..8),
         edits in proptest::collection::vec((0usize..8, 0usize..7, 0usize..64), 1..12),
         with_roster in any::<bool>(),
+        lean in any::<bool>(),
     ) {
         let export = export(5);
         let edited = edited(&rows);
+        let listed = if lean { options() } else { all_rows() };
         let mut checker = Checker::new(
             Input::new(edited.as_bytes(), Some("e.csv")),
             with_roster.then(|| Input::new(export.as_bytes(), Some("x.csv"))),
-            &options(),
+            &listed,
         );
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         for (row_pick, field_pick, value_pick) in edits {
@@ -228,6 +265,11 @@ proptest! {
                     prop_assert_eq!(entry, &update.entry);
                 }
             }
+            // Every re-checked row is as a full check sees it, listed in the report or not.
+            let fresh = checker.rechecked();
+            for i in 0..checker.row_count() {
+                prop_assert_eq!(checker.row_state(i), fresh.row_state(i), "row index {}", i);
+            }
         }
     }
 }
@@ -242,7 +284,7 @@ fn an_edit_updates_the_rows_it_collides_with() {
             "Ana".into(),
             "Lopez".into(),
             "KG".into(),
-            "user.0".into(),
+            "username.0".into(),
             String::new(),
         ],
         vec![
@@ -251,7 +293,7 @@ fn an_edit_updates_the_rows_it_collides_with() {
             "Ben".into(),
             "Lopez".into(),
             "01".into(),
-            "user.1".into(),
+            "username.1".into(),
             String::new(),
         ],
     ]);
@@ -263,7 +305,7 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(checker.summary().errors, 0);
     // Row 3 takes row 2's username: both rows get duplicate-username.
     let delta = checker
-        .set_cell(3, Field::Username, "USER.0")
+        .set_cell(3, Field::Username, "USERNAME.0")
         .expect("edit");
     let rows: Vec<(Option<u32>, Vec<&str>)> = delta
         .rows
@@ -286,7 +328,7 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(delta.summary.error, 2);
     // Undo: both rows are clean again.
     let delta = checker
-        .set_cell(3, Field::Username, "user.1")
+        .set_cell(3, Field::Username, "username.1")
         .expect("edit");
     assert!(delta.rows.iter().all(|r| r.diagnostics.is_empty()));
     assert_eq!(delta.summary.errors, 0);
@@ -304,14 +346,49 @@ fn an_edit_updates_the_rows_it_collides_with() {
 }
 
 #[test]
+fn blanking_the_username_rechecks_the_password_against_the_stored_one() {
+    let export = export(2);
+    let edited = format!(
+        "{HEADER}\n{},0011,Ben,Lopez,01,username.1,Username.1x\n",
+        GUIDS[1]
+    );
+    let mut checker = Checker::new(
+        Input::new(edited.as_bytes(), Some("e.csv")),
+        Some(Input::new(export.as_bytes(), Some("x.csv"))),
+        &options(),
+    );
+    assert_eq!(checker.summary().errors, 0);
+    // The password becomes the stored username; the row's username is still given (username.1).
+    checker
+        .set_cell(2, Field::Password, "USERNAME.1")
+        .expect("edit");
+    assert_eq!(checker.summary().errors, 1);
+    // A new username frees the old one as a password ...
+    let delta = checker.set_cell(2, Field::Username, "ben.l").expect("edit");
+    assert!(delta.rows[0].diagnostics.is_empty());
+    // ... and a blank one keeps it: the password rule runs again, against the stored username.
+    let delta = checker.set_cell(2, Field::Username, "").expect("edit");
+    let codes: Vec<_> = delta.rows[0]
+        .diagnostics
+        .iter()
+        .map(|d| d.code().as_str())
+        .collect();
+    assert_eq!(codes, ["weak-password"]);
+    assert_eq!(checker.report(), checker.rechecked().report());
+}
+
+#[test]
 fn a_large_file_streams_the_same_json_as_its_report() {
-    // Large enough for the work to be split over threads and the rows written in chunks.
+    // Large enough for the work to be split over threads and the rows written in chunks; the
+    // middle rows are untouched, so that whole chunks of the lean report are empty.
+    let untouched = 6_000..15_000u32;
+    let kind = |i: u32| if untouched.contains(&i) { 4 } else { i % 50 };
     let mut export = format!("{HEADER}\n");
     let mut edited = format!("{HEADER}\n");
     for i in 0..20_000u32 {
         let guid = format!("{:08x}-0000-4000-8000-{:012x}", i, u64::from(i) * 7);
         export.push_str(&format!("{guid},{i:06},Ana,Lopez,03,user.{i},\n"));
-        match i % 50 {
+        match kind(i) {
             0 => edited.push_str(&format!("{guid},{i:06},Anne,Lopez,03,user.{i},\n")),
             1 => edited.push_str(&format!("{guid},{i},Ana,Lopez,03,user.{i},\n")),
             2 => {}
@@ -319,25 +396,41 @@ fn a_large_file_streams_the_same_json_as_its_report() {
             _ => edited.push_str(&format!("{guid},{i:06},Ana,Lopez,03,user.{i},\n")),
         }
     }
-    let checker = Checker::new(
-        Input::new(edited.as_bytes(), Some("e.csv")),
-        Some(Input::new(export.as_bytes(), Some("x.csv"))),
-        &options(),
-    );
-    let report = checker.report();
-    assert_eq!(report.summary.update, 400);
-    assert_eq!(report.summary.error, 400, "leading zeros lost");
-    assert_eq!(report.summary.create, 400);
-    assert_eq!(report.summary.absent, 800, "removed and replaced students");
-    for lang in [Lang::En, Lang::Es] {
-        let mut streamed = Vec::new();
-        checker
-            .write_report_json(&mut streamed, lang)
-            .expect("write");
-        assert_eq!(
-            String::from_utf8(streamed).expect("utf-8"),
-            report.to_json(lang)
+    let count = |k: u32| (0..20_000u32).filter(|&i| kind(i) == k).count() as u32;
+    for options in [options(), all_rows()] {
+        let checker = Checker::new(
+            Input::new(edited.as_bytes(), Some("e.csv")),
+            Some(Input::new(export.as_bytes(), Some("x.csv"))),
+            &options,
         );
+        let report = checker.report();
+        assert_eq!(report.summary.update, count(0));
+        assert_eq!(report.summary.error, count(1), "leading zeros lost");
+        assert_eq!(report.summary.create, count(3));
+        assert_eq!(
+            report.summary.absent,
+            count(2) + count(3),
+            "removed and replaced students"
+        );
+        let listed = report.rows.len() as u32;
+        if options.all_rows {
+            assert_eq!(listed, report.summary.rows + report.summary.absent);
+        } else {
+            assert_eq!(
+                listed,
+                count(0) + count(1) + count(3) + report.summary.absent
+            );
+        }
+        for lang in [Lang::En, Lang::Es] {
+            let mut streamed = Vec::new();
+            checker
+                .write_report_json(&mut streamed, lang)
+                .expect("write");
+            assert_eq!(
+                String::from_utf8(streamed).expect("utf-8"),
+                report.to_json(lang)
+            );
+        }
+        assert_eq!(checker.rechecked().report(), report);
     }
-    assert_eq!(checker.rechecked().report(), report);
 }

@@ -1,6 +1,6 @@
 //! One `check(export, edited)` case per cross-row, roster and diff rule, good and bad.
 
-use rollcall_core::{Input, Lang, Options, Outcome, Report, Severity, check};
+use rollcall_core::{Checker, Input, Lang, Options, Outcome, Report, Severity, check};
 
 const EXPORT: &str = "\
 Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password
@@ -288,6 +288,75 @@ fn leading_zeros_lost_offers_the_exported_id() {
 }
 
 #[test]
+fn leading_zeros_lost_beside_a_removed_or_modified_guid() {
+    // `123` is not Ana's Student ID (`00123`), so the username identifies her; her exported
+    // Student ID is then `123` with its zeros.
+    for guid in ["", "11111111-1111-4111-8111-111111111112"] {
+        let code = if guid.is_empty() {
+            "guid-removed"
+        } else {
+            "guid-modified"
+        };
+        let report = check_case(
+            &[&format!("{guid},123,Ana,Lopez,03,ana.lopez,")],
+            &[(2, code), (2, "leading-zeros-lost")],
+        );
+        let fix = find(&report, "leading-zeros-lost")
+            .fix
+            .as_ref()
+            .expect("fix");
+        assert_eq!((fix.row, fix.value.as_str()), (2, "00123"));
+        let row = &report.rows[0];
+        assert_eq!(row.outcome, Outcome::Error);
+        assert_eq!(row.guid.as_deref(), Some(ANA));
+        assert_eq!(
+            row.matched_by.map(|by| by.as_str()),
+            Some("username"),
+            "{guid:?}"
+        );
+    }
+    // With the zeros kept, only the GUID error.
+    check_case(&[",00123,Ana,Lopez,03,ana.lopez,"], &[(2, "guid-removed")]);
+}
+
+#[test]
+fn a_password_equal_to_the_stored_username_is_weak_when_the_username_is_blank() {
+    let report = check_case(
+        &[&ana("00123,Ana,Lopez,03,,ANA.Lopez")],
+        &[(2, "weak-password")],
+    );
+    assert!(
+        find(&report, "weak-password")
+            .message(Lang::En)
+            .contains("the same as the username")
+    );
+    // A good password with the username left blank changes only the password.
+    let report = check_case(&[&ana("00123,Ana,Lopez,03,,Sunflower!42")], &[]);
+    assert_eq!(report.rows[0].outcome, Outcome::Update);
+    // The row's own username counts when it is given: a new one frees the old as a password.
+    check_case(&[&ana("00123,Ana,Lopez,03,ana.l,ana.lopez")], &[]);
+    // Without a Username column the stored username is the one the student keeps.
+    let edited = "Student GUID,Student ID,First Name,Last Name,Grade Level,Password
+        22222222-2222-4222-8222-222222222222,456,Ben,Kim,04,Ben.Kim
+";
+    assert_eq!(
+        findings(&run(Some(EXPORT), edited)),
+        [(Some(2), "weak-password")]
+    );
+    // A row that identifies its student (guid-removed) is taken to be that student.
+    check_case(
+        &[",456,Ben,Kim,04,,ben.kim"],
+        &[(2, "guid-removed"), (2, "weak-password")],
+    );
+    // A weak password is reported once, and a new student has no stored username.
+    check_case(
+        &[&ana("00123,Ana,Lopez,03,,short")],
+        &[(2, "weak-password")],
+    );
+    check_case(&[",,Zed,Young,05,,ana.lopez"], &[]);
+}
+
+#[test]
 fn students_not_in_the_file_are_listed_not_deleted() {
     let report = check_case(&[&ana("00123,Ana,Lopez,03,ana.lopez,")], &[]);
     let infos: Vec<_> = report
@@ -362,7 +431,7 @@ fn changes_list_old_and_new_and_mask_passwords() {
 #[test]
 fn blank_student_id_username_and_password_leave_values_alone() {
     let report = check_case(&[&ana(",Ana,Lopez,03,,")], &[]);
-    assert_eq!(report.rows[0].outcome, Outcome::Unchanged);
+    assert_eq!((report.summary.rows, report.summary.unchanged), (1, 1));
 }
 
 #[test]
@@ -405,11 +474,11 @@ fn the_report_lists_rows_in_order_then_absent_students() {
         ],
         &[],
     );
+    // Ana's unchanged row is only counted.
     let rows: Vec<_> = report.rows.iter().map(|r| (r.row, r.outcome)).collect();
     assert_eq!(
         rows,
         [
-            (Some(2), Outcome::Unchanged),
             (Some(4), Outcome::Create),
             (None, Outcome::Absent),
             (None, Outcome::Absent),
@@ -417,6 +486,67 @@ fn the_report_lists_rows_in_order_then_absent_students() {
     );
     assert_eq!(report.summary.blank, 1);
     assert_eq!(report.summary.rows, 2);
+    assert_eq!(report.summary.unchanged, 1);
+}
+
+/// The report of `edited` against the export, with every non-blank row listed or not.
+fn run_rows(edited: &str, all_rows: bool) -> (Report, String) {
+    let options = Options {
+        all_rows,
+        ..Options::default()
+    };
+    let checker = Checker::new(
+        Input::new(edited.as_bytes(), Some("edited.csv")),
+        Some(Input::new(EXPORT.as_bytes(), Some("export.csv"))),
+        &options,
+    );
+    let mut streamed = Vec::new();
+    checker
+        .write_report_json(&mut streamed, Lang::En)
+        .expect("write");
+    (
+        checker.report(),
+        String::from_utf8(streamed).expect("utf-8"),
+    )
+}
+
+#[test]
+fn the_report_lists_unchanged_rows_only_with_diagnostics_or_when_asked() {
+    let edited = format!(
+        "{HEADER}\n{}\n\n{BEN},456,Ben,Kim,04,Ben.Kim,\n{CARA},789,Cara,Díaz,KG,cara.diaz,\n,,Zed,Young,05,,\n",
+        ana("00123,Ana,Lopez,03,ana.lopez,")
+    );
+    let rows = |report: &Report| -> Vec<(Option<u32>, Outcome)> {
+        report.rows.iter().map(|r| (r.row, r.outcome)).collect()
+    };
+    let (lean, lean_json) = run_rows(&edited, false);
+    // Ben's row is unchanged but carries username-normalized; Ana's and Cara's are only counted.
+    assert_eq!(
+        rows(&lean),
+        [(Some(4), Outcome::Unchanged), (Some(6), Outcome::Create)]
+    );
+    assert_eq!(lean.summary.unchanged, 3);
+    assert_eq!(lean_json, lean.to_json(Lang::En));
+    let (all, all_json) = run_rows(&edited, true);
+    assert_eq!(
+        rows(&all),
+        [
+            (Some(2), Outcome::Unchanged),
+            (Some(4), Outcome::Unchanged),
+            (Some(5), Outcome::Unchanged),
+            (Some(6), Outcome::Create),
+        ]
+    );
+    assert_eq!(all_json, all.to_json(Lang::En));
+    // Only `rows` differs.
+    assert_eq!(
+        (&lean.summary, &lean.diagnostics),
+        (&all.summary, &all.diagnostics)
+    );
+    // A file with nothing to do lists nothing.
+    let (untouched, json) = run_rows(EXPORT, false);
+    assert!(untouched.rows.is_empty());
+    assert!(json.ends_with(r#""rows":[]}"#), "{json}");
 }
 
 #[test]

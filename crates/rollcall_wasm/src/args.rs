@@ -1,4 +1,5 @@
-//! Reading the JavaScript arguments: bytes, option objects, languages, row numbers and fields.
+//! Reading the JavaScript arguments: bytes, option objects, languages, booleans, row numbers and
+//! fields.
 //!
 //! Every unusable argument becomes a `TypeError` whose message names the argument, says what was
 //! expected and what came, in the caller's language when it is known.
@@ -100,6 +101,20 @@ pub fn string(value: &JsValue, name: &str, required: bool) -> Result<Option<Stri
             ))
         }
     }
+}
+
+/// A boolean option; `false` when it is undefined or null.
+pub fn boolean(value: &JsValue, name: &str) -> Result<bool, ArgError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(false);
+    }
+    value.as_bool().ok_or_else(|| {
+        let (en, es) = describe(value);
+        ArgError::new(
+            format!("`{name}` must be true or false, not {en}"),
+            format!("`{name}` debe ser true o false, no {es}"),
+        )
+    })
 }
 
 /// The `lang` option: `en` (the default) or `es`.

@@ -16,13 +16,20 @@ use rollcall_core::{Input, Lang, Options};
 use wasm_bindgen::prelude::*;
 
 /// The options `check` and the `Checker` constructor take.
-const CHECK_OPTIONS: &[&str] = &["original", "fileName", "originalFileName", "lang"];
+const CHECK_OPTIONS: &[&str] = &[
+    "original",
+    "fileName",
+    "originalFileName",
+    "lang",
+    "allRows",
+];
 /// The options `changeSet` takes.
 const CHANGE_SET_OPTIONS: &[&str] = &[
     "original",
     "fileName",
     "originalFileName",
     "lang",
+    "allRows",
     "school",
     "id",
     "createdAt",
@@ -61,7 +68,10 @@ impl CheckArgs {
                 false,
             )
             .map_err(fail)?,
-            options: Options::default(),
+            options: Options {
+                all_rows: args::boolean(&bag.get("allRows"), "allRows").map_err(fail)?,
+                ..Options::default()
+            },
             lang,
         })
     }

@@ -21,7 +21,7 @@ import init, { check as checkInBrowser } from 'rollcall/web';
 const original: Uint8Array = readFileSync('export.csv');
 const edited: Uint8Array = readFileSync('edited.csv');
 
-const options: CheckOptions = { original, fileName: 'edited.csv', lang: 'es' };
+const options: CheckOptions = { original, fileName: 'edited.csv', lang: 'es', allRows: true };
 const report: Report = check(edited, options);
 const errors: Diagnostic[] = report.diagnostics.filter((d) => d.severity === 'error');
 for (const diagnostic of errors) {
@@ -76,6 +76,8 @@ check('edited.csv');
 check(edited, { lang: 'fr' });
 // @ts-expect-error options are checked by name
 check(edited, { orignal: original });
+// @ts-expect-error allRows is true or false
+check(edited, { allRows: 'yes' });
 // @ts-expect-error a change-set needs the original and the school
 changeSet(edited, { school: 'lincoln' });
 // @ts-expect-error fields are named as in change-sets

@@ -402,14 +402,30 @@ impl Checker {
         })
     }
 
-    /// The full report (SPEC section 6).
+    /// Whether row `i` has an entry in the report's `rows`: never a blank row; an unchanged
+    /// row without diagnostics only with [`Options::all_rows`] (otherwise it is only counted).
+    fn listed(&self, i: usize) -> bool {
+        let result = &self.results[i];
+        match result.outcome {
+            Outcome::Blank => false,
+            Outcome::Unchanged => self.options.all_rows || !result.diagnostics.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// The report (SPEC section 6). Its `rows` leave out the unchanged rows without diagnostics
+    /// unless the options ask for all rows.
     pub fn report(&self) -> Report {
         let absent = self.absent_updates();
         let mut diagnostics = self.file_level_diagnostics(&absent);
-        let mut rows = Vec::with_capacity(self.results.len() + absent.len());
+        let mut rows = Vec::with_capacity(if self.options.all_rows {
+            self.results.len() + absent.len()
+        } else {
+            absent.len()
+        });
         for (i, result) in self.results.iter().enumerate() {
             diagnostics.extend(result.diagnostics.iter().cloned());
-            if result.outcome != Outcome::Blank {
+            if self.listed(i) {
                 rows.push(self.entry(i));
             }
         }
@@ -458,7 +474,7 @@ impl Checker {
             let mut out = Vec::with_capacity(chunk * 160);
             let rows = c * chunk..((c + 1) * chunk).min(self.results.len());
             for i in rows {
-                if self.results[i].outcome != Outcome::Blank {
+                if self.listed(i) {
                     out.push(b',');
                     crate::report::write_entry(&mut out, &self.entry_ref(i));
                 }

@@ -1,6 +1,8 @@
 //! ## What it does
-//! The matched student's exported Student ID is the row's Student ID with leading zeros
-//! (`00123` → `123`): `leading-zeros-lost`.
+//! The exported Student ID of the student the row is about is the row's Student ID with
+//! leading zeros (`00123` → `123`): `leading-zeros-lost`. The student is the one the row
+//! matched or, on a row with `guid-modified` or `guid-removed`, the one it identifies: such a
+//! row is taken to be that student, so it gets both errors.
 //!
 //! ## Why it matters
 //! Spreadsheet programs read `00123` as the number 123 and save it without the zeros. The
@@ -30,7 +32,6 @@ pub fn lost_zeros(original: &str, edited: &str) -> bool {
 
 pub fn check(ctx: &RowContext) -> Option<Diagnostic> {
     let edited = ctx.text(ctx.values.student_id)?;
-    ctx.matched.student?;
     let student = ctx.subject?;
     let original = student.student_id?;
     if !lost_zeros(original, edited) {

@@ -10,6 +10,7 @@ pub mod match_conflict;
 pub mod mojibake;
 pub mod not_in_file;
 pub mod possible_duplicate;
+pub mod stored_username_password;
 pub mod taken;
 
 use crate::diagnostic::Diagnostic;
@@ -77,6 +78,7 @@ pub fn check(ctx: &RowContext, changes: &[Change]) -> Vec<Diagnostic> {
     found.extend(duplicate_match::check(ctx));
     found.extend(leading_zeros::check(ctx));
     found.extend(possible_duplicate::check(ctx));
+    found.extend(stored_username_password::check(ctx));
     found.extend(mojibake::check(ctx, changes));
     found
 }

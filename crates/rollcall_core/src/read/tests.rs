@@ -142,6 +142,7 @@ fn a_file_stopped_by_a_limit_is_still_decoded_as_a_whole() {
             max_rows: 2,
             ..Default::default()
         },
+        ..Options::default()
     };
     // The byte that is not UTF-8 comes after the row limit stopped the reading.
     let bytes = b"First Name,Last Name,Grade\nA,B,01\nC,D,02\nE,F,03\nRen\xe9,G,04\n";
@@ -251,6 +252,7 @@ fn limits_are_file_level_errors() {
             max_file_bytes: 200,
             ..Default::default()
         },
+        ..Options::default()
     };
     let rows_text = "First Name,Last Name,Grade\nA,B,01\nC,D,02\n,,\n,,\n";
     let outcome = read(rows_text.as_bytes(), None, &options);
@@ -385,6 +387,7 @@ fn a_workbook_that_unpacks_past_the_limit_is_refused_unread() {
             max_unpacked_bytes: 3 * 1024 * 1024,
             ..Default::default()
         },
+        ..Options::default()
     };
     assert!(bytes.len() < 64 * 1024, "the bomb is small when packed");
     let outcome = read(&bytes, Some("bomb.xlsx"), &options);

@@ -42,6 +42,16 @@ pub fn check(at: &CellAt, text: &str, username: Option<&str>) -> Option<Diagnost
     Some(at.diagnostic(Finding::WeakPassword { reason }))
 }
 
+/// Checks a non-empty password cell on a row whose Username cell is blank against the username
+/// the student keeps, `stored`. Nothing when the password already fails on its own: [`check`]
+/// reports that, once.
+pub fn check_stored(at: &CellAt, text: &str, stored: &str) -> Option<Diagnostic> {
+    if reason(text, None).is_some() {
+        return None;
+    }
+    check(at, text, Some(stored))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +86,21 @@ mod tests {
         check_password("Liam.Patel", Some("liam.patel"), true);
         check_password(" Sunflower42", None, true);
         check_password("Sunflower42\u{a0}", None, true);
+    }
+
+    #[test]
+    fn a_password_equal_to_the_stored_username_is_weak_once() {
+        let weak = check_stored(&at(Field::Password), "Liam.Patel", "liam.patel").expect("weak");
+        assert_eq!(weak.code(), Code::WeakPassword);
+        let message = weak.message(Lang::En);
+        assert!(message.contains("the same as the username"), "{message}");
+        assert!(!message.contains("Liam.Patel"));
+        assert_eq!(
+            check_stored(&at(Field::Password), "Sunflower!42", "liam.patel"),
+            None
+        );
+        // A password too short is reported by `check` already, not a second time.
+        assert_eq!(check_stored(&at(Field::Password), "abc", "abc"), None);
     }
 
     #[test]

@@ -1,0 +1,239 @@
+//! The full check: every row matched and checked against what is known of the whole file,
+//! and the reading of both files it starts from.
+
+use crate::changes::changes;
+use crate::code::Severity;
+use crate::cross::{self, RowContext};
+use crate::diagnostic::{Diagnostic, sort_diagnostics};
+use crate::field::Field;
+use crate::file_index::{FileIndex, RowKeys};
+use crate::matching::{RowMatch, match_row};
+use crate::message::FileName;
+use crate::options::Options;
+use crate::read::{self, ReadOutcome, Unreadable};
+use crate::report::{Outcome, Summary};
+use crate::roster::Roster;
+use crate::rules::{LocalCheck, check_row};
+
+use super::{Checker, Input, RowResult};
+
+impl Checker {
+    pub(super) fn build(
+        indexed: Indexed,
+        roster: Option<Roster>,
+        mut file_diagnostics: Vec<Diagnostic>,
+        options: &Options,
+    ) -> Checker {
+        let Indexed {
+            read,
+            mut locals,
+            mut index,
+            mut keys,
+        } = indexed;
+        let fatal = read.is_fatal() || !file_diagnostics.is_empty();
+        file_diagnostics.extend(read.diagnostics);
+        let table = read.table;
+        let rows = if fatal { 0 } else { table.len() };
+        if fatal {
+            // A file-level error (the original export unreadable, say): no row is checked.
+            locals.clear();
+            keys.clear();
+            index = FileIndex::default();
+        }
+        index.set_students(roster.as_ref().map_or(0, Roster::len));
+        let mut checker = Checker {
+            options: *options,
+            table,
+            file_diagnostics,
+            fatal,
+            roster,
+            locals,
+            keys,
+            matches: Vec::new(),
+            results: Vec::new(),
+            index,
+            summary: Summary::default(),
+        };
+        let ((), matches) = crate::parallel::join(
+            || {
+                if let Some(roster) = &checker.roster {
+                    roster.prepare_names_for(checker.names_asked());
+                }
+            },
+            || crate::parallel::map_rows(rows, |i| checker.match_at(i)),
+        );
+        checker.matches = matches;
+        checker.index.share_keys(
+            checker.table.text(),
+            &checker.locals,
+            &checker.matches,
+            &mut checker.keys,
+            checker.roster.as_ref(),
+        );
+        for (i, matched) in checker.matches.iter().enumerate() {
+            checker.index.add_match(i as u32, matched);
+        }
+        checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));
+        checker.retally();
+        checker
+    }
+
+    /// The names (first, last, grade) the possible-duplicate rule may ask the roster about: those
+    /// of the rows without a GUID (a row without one that matches by Student ID or username is
+    /// never asked, but is known only after matching).
+    pub(super) fn names_asked(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        let text = self.table.text();
+        self.locals.iter().filter_map(move |local| {
+            let values = &local.values;
+            let wanted = !local.blank && values.guid.is_none();
+            let grade = values.grade.filter(|_| wanted)?;
+            Some((
+                values.first_name.get(text),
+                values.last_name.get(text),
+                grade,
+            ))
+        })
+    }
+
+    /// Counts everything from scratch.
+    pub(super) fn retally(&mut self) {
+        let mut summary = Summary::default();
+        summary.tally(Outcome::Blank, &self.file_diagnostics, 1);
+        summary.blank = 0;
+        for result in &self.results {
+            summary.tally(result.outcome, &result.diagnostics, 1);
+        }
+        for _ in self.absent_students() {
+            summary.absent += 1;
+            summary.infos += 1;
+        }
+        self.summary = summary;
+    }
+
+    pub(super) fn match_at(&self, i: usize) -> RowMatch {
+        let local = &self.locals[i];
+        if local.blank {
+            return RowMatch::default();
+        }
+        let index = &self.index;
+        let text = self.table.text();
+        match_row(
+            &local.values,
+            text,
+            self.table.column(Field::Guid).is_some(),
+            self.roster.as_ref(),
+            &|guid| index.guid_on_file(text, guid),
+        )
+    }
+
+    /// Runs the row's rules given what is known of the whole file.
+    pub(super) fn compute(&self, i: usize) -> RowResult {
+        let local = &self.locals[i];
+        if local.blank {
+            return RowResult::blank();
+        }
+        let matched = &self.matches[i];
+        let values = &local.values;
+        let subject = matched
+            .subject()
+            .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
+        let changes = match subject {
+            Some(student) => changes(&self.table, values, Some(&student)),
+            None if values.guid.is_some() => Vec::new(),
+            None => changes(&self.table, values, None),
+        };
+        let context = RowContext {
+            subject,
+            table: &self.table,
+            index: i,
+            values,
+            matched,
+            keys: &self.keys[i],
+            roster: self.roster.as_ref(),
+            file: &self.index,
+        };
+        let mut diagnostics = local.diagnostics.clone();
+        diagnostics.extend(cross::check(&context, &changes));
+        sort_diagnostics(&mut diagnostics);
+        let outcome = if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
+            Outcome::Error
+        } else if matched.student.is_some() {
+            if changes.is_empty() {
+                Outcome::Unchanged
+            } else {
+                Outcome::Update
+            }
+        } else if values.guid.is_some() {
+            // Only without a roster: there is nothing to compare with.
+            Outcome::Update
+        } else {
+            Outcome::Create
+        };
+        RowResult {
+            outcome,
+            diagnostics,
+            changes,
+        }
+    }
+}
+
+/// The roster the original export describes, or the `file-unreadable` diagnostic saying why
+/// it is not an export.
+pub(super) fn original_roster(
+    original: Input,
+    options: &Options,
+) -> Result<Roster, Box<Diagnostic>> {
+    let label = FileName::of(original.file_name, FileName::Original);
+    let read = read::read_labeled(&original.bytes, original.file_name, &label, options);
+    drop(original);
+    if read.is_fatal() || read.table.column(Field::Guid).is_none() {
+        let unreadable = read
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code() == crate::code::Code::FileUnreadable);
+        let unreadable =
+            unreadable.unwrap_or_else(|| read::unreadable(&label, Unreadable::NotAnExport));
+        return Err(Box::new(unreadable));
+    }
+    Ok(Roster::from_export(read.table))
+}
+
+pub(super) type RosterRead = Option<Result<Roster, Box<Diagnostic>>>;
+
+/// A read file with its value rules' findings and the index of its keys: all a check needs
+/// of the edited file before it meets the roster.
+pub(super) struct Indexed {
+    read: ReadOutcome,
+    locals: Vec<LocalCheck>,
+    index: FileIndex,
+    keys: Vec<RowKeys>,
+}
+
+/// Runs the value rules on every row of a read file (none when a file-level error stops it)
+/// and indexes its keys.
+pub(super) fn index_file(read: ReadOutcome, options: &Options) -> Indexed {
+    let rows = if read.is_fatal() { 0 } else { read.table.len() };
+    let max_chars = options.limits.max_cell_chars;
+    let locals = crate::parallel::map_rows(rows, |i| check_row(&read.table, i, max_chars));
+    let (index, keys) = FileIndex::build(read.table.text(), &locals);
+    Indexed {
+        read,
+        locals,
+        index,
+        keys,
+    }
+}
+
+/// Reads and indexes the edited file, and reads the original export into a roster: natively
+/// side by side (the two are independent), in WebAssembly one after the other.
+pub(super) fn read_both(
+    edited: Input,
+    original: Option<Input>,
+    options: &Options,
+) -> (Indexed, RosterRead) {
+    let (roster, indexed) = crate::parallel::join(
+        || original.map(|original| original_roster(original, options)),
+        || index_file(edited.read(options), options),
+    );
+    (indexed, roster)
+}

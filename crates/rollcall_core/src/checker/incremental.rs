@@ -1,0 +1,156 @@
+//! One edited cell re-checked: the rows it can affect found and checked again (see the module
+//! documentation of the checker for which rows those are).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::field::Field;
+use crate::file_index::RowKeys;
+use crate::rules::check_row;
+
+use super::{Checker, Delta, EditError, RowUpdate};
+
+impl Checker {
+    /// Puts `value` into `field` on spreadsheet row `row` and re-checks every row it affects.
+    pub fn set_cell(&mut self, row: u32, field: Field, value: &str) -> Result<Delta, EditError> {
+        if self.fatal {
+            return Err(EditError::NotChecked);
+        }
+        let i = self
+            .table
+            .index_of_row(row)
+            .ok_or(EditError::NoSuchRow(row))?;
+        if self.table.column(field).is_none() {
+            return Err(EditError::NoSuchColumn(field));
+        }
+        self.table.set_cell(i, field, value);
+        let local = check_row(&self.table, i, self.options.limits.max_cell_chars);
+        let old = std::mem::replace(&mut self.locals[i], local);
+        let new = &self.locals[i];
+        let row_index = i as u32;
+        let text = self.table.text();
+        let old_keys = self.keys[i];
+        self.index.remove_values(row_index, &old_keys);
+        let new_keys = if new.blank {
+            RowKeys::default()
+        } else {
+            self.index
+                .add_values(text, row_index, &new.values, self.roster.as_ref())
+        };
+        self.keys[i] = new_keys;
+
+        // Rows whose match may change: this one, and those whose identification depends on
+        // whether the old or new GUID is on the file.
+        let mut rematch = BTreeSet::from([i]);
+        let mut affected = BTreeSet::from([i]);
+        for keys in [old_keys, new_keys] {
+            let index = &self.index;
+            let rows = [
+                index.guid_rows(keys.guid),
+                index.student_id_rows(keys.student_id),
+                index.username_rows(keys.username),
+            ];
+            affected.extend(rows.iter().flat_map(|r| r.iter()).map(|&r| r as usize));
+        }
+        for values in [&old.values, &self.locals[i].values] {
+            if let Some(guid) = values.guid.map(|g| g.get(text))
+                && let Some(student) = self.roster.as_ref().and_then(|r| r.by_guid(guid))
+            {
+                rematch.extend(self.rows_about(student));
+            }
+        }
+
+        // Students whose rows changed, with whether they were in the file before the edit.
+        let mut students: BTreeMap<u32, bool> = BTreeMap::new();
+        for &r in &rematch {
+            let matched = self.match_at(r);
+            let previous = self.matches[r];
+            if matched != previous {
+                for student in [previous.subject(), matched.subject()]
+                    .into_iter()
+                    .flatten()
+                {
+                    students
+                        .entry(student)
+                        .or_insert_with(|| self.index.in_file(student));
+                }
+                self.index.remove_match(r as u32, &previous);
+                self.index.add_match(r as u32, &matched);
+                self.matches[r] = matched;
+            }
+            affected.insert(r);
+        }
+        for &student in students.keys() {
+            affected.extend(self.rows_about(student));
+            affected.extend(self.index.matched_rows(student).iter().map(|&r| r as usize));
+        }
+        Ok(self.recheck(affected, &students))
+    }
+
+    /// Runs the rules again on the `affected` rows and counts anew; `students` are those whose
+    /// rows changed, with whether they were in the file before.
+    pub(super) fn recheck(
+        &mut self,
+        affected: BTreeSet<usize>,
+        students: &BTreeMap<u32, bool>,
+    ) -> Delta {
+        for &r in &affected {
+            let result = self.compute(r);
+            let previous = std::mem::replace(&mut self.results[r], result);
+            self.summary
+                .tally(previous.outcome, &previous.diagnostics, -1);
+            let current = &self.results[r];
+            self.summary.tally(current.outcome, &current.diagnostics, 1);
+        }
+
+        // Students whose presence in the file changed.
+        let mut absent_added = Vec::new();
+        let mut absent_removed = Vec::new();
+        for (&student, &was_in_file) in students {
+            let now_absent = !self.index.in_file(student);
+            let was_absent = !was_in_file;
+            if now_absent && !was_absent {
+                self.summary.absent += 1;
+                self.summary.infos += 1;
+                absent_added.extend(self.absent_update(student));
+            } else if was_absent && !now_absent {
+                self.summary.absent -= 1;
+                self.summary.infos -= 1;
+                if let Some(roster) = &self.roster {
+                    absent_removed.push(roster.student(student).guid.to_owned());
+                }
+            }
+        }
+
+        let rows = affected
+            .into_iter()
+            .map(|r| RowUpdate {
+                entry: self.entry(r),
+                diagnostics: self.results[r].diagnostics.clone(),
+            })
+            .collect();
+        Delta {
+            summary: self.summary,
+            rows,
+            absent_added,
+            absent_removed,
+        }
+    }
+
+    /// Rows holding the student's Student ID or username: the rows that may identify them or
+    /// whose *-taken and match-conflict rules look at them.
+    pub(super) fn rows_about(&self, student: u32) -> Vec<usize> {
+        let Some(roster) = &self.roster else {
+            return Vec::new();
+        };
+        let student = roster.student(student);
+        let text = self.table.text();
+        let mut rows: Vec<u32> = Vec::new();
+        if let Some(id) = student.student_id {
+            rows.extend(self.index.rows_with_student_id(text, id, Some(roster)));
+        }
+        if let Some(username) = student.username {
+            rows.extend(self.index.rows_with_username(text, username, Some(roster)));
+        }
+        rows.into_iter().map(|r| r as usize).collect()
+    }
+}

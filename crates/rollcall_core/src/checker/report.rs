@@ -1,0 +1,201 @@
+//! The report of a check (SPEC section 6): as a struct, or streamed as JSON without building
+//! it, its messages worded in the language asked for.
+
+use std::borrow::Cow;
+
+use crate::code::Lang;
+use crate::cross;
+use crate::diagnostic::{AllInLang, Diagnostic, order_ties, sort_diagnostics};
+use crate::report::{Outcome, Report, RowEntry, RowEntryRef};
+use crate::roster::Roster;
+
+use super::{Checker, RowUpdate};
+
+impl Checker {
+    pub(super) fn entry(&self, i: usize) -> RowEntry {
+        self.entry_ref(i).to_owned()
+    }
+
+    /// Row `i`'s report entry, borrowed from the checker.
+    pub(super) fn entry_ref(&self, i: usize) -> RowEntryRef<'_> {
+        let result = &self.results[i];
+        let matched = &self.matches[i];
+        let subject = matched
+            .subject()
+            .and_then(|s| self.roster.as_ref().map(|r| (r, s)));
+        let values = &self.locals[i].values;
+        let guid = match subject {
+            Some((roster, student)) => Some(Cow::Borrowed(roster.guid(student))),
+            None if self.roster.is_none() && values.guid_valid => values
+                .guid
+                .map(|g| Cow::Owned(g.get(self.table.text()).to_ascii_lowercase())),
+            None => None,
+        };
+        RowEntryRef {
+            row: Some(self.table.row_number(i)),
+            export_row: subject.and_then(|(roster, student)| roster.export_row(student)),
+            outcome: result.outcome,
+            guid,
+            matched_by: matched.by,
+            changes: &result.changes,
+        }
+    }
+
+    /// Roster students no row matched or identified, in roster (export) order.
+    pub(super) fn absent_students(&self) -> impl Iterator<Item = u32> + '_ {
+        let count = if self.fatal {
+            0
+        } else {
+            self.roster.as_ref().map_or(0, Roster::len)
+        };
+        (0..count as u32).filter(|&s| !self.index.in_file(s))
+    }
+
+    pub(super) fn absent_update(&self, student: u32) -> Option<RowUpdate> {
+        let student = self.roster.as_ref()?.student(student);
+        Some(RowUpdate {
+            entry: RowEntry {
+                row: None,
+                export_row: student.export_row,
+                outcome: Outcome::Absent,
+                guid: Some(student.guid.to_owned()),
+                matched_by: None,
+                changes: Vec::new(),
+            },
+            diagnostics: vec![cross::not_in_file::diagnostic(&student)],
+        })
+    }
+
+    /// Whether row `i` has an entry in the report's `rows`: never a blank row; an unchanged
+    /// row without diagnostics only with [`Options::all_rows`] (otherwise it is only counted).
+    pub(super) fn listed(&self, i: usize) -> bool {
+        let result = &self.results[i];
+        match result.outcome {
+            Outcome::Blank => false,
+            Outcome::Unchanged => self.options.all_rows || !result.diagnostics.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// The report (SPEC section 6). Its `rows` leave out the unchanged rows without diagnostics
+    /// unless the options ask for all rows.
+    pub fn report(&self) -> Report {
+        let absent = self.absent_updates();
+        let mut diagnostics = self.file_level_diagnostics(&absent);
+        let mut rows = Vec::with_capacity(if self.options.all_rows {
+            self.results.len() + absent.len()
+        } else {
+            absent.len()
+        });
+        for (i, result) in self.results.iter().enumerate() {
+            diagnostics.extend(result.diagnostics.iter().cloned());
+            if self.listed(i) {
+                rows.push(self.entry(i));
+            }
+        }
+        rows.extend(absent.into_iter().map(|a| a.entry));
+        Report {
+            file: self.table.info.clone(),
+            summary: self.summary,
+            diagnostics,
+            rows,
+        }
+    }
+
+    /// Writes the report's JSON, its messages in `lang`: the same bytes as
+    /// `self.report().to_json(lang)`, without building the report in memory first.
+    pub fn write_report_json(
+        &self,
+        mut writer: impl std::io::Write,
+        lang: Lang,
+    ) -> std::io::Result<()> {
+        let w = &mut writer;
+        let json = |w: &mut dyn std::io::Write, value: &dyn erased::Json| value.write(w);
+        let absent = self.absent_updates();
+        w.write_all(b"{\"file\":")?;
+        json(w, &self.table.info)?;
+        w.write_all(b",\"summary\":")?;
+        json(w, &self.summary)?;
+        w.write_all(b",\"diagnostics\":")?;
+        let mut file_level = self.file_level_diagnostics(&absent);
+        order_ties(&mut file_level, lang);
+        let mut rows = Vec::new();
+        for result in &self.results {
+            let start = rows.len();
+            rows.extend(result.diagnostics.iter());
+            order_ties(&mut rows[start..], lang);
+        }
+        json(
+            w,
+            &AllInLang(&[file_level.iter().collect(), rows].concat(), lang),
+        )?;
+        w.write_all(b",\"rows\":[")?;
+        // The row entries are most of the report: written in chunks, two at a time on both
+        // cores natively, and handed on in order, so that only two chunks are held at once.
+        let chunk = 4096;
+        let chunks = self.results.len().div_ceil(chunk);
+        let write_chunk = |c: usize| {
+            let mut out = Vec::with_capacity(chunk * 160);
+            let rows = c * chunk..((c + 1) * chunk).min(self.results.len());
+            for i in rows {
+                if self.listed(i) {
+                    out.push(b',');
+                    crate::report::write_entry(&mut out, &self.entry_ref(i));
+                }
+            }
+            out
+        };
+        let mut first = true;
+        for pair in (0..chunks).step_by(2) {
+            let written =
+                crate::parallel::map_split((chunks - pair).min(2), 2, |c| write_chunk(pair + c));
+            for part in &written {
+                // Each entry was written after a comma; the very first one goes without.
+                let part = match (first, part.split_first()) {
+                    (_, None) => continue,
+                    (true, Some((_, rest))) => rest,
+                    (false, Some(_)) => part.as_slice(),
+                };
+                first = false;
+                w.write_all(part)?;
+            }
+        }
+        let mut out = Vec::new();
+        for update in &absent {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            crate::report::write_entry(&mut out, &RowEntryRef::from(&update.entry));
+        }
+        w.write_all(&out)?;
+        w.write_all(b"]}")
+    }
+
+    /// The row-null diagnostics (file level, then students not in the file), sorted.
+    pub(super) fn file_level_diagnostics(&self, absent: &[RowUpdate]) -> Vec<Diagnostic> {
+        let mut diagnostics = self.file_diagnostics.clone();
+        diagnostics.extend(absent.iter().flat_map(|a| a.diagnostics.iter().cloned()));
+        sort_diagnostics(&mut diagnostics);
+        diagnostics
+    }
+
+    pub(super) fn absent_updates(&self) -> Vec<RowUpdate> {
+        self.absent_students()
+            .filter_map(|s| self.absent_update(s))
+            .collect()
+    }
+}
+
+mod erased {
+    /// Any serialisable value, written as JSON.
+    pub trait Json {
+        fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+            serde_json::to_writer(w, self).map_err(std::io::Error::other)
+        }
+    }
+}

@@ -2,46 +2,12 @@
 //! services the page needs: local storage, file bytes and saving a file.
 
 use js_sys::{Array, Uint8Array};
-use serde::Deserialize;
+use rollcall_protocol::{ErrorBody, SignIn};
+pub use rollcall_protocol::{ExportSummary, Session, UploadSummary};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, RequestCredentials, RequestInit, Response};
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Teacher {
-    pub email: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct School {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Session {
-    pub teacher: Teacher,
-    pub schools: Vec<School>,
-    pub csrf: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ExportSummary {
-    pub id: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Upload {
-    pub id: String,
-    pub file_name: String,
-    pub status: String,
-    pub created_at: String,
-    #[serde(default)]
-    pub counts: serde_json::Value,
-}
 
 /// Why a request did not give what was asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,9 +93,8 @@ async fn succeeded(response: Response) -> Result<Response, ApiError> {
     }
     let status = response.status();
     let text = text_of(&response).await.unwrap_or_default();
-    let message = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+    let message = serde_json::from_str::<ErrorBody>(&text)
+        .map(|body| body.error.message)
         .unwrap_or(text);
     Err(ApiError::Status(status, message))
 }
@@ -235,7 +200,11 @@ pub async fn delete(path: &str, csrf: &str, lang: &str) -> Result<(), ApiError> 
 
 /// Signs in; `Err` carries the status (401 wrong password, 429 too many tries).
 pub async fn sign_in(email: &str, password: &str, lang: &str) -> Result<Session, ApiError> {
-    let body = serde_json::json!({"email": email, "password": password}).to_string();
+    let body = SignIn {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    let body = serde_json::to_string(&body).map_err(|e| ApiError::Network(e.to_string()))?;
     match send("POST", "/api/session", Some(body), None, lang).await {
         Ok(response) => json(response).await,
         Err(e) => Err(e),

@@ -6,52 +6,46 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rollcall_core::Lang;
+use rollcall_protocol::{UploadCounts, UploadStatus};
 
-use crate::api::{self, Upload};
+use crate::api::{self, UploadSummary};
 use crate::app::Ctx;
 use crate::i18n::status_label;
 use crate::import::when;
 
-fn is_final(status: &str) -> bool {
-    matches!(status, "Completed" | "Completed with Errors" | "Failed")
-}
-
-fn status_class(status: &str) -> &'static str {
+fn status_class(status: UploadStatus) -> &'static str {
     match status {
-        "Queued" => "queued",
-        "In Progress" => "progress",
-        "Completed" => "completed",
-        "Completed with Errors" => "partial",
-        _ => "failed",
+        UploadStatus::Queued => "queued",
+        UploadStatus::InProgress => "progress",
+        UploadStatus::Completed => "completed",
+        UploadStatus::CompletedWithErrors => "partial",
+        UploadStatus::Failed => "failed",
     }
 }
 
-fn status_icon(status: &str) -> &'static str {
+fn status_icon(status: UploadStatus) -> &'static str {
     match status {
-        "Queued" => "⏳",
-        "In Progress" => "↻",
-        "Completed" => "✓",
-        "Completed with Errors" => "⚠",
-        _ => "✖",
+        UploadStatus::Queued => "⏳",
+        UploadStatus::InProgress => "↻",
+        UploadStatus::Completed => "✓",
+        UploadStatus::CompletedWithErrors => "⚠",
+        UploadStatus::Failed => "✖",
     }
 }
 
-fn counts_text(counts: &serde_json::Value, lang: Lang) -> String {
-    let n = |key: &str| counts[key].as_u64();
-    let Some(rows) = n("rows") else {
-        return String::new();
-    };
+fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
+    let rows = counts.rows;
     let mut parts = vec![match lang {
         Lang::En => format!("{rows} rows"),
         Lang::Es => format!("{rows} filas"),
     }];
-    let labels: [(&str, &str, &str); 3] = [
-        ("created", "new", "nuevos"),
-        ("updated", "updated", "actualizados"),
-        ("failed", "failed", "fallidos"),
+    let labels: [(Option<u32>, &str, &str); 3] = [
+        (counts.created, "new", "nuevos"),
+        (counts.updated, "updated", "actualizados"),
+        (counts.failed, "failed", "fallidos"),
     ];
-    for (key, en, es) in labels {
-        if let Some(count) = n(key) {
+    for (count, en, es) in labels {
+        if let Some(count) = count {
             parts.push(format!(
                 "{count} {}",
                 if lang == Lang::En { en } else { es }
@@ -64,7 +58,7 @@ fn counts_text(counts: &serde_json::Value, lang: Lang) -> String {
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let uploads = RwSignal::new(None::<Vec<Upload>>);
+    let uploads = RwSignal::new(None::<Vec<UploadSummary>>);
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
     let load = move || {
@@ -73,7 +67,8 @@ pub fn HistoryPage() -> impl IntoView {
         }
         loading.set(true);
         spawn_local(async move {
-            match api::get_json::<Vec<Upload>>(&ctx.school_path("/uploads"), ctx.lang_code()).await
+            match api::get_json::<Vec<UploadSummary>>(&ctx.school_path("/uploads"), ctx.lang_code())
+                .await
             {
                 Ok(list) => {
                     uploads.set(Some(list));
@@ -92,7 +87,7 @@ pub fn HistoryPage() -> impl IntoView {
     let pending = move || {
         uploads.with(|u| {
             u.as_ref()
-                .is_some_and(|u| u.iter().any(|u| !is_final(&u.status)))
+                .is_some_and(|u| u.iter().any(|u| !u.status.is_final()))
         })
     };
     // Refresh every 1.5 s while an upload is not final.
@@ -106,7 +101,7 @@ pub fn HistoryPage() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
-    let file_link = move |upload: &Upload,
+    let file_link = move |upload: &UploadSummary,
                           which: &'static str,
                           label: fn(&crate::i18n::Texts) -> &'static str| {
         let base = ctx.school_path(&format!(
@@ -153,16 +148,16 @@ pub fn HistoryPage() -> impl IntoView {
                             </thead>
                             <tbody>
                                 {list.into_iter().map(|upload| {
-                                    let status = upload.status.clone();
-                                    let counts = upload.counts.clone();
+                                    let status = upload.status;
+                                    let counts = upload.counts;
                                     view! {
                                         <tr data-upload=upload.id.clone()>
                                             <td class="file-name">{upload.file_name.clone()}</td>
                                             <td>{let at = upload.created_at.clone(); move || when(&at, ctx.lang.get())}</td>
                                             <td>
-                                                <span class=format!("status {}", status_class(&status)) data-status=status.clone()>
-                                                    <span aria-hidden="true">{status_icon(&status)}" "</span>
-                                                    {let s = status.clone(); move || status_label(&s, ctx.lang.get())}
+                                                <span class=format!("status {}", status_class(status)) data-status=status.as_str()>
+                                                    <span aria-hidden="true">{status_icon(status)}" "</span>
+                                                    {move || status_label(status, ctx.lang.get())}
                                                 </span>
                                             </td>
                                             <td class="small">{move || counts_text(&counts, ctx.lang.get())}</td>

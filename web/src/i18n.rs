@@ -2,6 +2,7 @@
 //! engine in the same language.
 
 use rollcall_core::{Field, Lang, Outcome};
+use rollcall_protocol::UploadStatus;
 
 /// The page's texts in one language.
 pub struct Texts {
@@ -288,19 +289,15 @@ pub fn outcome_label(outcome: Outcome, lang: Lang) -> &'static str {
     }
 }
 
-/// An upload status, as the server names it, in the page's language.
-pub fn status_label(status: &str, lang: Lang) -> String {
-    let es = match status {
-        "Queued" => "En cola",
-        "In Progress" => "En curso",
-        "Completed" => "Completada",
-        "Completed with Errors" => "Completada con errores",
-        "Failed" => "Fallida",
-        other => other,
-    };
-    match lang {
-        Lang::En => status.to_owned(),
-        Lang::Es => es.to_owned(),
+/// An upload status in the page's language (in English, the server's own words).
+pub fn status_label(status: UploadStatus, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (status, Lang::En) => status.as_str(),
+        (UploadStatus::Queued, Lang::Es) => "En cola",
+        (UploadStatus::InProgress, Lang::Es) => "En curso",
+        (UploadStatus::Completed, Lang::Es) => "Completada",
+        (UploadStatus::CompletedWithErrors, Lang::Es) => "Completada con errores",
+        (UploadStatus::Failed, Lang::Es) => "Fallida",
     }
 }
 

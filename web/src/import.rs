@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rollcall_core::{Delta, Diagnostic, Field, Lang, Student, Summary};
 
+use rollcall_protocol::{TakenUsernames, UploadAccepted, UsernamesQuery};
+
 use crate::api::{self, ExportSummary};
 use crate::app::{Ctx, View};
 use crate::i18n::{self, texts};
@@ -19,6 +21,17 @@ pub enum Phase {
     Checking(String),
     Ready,
     Failed(String),
+}
+
+/// What the file was compared with, as the result says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compared {
+    /// The export the file names, made at this time (RFC 3339).
+    Export(String),
+    /// The teacher's latest export, made at this time: the file named none.
+    Latest(String),
+    /// The current roster: no export of the teacher's was found.
+    Roster,
 }
 
 /// What the table shows of one line.
@@ -48,7 +61,7 @@ pub struct ImportState {
     pub visible: RwSignal<Vec<(String, RwSignal<RowView>)>>,
     pub columns: RwSignal<Vec<Field>>,
     pub announce: RwSignal<String>,
-    pub compared: RwSignal<Option<(u8, String)>>,
+    pub compared: RwSignal<Option<Compared>>,
     pub error_rows: RwSignal<Vec<u32>>,
     pub busy: RwSignal<bool>,
     pub message: RwSignal<Option<String>>,
@@ -247,13 +260,14 @@ impl ImportState {
         spawn_local(async move {
             let mut taken = Vec::new();
             for chunk in names.chunks(1000) {
-                let body = serde_json::json!({ "usernames": chunk }).to_string();
-                #[derive(serde::Deserialize)]
-                struct Taken {
-                    taken: Vec<String>,
-                }
+                let query = UsernamesQuery {
+                    usernames: chunk.to_vec(),
+                };
+                let Ok(body) = serde_json::to_string(&query) else {
+                    return;
+                };
                 // Rate-limited: a 429 is waited out once (up to a minute).
-                match api::post_json_retrying_once::<Taken>(
+                match api::post_json_retrying_once::<TakenUsernames>(
                     &ctx.school_path("/usernames"),
                     body,
                     &ctx.csrf(),
@@ -305,9 +319,9 @@ impl ImportState {
                 }
             };
             let compared = match &original {
-                Original::Export { created_at, .. } => Some((0, created_at.clone())),
-                Original::Latest { created_at, .. } => Some((1, created_at.clone())),
-                Original::Roster(_) => Some((2, String::new())),
+                Original::Export { created_at, .. } => Some(Compared::Export(created_at.clone())),
+                Original::Latest { created_at, .. } => Some(Compared::Latest(created_at.clone())),
+                Original::Roster(_) => Some(Compared::Roster),
             };
             let mut work = Work::new(name, bytes, original);
             work.check_ms = api::now_ms() - started;
@@ -362,8 +376,7 @@ impl ImportState {
         spawn_local(async move {
             let path = ctx.school_path(&format!("/uploads?file_name={}", api::encode(&name)));
             let result =
-                api::post_json::<serde_json::Value>(&path, body, &ctx.csrf(), ctx.lang_code())
-                    .await;
+                api::post_json::<UploadAccepted>(&path, body, &ctx.csrf(), ctx.lang_code()).await;
             state.busy.set(false);
             match result {
                 Ok(_) => {
@@ -571,10 +584,10 @@ fn Result() -> impl IntoView {
     let state = expect_context::<ImportState>();
     let compared = move || {
         let t = ctx.t();
-        state.compared.get().map(|(kind, at)| match kind {
-            0 => format!("{} {}.", t.against_export, when(&at, ctx.lang.get())),
-            1 => format!("{} {}.", t.against_latest, when(&at, ctx.lang.get())),
-            _ => t.against_roster.to_owned(),
+        state.compared.get().map(|compared| match compared {
+            Compared::Export(at) => format!("{} {}.", t.against_export, when(&at, ctx.lang.get())),
+            Compared::Latest(at) => format!("{} {}.", t.against_latest, when(&at, ctx.lang.get())),
+            Compared::Roster => t.against_roster.to_owned(),
         })
     };
     let count = |label: fn(&i18n::Texts) -> &'static str,

@@ -2,6 +2,7 @@
 //! its diagnostics, every fix a button.
 
 use leptos::prelude::*;
+use rollcall_core::report::MASK;
 use rollcall_core::{Diagnostic, Field, Outcome, Severity};
 
 use crate::app::Ctx;
@@ -238,7 +239,7 @@ fn DiagnosticList(diagnostics: Signal<Vec<Diagnostic>>) -> impl IntoView {
                         " "<span class="message">{move || d.message(ctx.lang.get())}</span>
                         {fix.map(|fix| {
                             let label = i18n::fix_label(&fix.value, ctx.lang.get_untracked());
-                            let shown = if fix.field == Field::Password { "••••••••".to_owned() } else { label };
+                            let shown = if fix.field == Field::Password { MASK.to_owned() } else { label };
                             view! {
                                 <button type="button" class="fix" on:click=move |_| {
                                     state.edit(fix.row, fix.field, fix.value.clone(), ctx);

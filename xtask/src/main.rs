@@ -136,15 +136,20 @@ fn test() -> Result<(), String> {
         // The command line's tests that start `rollcall serve` processes.
         cmd::cargo_env(env, &["test", "-p", "rollcall", "--test", "processes"])
     })?;
-    cmd::step("rollcall_core builds for wasm32-unknown-unknown", || {
-        cmd::cargo(&[
-            "build",
-            "-p",
-            "rollcall_core",
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
-    })?;
+    cmd::step(
+        "rollcall_core and rollcall_protocol build for wasm32-unknown-unknown",
+        || {
+            cmd::cargo(&[
+                "build",
+                "-p",
+                "rollcall_core",
+                "-p",
+                "rollcall_protocol",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+        },
+    )?;
     cmd::step("docs/rules.md is up to date", docs::check)?;
     pkg::build()?;
     web::build()?;

@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use rollcall_core::report::MASK;
 use serde_json::Value;
 
 /// One case per test, so a failure names its case. `every_case_is_listed` keeps this list
@@ -466,7 +467,7 @@ fn check_invariants(report: &Value, all_rows: bool, failures: &mut Vec<String>) 
             if change["field"] == "password" {
                 for side in ["old", "new"] {
                     let value = &change[side];
-                    if !value.is_null() && value != "••••••••" {
+                    if !value.is_null() && value != MASK {
                         failures.push(format!("row {}: password shown: {change}", entry["row"]));
                     }
                 }
@@ -913,8 +914,7 @@ fn no_report_shows_a_password() {
         let report = run(&invocation, None).json;
         for d in diagnostics(&report) {
             let fix = &d["fix"];
-            if fix["field"] == "password" && !fix["value"].is_null() && fix["value"] != "••••••••"
-            {
+            if fix["field"] == "password" && !fix["value"].is_null() && fix["value"] != MASK {
                 shown.push(format!("{case}: row {}: {fix}", d["row"]));
             }
         }

@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rollcall_server::store::uploads::{COMPLETED, IN_PROGRESS, QUEUED};
+use rollcall_server::store::uploads::{RowState, UploadStatus};
 use rollcall_server::store::{NewStudent, Store, StudentRecord};
 use rollcall_server::upload::lease::LEASE;
 use rollcall_server::{auth, demo, testing};
@@ -413,7 +413,7 @@ struct Done {
     id: String,
     large: bool,
     sent: Vec<Sent>,
-    status: String,
+    status: UploadStatus,
     /// The Completed File's rows.
     completed: Vec<Vec<String>>,
     finished_at: Instant,
@@ -425,15 +425,19 @@ struct Shared {
 }
 
 /// Polls an upload until its status is final.
-fn wait_final(client: &mut Client, school: &str, id: &str) -> (String, Instant) {
+fn wait_final(client: &mut Client, school: &str, id: &str) -> (UploadStatus, Instant) {
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
         let reply = client
             .get(&format!("/api/schools/{school}/uploads/{id}"))
             .expect(200, "an upload");
         let json = reply.json();
-        let status = json["status"].as_str().unwrap_or_default().to_owned();
-        if status != QUEUED && status != IN_PROGRESS {
+        let status: UploadStatus = json["status"]
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .expect("a status");
+        if status.is_final() {
             return (status, Instant::now());
         }
         assert!(Instant::now() < deadline, "upload {id} never finished");
@@ -762,13 +766,13 @@ fn run(backend: &str, url: &str, count: usize) {
             .expect("upload")
             .expect("the large upload");
         let rows = runtime.block_on(store.upload_rows(&large)).expect("rows");
-        let applied = rows.iter().filter(|r| r.state == "applied").count();
+        let applied = rows.iter().filter(|r| r.state == RowState::Applied).count();
         assert!(
-            upload.status == QUEUED || upload.status == IN_PROGRESS,
+            !upload.summary.status.is_final(),
             "the large upload finished ({}) before it could be interrupted: make LARGE larger",
-            upload.status
+            upload.summary.status
         );
-        if upload.status == IN_PROGRESS && applied >= APPLIED_BEFORE_KILL {
+        if upload.summary.status == UploadStatus::InProgress && applied >= APPLIED_BEFORE_KILL {
             let claims = runtime
                 .block_on(store.upload_claims(&large))
                 .expect("claims");
@@ -788,7 +792,7 @@ fn run(backend: &str, url: &str, count: usize) {
     let killed_at_millis = rollcall_server::upload::lease::now_millis();
     let status = processes.0[victim].child.wait().expect("wait");
     let rows = runtime.block_on(store.upload_rows(&large)).expect("rows");
-    let applied_after_kill = rows.iter().filter(|r| r.state == "applied").count();
+    let applied_after_kill = rows.iter().filter(|r| r.state == RowState::Applied).count();
     println!(
         "{backend}: killed process {victim} ({status}) {:.1} s in, holding the large upload with {applied_at_kill} (then {applied_after_kill}) of {LARGE} rows applied",
         (killed_at - started).as_secs_f64()
@@ -817,9 +821,12 @@ fn run(backend: &str, url: &str, count: usize) {
             d.teacher,
             (d.finished_at - killed_at).as_secs_f64()
         );
-        if d.status != COMPLETED {
+        if d.status != UploadStatus::Completed {
             let rows = runtime.block_on(store.upload_rows(&d.id)).expect("rows");
-            let errors: Vec<_> = rows.iter().filter(|r| r.state == "failed").collect();
+            let errors: Vec<_> = rows
+                .iter()
+                .filter(|r| r.state == RowState::Failed)
+                .collect();
             panic!(
                 "upload {} of teacher {} is {}: {errors:?}",
                 d.id, d.teacher, d.status
@@ -833,7 +840,7 @@ fn run(backend: &str, url: &str, count: usize) {
             .block_on(store.uploads(school))
             .expect("uploads")
             .into_iter()
-            .map(|u| u.id)
+            .map(|u| u.summary.id)
             .collect();
         let sent: HashSet<String> = done
             .iter()
@@ -873,7 +880,7 @@ fn run(backend: &str, url: &str, count: usize) {
         let rows = runtime.block_on(store.upload_rows(&d.id)).expect("rows");
         assert_eq!(rows.len(), d.sent.len(), "upload {}'s rows", d.id);
         assert!(
-            rows.iter().all(|r| r.state == "applied"),
+            rows.iter().all(|r| r.state == RowState::Applied),
             "upload {} has rows not applied",
             d.id
         );

@@ -33,6 +33,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use rollcall_core::{Field, Op};
+use rollcall_server::store::uploads::UploadStatus;
 use rollcall_server::store::{NewStudent, StudentRecord};
 use rollcall_server::{Store, auth};
 
@@ -259,12 +260,14 @@ fn teacher(mut client: Client, t: usize, start: Arc<Barrier>) -> Record {
                 .as_array()
                 .and_then(|h| h.iter().find(|u| u["id"] == id.as_str()))
                 .expect("the upload in the history");
-            match upload["status"].as_str() {
-                Some("Completed") => {
+            let status: Option<UploadStatus> =
+                upload["status"].as_str().and_then(|s| s.parse().ok());
+            match status {
+                Some(UploadStatus::Completed) => {
                     record.completed.push(posted.elapsed());
                     break;
                 }
-                Some("Queued" | "In Progress") => {}
+                Some(UploadStatus::Queued | UploadStatus::InProgress) => {}
                 other => {
                     eprintln!("teacher {t}: upload {id} ended {other:?}: {upload}");
                     record.not_completed += 1;

@@ -24,6 +24,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use rollcall_core::{Field, Op};
 use rollcall_server::demo::{DISTRICT, LINCOLN, TEACHER};
+use rollcall_server::store::uploads::UploadStatus;
 use rollcall_server::store::{NewStudent, StudentRecord};
 use rollcall_server::{AppState, Reach, Store, app, auth, demo};
 
@@ -291,9 +292,13 @@ impl Bench {
                 .as_array()
                 .and_then(|h| h.iter().find(|u| u["id"] == id.as_str()))
                 .expect("upload");
-            match upload["status"].as_str() {
-                Some("Completed") => return start.elapsed(),
-                Some("Queued" | "In Progress") => std::thread::sleep(Duration::from_millis(5)),
+            let status: Option<UploadStatus> =
+                upload["status"].as_str().and_then(|s| s.parse().ok());
+            match status {
+                Some(UploadStatus::Completed) => return start.elapsed(),
+                Some(UploadStatus::Queued | UploadStatus::InProgress) => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
                 other => panic!("upload ended {other:?}: {upload}"),
             }
         }

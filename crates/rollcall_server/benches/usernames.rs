@@ -14,7 +14,7 @@ use rollcall_core::{Field, Lang};
 use rollcall_server::demo::{DISTRICT, LINCOLN};
 use rollcall_server::store::Store;
 use rollcall_server::store::apply::{NewPassword, UsernameHints};
-use rollcall_server::store::uploads::{NewUpload, NewUploadRow};
+use rollcall_server::store::uploads::{NewUpload, NewUploadRow, UploadKind};
 
 struct Bench {
     runtime: tokio::runtime::Runtime,
@@ -62,7 +62,7 @@ impl Bench {
                     changeset_id: None,
                     idempotency_key: None,
                     file_name: "bench.csv",
-                    kind: "changeset",
+                    kind: UploadKind::Changeset,
                     lang: Lang::En,
                     created_at: "2026-11-22T10:00:00Z",
                     header: &header,

@@ -9,6 +9,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rollcall_protocol::ErrorBody;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -156,7 +157,7 @@ pub struct SpanishError {
 impl SpanishError {
     /// The error body in Spanish.
     pub fn body(&self) -> String {
-        serde_json::json!({"error": {"code": self.code, "message": self.message}}).to_string()
+        serde_json::to_string(&ErrorBody::new(self.code, &self.message)).unwrap_or_default()
     }
 }
 
@@ -172,8 +173,7 @@ impl IntoResponse for AppError {
             eprintln!("rollcall serve: internal error: {detail}");
         }
         let (status, code, message, spanish) = self.parts();
-        let body = serde_json::json!({"error": {"code": code, "message": message}});
-        let mut response = (status, Json(body)).into_response();
+        let mut response = (status, Json(ErrorBody::new(code, &message))).into_response();
         if let Some(seconds) = self.retry_after()
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {

@@ -13,7 +13,7 @@ use common::{Server, SignedIn};
 use rollcall_server::demo::{LINCOLN, OTHER, ROOSEVELT, TEACHER};
 use rollcall_server::store::apply::{NewPassword, UsernameHints};
 use rollcall_server::store::retry::Retry;
-use rollcall_server::store::uploads::{NewUpload, NewUploadRow};
+use rollcall_server::store::uploads::{NewUpload, NewUploadRow, RowState, UploadKind};
 use rollcall_server::store::{Backend, Store, Turn};
 use rollcall_server::upload::hooks::{BeforeUpload, Hooks};
 use sqlx::Connection;
@@ -604,7 +604,7 @@ async fn a_process_whose_lease_was_taken_over_leaves_the_finish_to_the_holder() 
     .await;
     let store = &server.state.store;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while store.upload_rows(&id).await.expect("rows")[0].state != "applied" {
+    while store.upload_rows(&id).await.expect("rows")[0].state != RowState::Applied {
         assert!(Instant::now() < deadline, "the row was never applied");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -657,7 +657,7 @@ async fn pending_upload(server: &Server, rows: u32) -> String {
             changeset_id: None,
             idempotency_key: None,
             file_name: "t.csv",
-            kind: "file",
+            kind: UploadKind::File,
             lang: rollcall_core::Lang::En,
             created_at: "2026-11-22T10:00:00Z",
             header: &header,
@@ -695,7 +695,7 @@ async fn a_row_is_taken_from_pending_only_once() {
     );
     tx.commit().await.expect("commit");
     let rows = store.upload_rows(&id).await.expect("rows");
-    assert_eq!(rows[0].state, "applied");
+    assert_eq!(rows[0].state, RowState::Applied);
 }
 
 /// `applied_unchanged` reads only the upload's school: another school's GUID gives no row.
@@ -712,8 +712,8 @@ async fn an_unchanged_row_never_shows_another_schools_student() {
         .expect("unchanged");
     tx.commit().await.expect("commit");
     let rows = store.upload_rows(&id).await.expect("rows");
-    assert_eq!(rows[0].guid, None, "{:?}", rows[0]);
-    assert_eq!(rows[0].username, None);
+    assert_eq!(rows[0].to_protocol().guid, None, "{:?}", rows[0]);
+    assert_eq!(rows[0].to_protocol().username, None);
 }
 
 /// Generated usernames take the first free suffix at or after the last one given out:
@@ -944,7 +944,7 @@ async fn a_claim_waits_while_another_process_is_claiming() {
         .expect("the claim went on once the turn was free")
         .expect("task")
         .expect("claim");
-    assert_eq!(claimed.map(|upload| upload.id), Some(id));
+    assert_eq!(claimed.map(|upload| upload.summary.id), Some(id));
 }
 
 /// Two uploads of different schools run side by side: a new student's generated username that

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use rollcall_protocol::{TakenUsernames, UsernamesQuery};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -93,12 +94,6 @@ pub async fn export_rows(
     Ok(attachment(FileFormat::Csv, &name, bytes))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Usernames {
-    usernames: Vec<String>,
-}
-
 /// Most usernames one availability request may ask about.
 pub const MAX_USERNAMES: usize = 1000;
 
@@ -108,7 +103,7 @@ pub const MAX_USERNAMES: usize = 1000;
 pub async fn usernames(
     State(state): State<AppState>,
     scope: SchoolScope,
-    JsonBody(body): JsonBody<Usernames>,
+    JsonBody(body): JsonBody<UsernamesQuery>,
 ) -> AppResult<Response> {
     state.usernames_rate.hit(&scope.session.teacher.id)?;
     if body.usernames.len() > MAX_USERNAMES {
@@ -120,5 +115,5 @@ pub async fn usernames(
         .store
         .usernames_taken_outside(&scope.school.id, &body.usernames)
         .await?;
-    Ok(Json(serde_json::json!({"taken": taken})).into_response())
+    Ok(Json(TakenUsernames { taken }).into_response())
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use rollcall_protocol::{SignIn, SignedOut};
 
 use crate::auth::{self, Session};
 use crate::error::{AppError, AppResult};
@@ -13,13 +13,6 @@ use crate::passwords::Lane;
 use crate::store::audit::NewAuditEntry;
 use crate::store::sign_ins::Refused;
 use crate::{AppState, audit, throttle};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignIn {
-    email: String,
-    password: String,
-}
 
 /// A well-formed hash of nothing anyone knows: unknown emails cost the same time as known ones.
 const DECOY_HASH: &str =
@@ -128,7 +121,11 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
         .await?;
     audit(audit::SIGN_IN, Some(teacher.id.clone()), email).await?;
     let schools = state.store.schools_of(&teacher.id).await?;
-    let body = serde_json::json!({"teacher": teacher, "schools": schools, "csrf": csrf});
+    let body = rollcall_protocol::Session {
+        teacher,
+        schools,
+        csrf,
+    };
     Ok((
         [(header::SET_COOKIE, auth::session_cookie(&token, secure))],
         Json(body),
@@ -141,8 +138,11 @@ const WRONG: &str = "Wrong email or password.";
 
 pub async fn current(State(state): State<AppState>, session: Session) -> AppResult<Response> {
     let schools = state.store.schools_of(&session.teacher.id).await?;
-    let body =
-        serde_json::json!({"teacher": session.teacher, "schools": schools, "csrf": session.csrf});
+    let body = rollcall_protocol::Session {
+        teacher: session.teacher,
+        schools,
+        csrf: session.csrf,
+    };
     Ok(Json(body).into_response())
 }
 
@@ -155,7 +155,7 @@ pub async fn sign_out(
     let secure = state.reach.is_https(&headers);
     Ok((
         [(header::SET_COOKIE, auth::session_cookie("", secure))],
-        Json(serde_json::json!({"signed_out": true})),
+        Json(SignedOut { signed_out: true }),
     )
         .into_response())
 }

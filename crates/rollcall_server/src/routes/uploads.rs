@@ -5,13 +5,14 @@ use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rollcall_protocol::{UploadAccepted, UploadDetail, UploadKind, UploadStatus, UploadSummary};
 
 use crate::AppState;
 use crate::auth::SchoolScope;
 use crate::error::{AppError, AppResult};
 use crate::files::FileFormat;
 use crate::routes::roster::{FormatQuery, attachment};
-use crate::store::uploads::{NewUpload, NewUploadRow};
+use crate::store::uploads::{NewUpload, StoredUpload, UploadRow};
 use crate::upload::validate::CurrentRoster;
 use crate::upload::{Download, rows_of_change_set, rows_of_file};
 
@@ -72,8 +73,11 @@ fn check_keys(value: &serde_json::Value) -> Result<(), AppError> {
 }
 
 /// The answer to a change-set id already uploaded: the first upload's result (200).
-fn replayed(first: &crate::store::uploads::UploadSummary) -> Response {
-    let body = serde_json::json!({"id": first.id, "status": first.status});
+fn replayed(first: &StoredUpload) -> Response {
+    let body = UploadAccepted {
+        id: first.summary.id.clone(),
+        status: first.summary.status,
+    };
     (StatusCode::OK, Json(body)).into_response()
 }
 
@@ -101,11 +105,11 @@ fn clean_file_name(given: Option<&str>) -> Option<String> {
 
 /// The answer that acknowledges a stored upload (and, to the same Idempotency-Key, repeats it).
 fn accepted(id: &str) -> Response {
-    (
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"id": id, "status": "Queued"})),
-    )
-        .into_response()
+    let body = UploadAccepted {
+        id: id.to_owned(),
+        status: UploadStatus::Queued,
+    };
+    (StatusCode::ACCEPTED, Json(body)).into_response()
 }
 
 /// A file upload's `Idempotency-Key` header: at most 255 visible ASCII characters.
@@ -141,59 +145,55 @@ pub async fn upload(
     let lang = request_lang(request.headers());
     let teacher = scope.session.teacher.id.clone();
     let mut key = None;
-    let (rows, file_name, kind, changeset_id): (Vec<NewUploadRow>, String, &str, Option<String>) =
-        if content_type.starts_with("multipart/form-data") {
-            key = idempotency_key(request.headers())?;
-            if let Some(key) = &key {
-                let first = state
-                    .store
-                    .upload_by_idempotency_key(&school, &teacher, key)
-                    .await?;
-                if let Some(first) = first {
-                    return Ok(accepted(&first.id));
-                }
+    let (rows, file_name, kind, changeset_id) = if content_type.starts_with("multipart/form-data") {
+        key = idempotency_key(request.headers())?;
+        if let Some(key) = &key {
+            let first = state
+                .store
+                .upload_by_idempotency_key(&school, &teacher, key)
+                .await?;
+            if let Some(first) = first {
+                return Ok(accepted(&first.summary.id));
             }
-            let mut multipart = Multipart::from_request(request, &state)
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
-            let (name, bytes) = read_file_field(&mut multipart).await?;
-            let (students, outside_usernames, outside_student_ids) =
-                state.store.roster_with_outside(&school).await?;
-            let current = CurrentRoster {
-                students,
-                outside_usernames,
-                outside_student_ids,
-            };
-            let rows = rows_of_file(&bytes, &name, &current, lang)?;
-            (rows, name, "file", None)
-        } else if content_type.starts_with("application/json") {
-            let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
-                .await
-                .map_err(|_| {
-                    AppError::TooLarge("The change-set is larger than 20 MiB.".to_owned())
-                })?;
-            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                AppError::BadRequest(format!("The change-set is not valid JSON: {e}"))
-            })?;
-            check_keys(&value)?;
-            let set: rollcall_core::ChangeSet = serde_json::from_value(value)
-                .map_err(|e| AppError::BadRequest(format!("The change-set is malformed: {e}")))?;
-            if let Some(first) = state.store.upload_by_changeset(&school, &set.id).await? {
-                // A replay: the first result, nothing changed.
-                return Ok(replayed(&first));
-            }
-            let rows = rows_of_change_set(&set, &school)?;
-            (
-                rows,
-                change_set_name(query.file_name.as_deref(), &set.id),
-                "changeset",
-                Some(set.id),
-            )
-        } else {
-            return Err(AppError::BadRequest(
-                "Send a change-set as application/json or a file as multipart/form-data (field \"file\").".to_owned(),
-            ));
+        }
+        let mut multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let (name, bytes) = read_file_field(&mut multipart).await?;
+        let (students, outside_usernames, outside_student_ids) =
+            state.store.roster_with_outside(&school).await?;
+        let current = CurrentRoster {
+            students,
+            outside_usernames,
+            outside_student_ids,
         };
+        let rows = rows_of_file(&bytes, &name, &current, lang)?;
+        (rows, name, UploadKind::File, None)
+    } else if content_type.starts_with("application/json") {
+        let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
+            .await
+            .map_err(|_| AppError::TooLarge("The change-set is larger than 20 MiB.".to_owned()))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| AppError::BadRequest(format!("The change-set is not valid JSON: {e}")))?;
+        check_keys(&value)?;
+        let set: rollcall_core::ChangeSet = serde_json::from_value(value)
+            .map_err(|e| AppError::BadRequest(format!("The change-set is malformed: {e}")))?;
+        if let Some(first) = state.store.upload_by_changeset(&school, &set.id).await? {
+            // A replay: the first result, nothing changed.
+            return Ok(replayed(&first));
+        }
+        let rows = rows_of_change_set(&set, &school)?;
+        (
+            rows,
+            change_set_name(query.file_name.as_deref(), &set.id),
+            UploadKind::Changeset,
+            Some(set.id),
+        )
+    } else {
+        return Err(AppError::BadRequest(
+            "Send a change-set as application/json or a file as multipart/form-data (field \"file\").".to_owned(),
+        ));
+    };
     let id = uuid::Uuid::new_v4().to_string();
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let header: Vec<String> = crate::files::HEADER
@@ -224,7 +224,7 @@ pub async fn upload(
                 .upload_by_idempotency_key(&school, &teacher, key)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            return Ok(accepted(&first.id));
+            return Ok(accepted(&first.summary.id));
         }
         // The same change-set arrived twice at once: answer with the one stored first.
         let first = state
@@ -270,7 +270,14 @@ async fn read_file_field(multipart: &mut Multipart) -> Result<(String, Vec<u8>),
 
 /// `GET …/uploads`: the Upload History, newest first.
 pub async fn history(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
-    Ok(Json(state.store.uploads(&scope.school.id).await?).into_response())
+    let uploads: Vec<UploadSummary> = state
+        .store
+        .uploads(&scope.school.id)
+        .await?
+        .into_iter()
+        .map(|upload| upload.summary)
+        .collect();
+    Ok(Json(uploads).into_response())
 }
 
 /// `GET …/uploads/{id}`: one upload with its rows' results.
@@ -285,8 +292,10 @@ pub async fn one(
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = state.store.upload_rows(&id).await?;
-    let mut body = serde_json::to_value(&upload).map_err(AppError::internal)?;
-    body["rows"] = serde_json::to_value(&rows).map_err(AppError::internal)?;
+    let body = UploadDetail {
+        upload: upload.summary,
+        rows: rows.iter().map(UploadRow::to_protocol).collect(),
+    };
     Ok(Json(body).into_response())
 }
 

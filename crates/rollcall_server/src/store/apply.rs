@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use rollcall_core::Field;
 use sqlx::{AnyConnection, Row};
 
+use super::uploads::RowState;
 use super::{Store, StudentRecord};
 
 /// Why a row could not be applied after all.
@@ -174,11 +175,13 @@ impl Store {
         row: u32,
     ) -> Result<bool, sqlx::Error> {
         let taken = sqlx::query(
-            "UPDATE upload_rows SET state = 'applied', op = NULL
-             WHERE upload_id = $1 AND row = $2 AND state = 'pending'",
+            "UPDATE upload_rows SET state = $3, op = NULL
+             WHERE upload_id = $1 AND row = $2 AND state = $4",
         )
         .bind(upload)
         .bind(i64::from(row))
+        .bind(RowState::Applied.as_str())
+        .bind(RowState::Pending.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -193,12 +196,13 @@ impl Store {
         errors: &[super::uploads::RowError],
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE upload_rows SET state = 'failed', op = NULL, result = NULL, errors = $3
+            "UPDATE upload_rows SET state = $4, op = NULL, result = NULL, errors = $3
              WHERE upload_id = $1 AND row = $2",
         )
         .bind(upload)
         .bind(i64::from(row))
         .bind(serde_json::to_string(errors).unwrap_or_default())
+        .bind(RowState::Failed.as_str())
         .execute(&mut *tx)
         .await?;
         Ok(())

@@ -54,20 +54,8 @@ fn sqlite_url_creating(url: &str) -> String {
     }
 }
 
-/// A school as the teacher sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct School {
-    pub id: String,
-    pub name: String,
-}
-
-/// A signed-in teacher.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Teacher {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-}
+/// A school as the teacher sees it, and a signed-in teacher: as the API sends them.
+pub use rollcall_protocol::{School, Teacher};
 
 /// A student as stored (the password hash stays in the store).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -649,9 +637,4 @@ impl Store {
 }
 
 /// One Export Students download, as the page lists them.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportSummary {
-    pub id: String,
-    pub format: String,
-    pub created_at: String,
-}
+pub use rollcall_protocol::ExportSummary;

@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 
 use super::Store;
 use super::apply::{Conflict, PreparedUpdate, back_to_savepoint, savepoint, unique_conflict};
+use super::uploads::RowState;
 
 /// One update of a run, ready to write: its row, the student as it will be, and the new
 /// password's hash, if any.
@@ -34,19 +35,23 @@ impl Store {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let cases: String = placeholders(2, rows.len(), 2)
+        // $1 the upload, $2 and $3 the states, then each row and its result.
+        let cases: String = placeholders(4, rows.len(), 2)
             .map(|p| format!(" WHEN ${p} THEN ${}", p + 1))
             .collect();
-        let list = placeholders(2, rows.len(), 2)
+        let list = placeholders(4, rows.len(), 2)
             .map(|p| format!("${p}"))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "UPDATE upload_rows SET state = 'applied', op = NULL, result = CASE row{cases} END
-             WHERE upload_id = $1 AND state = 'pending' AND row IN ({list})
+            "UPDATE upload_rows SET state = $2, op = NULL, result = CASE row{cases} END
+             WHERE upload_id = $1 AND state = $3 AND row IN ({list})
              RETURNING row"
         );
-        let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(upload);
+        let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+            .bind(upload)
+            .bind(RowState::Applied.as_str())
+            .bind(RowState::Pending.as_str());
         for (row, result) in rows {
             query = query
                 .bind(i64::from(*row))

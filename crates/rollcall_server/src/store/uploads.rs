@@ -3,29 +3,19 @@
 use serde::Serialize;
 use sqlx::Row;
 
+pub use rollcall_protocol::{RowError, RowState, UploadCounts, UploadKind, UploadStatus};
+
 use super::{Backend, Store, StudentRecord};
 
-/// Where an upload is in the queue (SPEC section 8's words).
-pub const QUEUED: &str = "Queued";
-pub const IN_PROGRESS: &str = "In Progress";
-pub const COMPLETED: &str = "Completed";
-pub const COMPLETED_WITH_ERRORS: &str = "Completed with Errors";
-pub const FAILED: &str = "Failed";
-
-/// An Upload History entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UploadSummary {
-    pub id: String,
-    pub file_name: String,
-    pub status: String,
-    pub created_at: String,
-    pub finished_at: Option<String>,
-    pub counts: serde_json::Value,
-    #[serde(skip)]
+/// An upload as stored: its Upload History entry and what the worker needs besides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredUpload {
+    /// What the API shows of it.
+    pub summary: rollcall_protocol::UploadSummary,
     pub school_id: String,
-    #[serde(skip)]
+    /// The uploaded file's columns.
     pub header: Vec<String>,
-    #[serde(skip)]
+    /// The language of its rows' messages.
     pub lang: rollcall_core::Lang,
 }
 
@@ -38,7 +28,7 @@ pub struct NewUpload<'a> {
     /// A file upload's `Idempotency-Key`: a retry with the same key returns this upload.
     pub idempotency_key: Option<&'a str>,
     pub file_name: &'a str,
-    pub kind: &'a str,
+    pub kind: UploadKind,
     pub lang: rollcall_core::Lang,
     pub created_at: &'a str,
     pub header: &'a [String],
@@ -53,24 +43,29 @@ pub struct NewUploadRow {
     pub errors: Vec<RowError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct RowError {
-    pub code: String,
-    pub message: String,
-}
-
-/// One row of an upload, as the history and the downloads show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One row of an upload as stored: what the history shows and the downloads need.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadRow {
     pub row: u32,
-    pub state: String,
-    #[serde(skip)]
+    pub state: RowState,
+    /// The row's cells as uploaded.
     pub cells: Vec<String>,
-    #[serde(skip)]
+    /// The student's cells once applied (the Completed File's row).
     pub result: Option<Vec<String>>,
-    pub guid: Option<String>,
-    pub username: Option<String>,
     pub errors: Vec<RowError>,
+}
+
+impl UploadRow {
+    /// The row as the API shows it: with the student's GUID and username once applied.
+    pub fn to_protocol(&self) -> rollcall_protocol::UploadRow {
+        rollcall_protocol::UploadRow {
+            row: self.row,
+            state: self.state,
+            guid: self.result.as_ref().and_then(|r| r.first().cloned()),
+            username: self.result.as_ref().and_then(|r| r.get(5).cloned()),
+            errors: self.errors.clone(),
+        }
+    }
 }
 
 /// A row waiting to be applied.
@@ -80,20 +75,35 @@ pub struct PendingRow {
     pub op: String,
 }
 
-fn summary(row: &sqlx::any::AnyRow) -> UploadSummary {
+/// A status or state column's text as its enum. The server writes only the enum's own
+/// texts, so anything else is a damaged database.
+fn parse_column<T>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, sqlx::Error>
+where
+    T: std::str::FromStr<Err = rollcall_protocol::UnknownValue>,
+{
+    let text: String = row.try_get(column)?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+fn summary(row: &sqlx::any::AnyRow) -> Result<StoredUpload, sqlx::Error> {
     let counts: String = row.get("counts");
     let header: String = row.get("header");
-    UploadSummary {
-        id: row.get("id"),
-        file_name: row.get("file_name"),
-        status: row.get("status"),
-        created_at: row.get("created_at"),
-        finished_at: row.get("finished_at"),
-        counts: serde_json::from_str(&counts).unwrap_or_default(),
+    Ok(StoredUpload {
+        summary: rollcall_protocol::UploadSummary {
+            id: row.get("id"),
+            file_name: row.get("file_name"),
+            status: parse_column(row, "status")?,
+            created_at: row.get("created_at"),
+            finished_at: row.get("finished_at"),
+            counts: serde_json::from_str(&counts).unwrap_or_default(),
+        },
         school_id: row.get("school_id"),
         header: serde_json::from_str(&header).unwrap_or_default(),
         lang: rollcall_core::Lang::parse(&row.get::<String, _>("lang")).unwrap_or_default(),
-    }
+    })
 }
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -163,11 +173,14 @@ impl Store {
         .bind(upload.teacher)
         .bind(upload.changeset_id)
         .bind(upload.file_name)
-        .bind(upload.kind)
-        .bind(QUEUED)
+        .bind(upload.kind.as_str())
+        .bind(UploadStatus::Queued.as_str())
         .bind(upload.created_at)
         .bind(json(&upload.header))
-        .bind(json(&serde_json::json!({"rows": upload.rows.len()})))
+        .bind(json(&UploadCounts {
+            rows: upload.rows.len() as u32,
+            ..UploadCounts::default()
+        }))
         .bind(upload.lang.as_str())
         .bind(upload.idempotency_key)
         .bind(super::sequence())
@@ -192,15 +205,15 @@ impl Store {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(upload.id);
             for row in chunk {
                 let state = if row.op.is_some() {
-                    "pending"
+                    RowState::Pending
                 } else {
-                    "failed"
+                    RowState::Failed
                 };
                 query = query
                     .bind(i64::from(row.row))
                     .bind(json(&row.cells))
                     .bind(row.op.clone())
-                    .bind(state)
+                    .bind(state.as_str())
                     .bind(json(&row.errors));
             }
             query.execute(&mut *tx).await?;
@@ -221,13 +234,13 @@ impl Store {
         &self,
         school: &str,
         changeset: &str,
-    ) -> Result<Option<UploadSummary>, sqlx::Error> {
+    ) -> Result<Option<StoredUpload>, sqlx::Error> {
         let row = sqlx::query("SELECT * FROM uploads WHERE school_id = $1 AND changeset_id = $2")
             .bind(school)
             .bind(changeset)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(summary))
+        row.as_ref().map(summary).transpose()
     }
 
     /// The teacher's file upload to this school with this Idempotency-Key.
@@ -236,7 +249,7 @@ impl Store {
         school: &str,
         teacher: &str,
         key: &str,
-    ) -> Result<Option<UploadSummary>, sqlx::Error> {
+    ) -> Result<Option<StoredUpload>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT * FROM uploads WHERE school_id = $1 AND teacher_id = $2 AND idempotency_key = $3",
         )
@@ -245,7 +258,7 @@ impl Store {
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(summary))
+        row.as_ref().map(summary).transpose()
     }
 
     /// The upload, if it belongs to `school`.
@@ -253,24 +266,24 @@ impl Store {
         &self,
         school: &str,
         id: &str,
-    ) -> Result<Option<UploadSummary>, sqlx::Error> {
+    ) -> Result<Option<StoredUpload>, sqlx::Error> {
         let row = sqlx::query("SELECT * FROM uploads WHERE school_id = $1 AND id = $2")
             .bind(school)
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(summary))
+        row.as_ref().map(summary).transpose()
     }
 
     /// A school's Upload History, newest first.
-    pub async fn uploads(&self, school: &str) -> Result<Vec<UploadSummary>, sqlx::Error> {
+    pub async fn uploads(&self, school: &str) -> Result<Vec<StoredUpload>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT * FROM uploads WHERE school_id = $1 ORDER BY created_at DESC, seq DESC",
         )
         .bind(school)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(summary).collect())
+        rows.iter().map(summary).collect()
     }
 
     pub async fn upload_rows(&self, upload: &str) -> Result<Vec<UploadRow>, sqlx::Error> {
@@ -278,25 +291,20 @@ impl Store {
             .bind(upload)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
+        rows.iter()
             .map(|row| {
                 let cells: String = row.get("cells");
                 let result: Option<String> = row.get("result");
                 let errors: String = row.get("errors");
-                let result: Option<Vec<String>> =
-                    result.and_then(|r| serde_json::from_str(&r).ok());
-                UploadRow {
+                Ok(UploadRow {
                     row: row.get::<i64, _>("row") as u32,
-                    state: row.get("state"),
+                    state: parse_column(row, "state")?,
                     cells: serde_json::from_str(&cells).unwrap_or_default(),
-                    guid: result.as_ref().and_then(|r| r.first().cloned()),
-                    username: result.as_ref().and_then(|r| r.get(5).cloned()),
-                    result,
+                    result: result.and_then(|r| serde_json::from_str(&r).ok()),
                     errors: serde_json::from_str(&errors).unwrap_or_default(),
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Takes the oldest upload still to finish whose lease is free or lapsed (`lease_until`
@@ -309,7 +317,7 @@ impl Store {
         owner: &str,
         now: i64,
         until: i64,
-    ) -> Result<Option<UploadSummary>, sqlx::Error> {
+    ) -> Result<Option<StoredUpload>, sqlx::Error> {
         // Oldest first (one left In Progress before any other), and never an upload of a
         // school another live lease is working on: one upload per school at a time, so a
         // school's uploads apply in order and a 50,000-row upload holds one worker while the
@@ -323,8 +331,8 @@ impl Store {
                      AND busy.status = $1 AND busy.lease_until >= $3)
              ORDER BY CASE status WHEN $1 THEN 0 ELSE 1 END, created_at, seq LIMIT 8",
         )
-        .bind(IN_PROGRESS)
-        .bind(QUEUED)
+        .bind(UploadStatus::InProgress.as_str())
+        .bind(UploadStatus::Queued.as_str())
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
@@ -342,8 +350,8 @@ impl Store {
                          AND busy.status = $2 AND busy.lease_until >= $6)",
             )
             .bind(&id)
-            .bind(IN_PROGRESS)
-            .bind(QUEUED)
+            .bind(UploadStatus::InProgress.as_str())
+            .bind(UploadStatus::Queued.as_str())
             .bind(owner)
             .bind(until)
             .bind(now)
@@ -365,8 +373,9 @@ impl Store {
                     .bind(&id)
                     .fetch_one(&mut *tx)
                     .await?;
+                let upload = summary(&row)?;
                 tx.commit().await?;
-                return Ok(Some(summary(&row)));
+                return Ok(Some(upload));
             }
             tx.commit().await?;
         }
@@ -426,7 +435,7 @@ impl Store {
         .bind(id)
         .bind(owner)
         .bind(until)
-        .bind(IN_PROGRESS)
+        .bind(UploadStatus::InProgress.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -443,9 +452,9 @@ impl Store {
         &self,
         id: &str,
         owner: &str,
-        status: &str,
+        status: UploadStatus,
         finished_at: &str,
-        counts: &serde_json::Value,
+        counts: &UploadCounts,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let finished = sqlx::query(
@@ -455,7 +464,7 @@ impl Store {
         )
         .bind(id)
         .bind(owner)
-        .bind(status)
+        .bind(status.as_str())
         .bind(finished_at)
         .bind(json(counts))
         .execute(&mut *tx)
@@ -478,13 +487,15 @@ impl Store {
         errors: &[RowError],
     ) -> Result<u64, sqlx::Error> {
         let failed = sqlx::query(
-            "UPDATE upload_rows SET state = 'failed', op = NULL, errors = $3
-             WHERE upload_id = $1 AND state = 'pending'
+            "UPDATE upload_rows SET state = $4, op = NULL, errors = $3
+             WHERE upload_id = $1 AND state = $5
                AND EXISTS (SELECT 1 FROM uploads WHERE id = $1 AND lease_owner = $2)",
         )
         .bind(upload)
         .bind(owner)
         .bind(json(&errors))
+        .bind(RowState::Failed.as_str())
+        .bind(RowState::Pending.as_str())
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -492,10 +503,13 @@ impl Store {
     }
 
     pub async fn pending_rows(&self, upload: &str) -> Result<Vec<PendingRow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT row, op FROM upload_rows WHERE upload_id = $1 AND state = 'pending' ORDER BY row")
-            .bind(upload)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT row, op FROM upload_rows WHERE upload_id = $1 AND state = $2 ORDER BY row",
+        )
+        .bind(upload)
+        .bind(RowState::Pending.as_str())
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|row| PendingRow {
@@ -526,12 +540,14 @@ impl Store {
         errors: &[RowError],
     ) -> Result<bool, sqlx::Error> {
         let failed = sqlx::query(
-            "UPDATE upload_rows SET state = 'failed', op = NULL, errors = $3
-             WHERE upload_id = $1 AND row = $2 AND state = 'pending'",
+            "UPDATE upload_rows SET state = $4, op = NULL, errors = $3
+             WHERE upload_id = $1 AND row = $2 AND state = $5",
         )
         .bind(upload)
         .bind(i64::from(row))
         .bind(json(&errors))
+        .bind(RowState::Failed.as_str())
+        .bind(RowState::Pending.as_str())
         .execute(&mut *conn)
         .await?
         .rows_affected();

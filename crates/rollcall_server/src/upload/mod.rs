@@ -14,7 +14,7 @@ use rollcall_core::{ChangeSet, Checker, Field, Input, Lang, Op, Options, Severit
 
 use crate::error::AppError;
 use crate::files::{HEADER, Sheet};
-use crate::store::uploads::{NewUploadRow, RowError, UploadRow};
+use crate::store::uploads::{NewUploadRow, RowError, RowState, UploadRow};
 use validate::{CurrentRoster, error};
 
 /// The highest spreadsheet row a change-set may name.
@@ -196,7 +196,7 @@ impl Download {
                 header,
                 rows: rows
                     .iter()
-                    .filter(|r| r.state == "applied")
+                    .filter(|r| r.state == RowState::Applied)
                     .map(|r| r.result.clone().unwrap_or_else(|| r.cells.clone()))
                     .collect(),
             },
@@ -207,7 +207,7 @@ impl Download {
                     header,
                     rows: rows
                         .iter()
-                        .filter(|r| r.state == "failed")
+                        .filter(|r| r.state == RowState::Failed)
                         .map(|r| {
                             let mut cells = r.cells.clone();
                             let messages: Vec<&str> =

@@ -27,7 +27,7 @@ use crate::auth;
 use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
 use crate::store::retry::{self, Retry};
 use crate::store::update_batch::RunUpdate;
-use crate::store::uploads::{COMPLETED, COMPLETED_WITH_ERRORS, FAILED, RowError, UploadSummary};
+use crate::store::uploads::{RowError, RowState, StoredUpload, UploadCounts, UploadStatus};
 use crate::store::{Backend, QUEUE_CHANNEL, Store};
 
 /// Rows hashed and applied together: their Argon2id hashes are computed on both cores.
@@ -141,8 +141,12 @@ impl Queue {
 
     /// Processes one claimed upload in a task of its own, so that a panic fails this upload
     /// and not the queue.
-    async fn work_on(&self, store: &Store, upload: UploadSummary) {
-        let lease = Lease::hold(store.clone(), upload.id.clone(), self.owner.to_string());
+    async fn work_on(&self, store: &Store, upload: StoredUpload) {
+        let lease = Lease::hold(
+            store.clone(),
+            upload.summary.id.clone(),
+            self.owner.to_string(),
+        );
         let task = tokio::spawn(process(
             store.clone(),
             upload.clone(),
@@ -156,28 +160,28 @@ impl Queue {
             Ok(Err(Stop::LeaseLost)) => {
                 eprintln!(
                     "rollcall serve: upload {} was taken over by another process",
-                    upload.id
+                    upload.summary.id
                 );
                 return;
             }
             Ok(Err(Stop::Store(e))) => {
-                eprintln!("rollcall serve: upload {} failed: {e}", upload.id);
+                eprintln!("rollcall serve: upload {} failed: {e}", upload.summary.id);
                 messages::store_unavailable(upload.lang)
             }
             Ok(Err(Stop::Internal(e))) => {
-                eprintln!("rollcall serve: upload {} failed: {e}", upload.id);
+                eprintln!("rollcall serve: upload {} failed: {e}", upload.summary.id);
                 messages::internal_error(upload.lang)
             }
             Err(e) => {
-                eprintln!("rollcall serve: upload {} panicked: {e}", upload.id);
+                eprintln!("rollcall serve: upload {} panicked: {e}", upload.summary.id);
                 messages::internal_error(upload.lang)
             }
         };
-        if let Err(e) = self.give_up(store, &upload.id, &why).await {
+        if let Err(e) = self.give_up(store, &upload.summary.id, &why).await {
             // Still In Progress: taken up again once the lease lapses.
             eprintln!(
                 "rollcall serve: upload {} could not be marked failed: {e}",
-                upload.id
+                upload.summary.id
             );
         }
         drop(lease);
@@ -191,7 +195,11 @@ impl Queue {
             .run(|| store.fail_pending_rows(id, &self.owner, errors))
             .await?;
         self.retry
-            .run(|| async { finish(store, id, &self.owner, Some(FAILED)).await.map(drop) })
+            .run(|| async {
+                finish(store, id, &self.owner, Some(UploadStatus::Failed))
+                    .await
+                    .map(drop)
+            })
             .await
     }
 }
@@ -284,20 +292,20 @@ struct Target<'a> {
 /// Finishes one claimed upload (the lease held by the caller).
 async fn process(
     store: Store,
-    upload: UploadSummary,
+    upload: StoredUpload,
     hooks: Hooks,
     retry: Retry,
     owner: Arc<str>,
     lease: LeaseWatch,
 ) -> Result<(), Stop> {
     if let Some(hook) = &hooks.before_upload {
-        hook(&upload.id).await;
+        hook(&upload.summary.id).await;
     }
     let store = &store;
     let lang = upload.lang;
     let school = upload.school_id.as_str();
     let district = retry.run(|| store.district_of(school)).await?;
-    let pending = retry.run(|| store.pending_rows(&upload.id)).await?;
+    let pending = retry.run(|| store.pending_rows(&upload.summary.id)).await?;
     let mut ops: Vec<Op> = Vec::with_capacity(pending.len());
     for row in &pending {
         match serde_json::from_str::<Op>(&row.op) {
@@ -305,7 +313,7 @@ async fn process(
             Err(e) => {
                 let errors = [messages::unreadable_op(lang, row.row, &e.to_string())];
                 retry
-                    .run(|| store.fail_row(&upload.id, row.row, &errors))
+                    .run(|| store.fail_row(&upload.summary.id, row.row, &errors))
                     .await?;
             }
         }
@@ -336,7 +344,7 @@ async fn process(
         tokio::spawn(hash_all(plain, hooks.clone()))
     };
     let target = Target {
-        upload: &upload.id,
+        upload: &upload.summary.id,
         school,
         district: &district,
         lang,
@@ -376,7 +384,7 @@ async fn process(
     // Finished in this process's own name: if another process has taken the lease over (this
     // one stalled past it), that one finishes the upload and its claim stays open.
     let finished = retry
-        .run(|| finish(store, &upload.id, &owner, None))
+        .run(|| finish(store, &upload.summary.id, &owner, None))
         .await?;
     if finished {
         Ok(())
@@ -573,28 +581,30 @@ async fn finish(
     store: &Store,
     id: &str,
     owner: &str,
-    status: Option<&str>,
+    status: Option<UploadStatus>,
 ) -> Result<bool, sqlx::Error> {
     let rows = store.upload_rows(id).await?;
-    let applied = rows.iter().filter(|r| r.state == "applied").count();
-    let failed = rows.iter().filter(|r| r.state == "failed").count();
+    let applied = rows.iter().filter(|r| r.state == RowState::Applied).count() as u32;
+    let failed = rows.iter().filter(|r| r.state == RowState::Failed).count() as u32;
     let created = rows
         .iter()
-        .filter(|r| r.state == "applied" && r.cells.first().is_none_or(|g| g.trim().is_empty()))
-        .count();
-    let counts = serde_json::json!({
-        "rows": rows.len(),
-        "applied": applied,
-        "created": created,
-        "updated": applied - created,
-        "failed": failed,
-    });
+        .filter(|r| {
+            r.state == RowState::Applied && r.cells.first().is_none_or(|g| g.trim().is_empty())
+        })
+        .count() as u32;
+    let counts = UploadCounts {
+        rows: rows.len() as u32,
+        applied: Some(applied),
+        created: Some(created),
+        updated: Some(applied - created),
+        failed: Some(failed),
+    };
     let status = status.unwrap_or(if failed == 0 {
-        COMPLETED
+        UploadStatus::Completed
     } else if applied == 0 {
-        FAILED
+        UploadStatus::Failed
     } else {
-        COMPLETED_WITH_ERRORS
+        UploadStatus::CompletedWithErrors
     });
     store
         .finish_upload(id, owner, status, &now(), &counts)

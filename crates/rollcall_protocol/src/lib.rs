@@ -1,0 +1,314 @@
+//! The JSON the Rollcall server and page exchange (SPEC section 10), as types both sides use.
+//!
+//! The server serialises these types and the page deserialises the same ones, so the two
+//! cannot drift apart: a field or a status spelled differently on one side no longer compiles.
+//! The enums also name the values the server keeps in its database (its `status`, `state` and
+//! `kind` columns hold [`UploadStatus::as_str`], [`RowState::as_str`], [`UploadKind::as_str`]).
+//!
+//! Why a crate of its own: the server crate pulls in sqlx, tokio and axum, which do not build
+//! for `wasm32-unknown-unknown`, and the page must not depend on it; the rule engine
+//! (rollcall_core) is no place for HTTP. This crate depends on serde alone and builds both
+//! natively and for WebAssembly.
+//!
+//! The JSON names here are API: renaming a field or a variant's spelling breaks every client.
+//! The tests pin each spelling.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A text that names none of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// What was expected, e.g. "upload status".
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown {} {:?}", self.what, self.value)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// An enum whose JSON (and database) form is one fixed text per variant: `as_str`, `FromStr`,
+/// `TryFrom<&str>`, `Display` and serde all read the one table given here.
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in the order declared.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The text on the wire and in the database.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+
+            fn from_str(text: &str) -> Result<$name, UnknownValue> {
+                match text {
+                    $( $text => Ok($name::$variant), )+
+                    _ => Err(UnknownValue { what: $what, value: text.to_owned() }),
+                }
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = UnknownValue;
+
+            fn try_from(text: &str) -> Result<$name, UnknownValue> {
+                text.parse()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// Where an upload is in the queue (SPEC section 8's words, shown to teachers as they are).
+    pub enum UploadStatus ("upload status") {
+        /// Stored, waiting for a worker.
+        Queued = "Queued",
+        /// A worker is applying its rows.
+        InProgress = "In Progress",
+        /// Every row applied.
+        Completed = "Completed",
+        /// Some rows applied, some failed.
+        CompletedWithErrors = "Completed with Errors",
+        /// No row applied, or the upload could not finish.
+        Failed = "Failed",
+    }
+}
+
+impl UploadStatus {
+    /// Whether the upload is done: it will not change any more.
+    pub const fn is_final(self) -> bool {
+        matches!(
+            self,
+            UploadStatus::Completed | UploadStatus::CompletedWithErrors | UploadStatus::Failed
+        )
+    }
+}
+
+text_enum! {
+    /// Where one row of an upload is.
+    pub enum RowState ("row state") {
+        /// Waiting to be applied.
+        Pending = "pending",
+        /// Written to the roster.
+        Applied = "applied",
+        /// Not applied; its errors say why.
+        Failed = "failed",
+    }
+}
+
+text_enum! {
+    /// What was uploaded.
+    pub enum UploadKind ("upload kind") {
+        /// A roster file (CSV, XLSX, …) checked by the server.
+        File = "file",
+        /// A change-set the page made.
+        Changeset = "changeset",
+    }
+}
+
+/// An upload's row counts. A queued or running upload has only `rows`; a finished one has
+/// all five.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadCounts {
+    pub rows: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<u32>,
+    /// Applied rows that created a student.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<u32>,
+    /// Applied rows that updated a student.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<u32>,
+}
+
+/// One entry of the Upload History (`GET …/uploads`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadSummary {
+    pub id: String,
+    pub file_name: String,
+    pub status: UploadStatus,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339; `null` until the upload is final.
+    pub finished_at: Option<String>,
+    pub counts: UploadCounts,
+}
+
+/// One upload with its rows (`GET …/uploads/{id}`): the history entry's fields and `rows`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadDetail {
+    #[serde(flatten)]
+    pub upload: UploadSummary,
+    pub rows: Vec<UploadRow>,
+}
+
+/// One row of an upload and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRow {
+    /// The spreadsheet row (header = 1) of the uploaded file or change-set op.
+    pub row: u32,
+    pub state: RowState,
+    /// The student's GUID once applied.
+    pub guid: Option<String>,
+    /// The student's username once applied.
+    pub username: Option<String>,
+    pub errors: Vec<RowError>,
+}
+
+/// Why a row failed: a diagnostic code (or a server code such as `stale-row`) and a message in
+/// the uploader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub code: String,
+    pub message: String,
+}
+
+/// The answer to a stored upload (202) or a replayed one (200).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadAccepted {
+    pub id: String,
+    pub status: UploadStatus,
+}
+
+/// `POST /api/session`'s body.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+impl fmt::Debug for SignIn {
+    /// Without the password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignIn")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A signed-in teacher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Teacher {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// A school as the teacher sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct School {
+    pub id: String,
+    pub name: String,
+}
+
+/// The answer to signing in (`POST /api/session`) and to `GET /api/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub teacher: Teacher,
+    /// The schools the teacher works in.
+    pub schools: Vec<School>,
+    /// The token unsafe requests send as `X-CSRF-Token`.
+    pub csrf: String,
+}
+
+/// The answer to signing out (`DELETE /api/session`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedOut {
+    pub signed_out: bool,
+}
+
+/// One Export Students download (`GET …/exports`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportSummary {
+    pub id: String,
+    /// `csv` or `xlsx`.
+    pub format: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// `POST …/usernames`'s body: the usernames to ask about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsernamesQuery {
+    pub usernames: Vec<String>,
+}
+
+/// `POST …/usernames`'s answer: those taken outside the school's roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakenUsernames {
+    pub taken: Vec<String>,
+}
+
+/// Every error answer: `{"error": {"code": "…", "message": "…"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// An error's stable code and its message in the request's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: &str, message: &str) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

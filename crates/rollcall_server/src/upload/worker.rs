@@ -30,8 +30,14 @@ use crate::store::update_batch::RunUpdate;
 use crate::store::uploads::{RowError, RowState, StoredUpload, UploadCounts, UploadStatus};
 use crate::store::{Backend, QUEUE_CHANNEL, Store};
 
-/// Rows hashed and applied together: their Argon2id hashes are computed on both cores.
-const BATCH: usize = 32;
+/// Passwords hashed together (on both cores, while the batch before is written): a batch ends
+/// at this many passwords to hash, or at [`BATCH_ROWS`] rows.
+const BATCH_PASSWORDS: usize = 32;
+
+/// Rows applied in one transaction at most. Rows without a password cost no hashing, so a run
+/// of them commits together: each commit waits for the disk (on a durable PostgreSQL, several
+/// milliseconds), and a 10,000-row upload of names and grades is about 20 commits, not 313.
+const BATCH_ROWS: usize = 500;
 
 /// Uploads one process works on at once. Each is of a different school (see
 /// `Store::claim_upload`), so one school's large upload never holds up the others'.
@@ -326,16 +332,15 @@ async fn process(
         outside_student_ids,
     };
     let verdicts = revalidate(&ops, &current, lang);
-    let batches: Vec<&[(u32, Verdict)]> = verdicts.chunks(BATCH).collect();
-    let passwords_of = |batch: &[(u32, Verdict)]| -> Vec<Option<(String, bool)>> {
-        batch
-            .iter()
-            .map(|(_, verdict)| match verdict {
-                Verdict::Apply(op) => password_for(op),
-                _ => None,
-            })
-            .collect()
-    };
+    let all_passwords: Vec<Option<(String, bool)>> = verdicts
+        .iter()
+        .map(|(_, verdict)| match verdict {
+            Verdict::Apply(op) => password_for(op),
+            _ => None,
+        })
+        .collect();
+    let batches: Vec<std::ops::Range<usize>> = batch_ranges(&all_passwords);
+    let passwords_of = |range: &std::ops::Range<usize>| all_passwords[range.clone()].to_vec();
     let start_hashing = |passwords: &[Option<(String, bool)>]| {
         let plain: Vec<Option<String>> = passwords
             .iter()
@@ -351,17 +356,15 @@ async fn process(
     };
     let usernames = UsernameHints::default();
     // The next batch is hashed on both cores while this one is written.
-    let mut passwords = batches.first().map(|b| passwords_of(b)).unwrap_or_default();
+    let mut passwords = batches.first().map(&passwords_of).unwrap_or_default();
     let mut hashing = start_hashing(&passwords);
-    for (k, verdicts) in batches.iter().enumerate() {
+    for (k, range) in batches.iter().enumerate() {
+        let verdicts = &verdicts[range.clone()];
         let hashes = hashing
             .await
             .map_err(|e| Stop::Internal(e.to_string()))?
             .map_err(Stop::Internal)?;
-        let next = batches
-            .get(k + 1)
-            .map(|b| passwords_of(b))
-            .unwrap_or_default();
+        let next = batches.get(k + 1).map(&passwords_of).unwrap_or_default();
         hashing = start_hashing(&next);
         let current_passwords = std::mem::replace(&mut passwords, next);
         if lease.lost() {
@@ -391,6 +394,24 @@ async fn process(
     } else {
         Err(Stop::LeaseLost)
     }
+}
+
+/// Where an upload's batches begin and end: at most [`BATCH_PASSWORDS`] passwords to hash and
+/// [`BATCH_ROWS`] rows each.
+fn batch_ranges(passwords: &[Option<(String, bool)>]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut hashed) = (0, 0);
+    for (k, password) in passwords.iter().enumerate() {
+        if k - start == BATCH_ROWS || (password.is_some() && hashed == BATCH_PASSWORDS) {
+            ranges.push(start..k);
+            (start, hashed) = (k, 0);
+        }
+        hashed += usize::from(password.is_some());
+    }
+    if start < passwords.len() {
+        ranges.push(start..passwords.len());
+    }
+    ranges
 }
 
 /// Applies one batch in one transaction, each row taken from `pending` first.
@@ -609,4 +630,25 @@ async fn finish(
     store
         .finish_upload(id, owner, status, &now(), &counts)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_end_at_32_passwords_or_500_rows() {
+        let with = |n: usize| -> Vec<Option<(String, bool)>> {
+            (0..n).map(|_| Some((String::new(), false))).collect()
+        };
+        let lengths = |passwords: &[Option<(String, bool)>]| -> Vec<usize> {
+            batch_ranges(passwords).iter().map(|r| r.len()).collect()
+        };
+        assert_eq!(lengths(&with(70)), [32, 32, 6]);
+        assert_eq!(lengths(&vec![None; 1200]), [500, 500, 200]);
+        let mut mixed = vec![None; 100];
+        mixed.extend(with(40));
+        assert_eq!(lengths(&mixed), [132, 8]);
+        assert!(batch_ranges(&[]).is_empty());
+    }
 }

@@ -251,6 +251,8 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
 
   await page.getByRole('button', { name: 'Español' }).click();
   await page.getByRole('button', { name: 'Historial de cargas' }).waitFor();
+  // The document's language follows once the reworded page is drawn.
+  await page.locator('html[lang="es"]').waitFor({ state: 'attached', timeout: 2000 });
   assert.equal(await page.locator('html').getAttribute('lang'), 'es');
   await choose(renamed);
   assert.match(await page.locator('.result').textContent(), /Comparado con su exportación del/);

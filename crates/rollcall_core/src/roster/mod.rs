@@ -2,166 +2,22 @@
 //! the server holds. Stored column-wise in one text buffer and indexed once by GUID, Student
 //! ID, username and name, without a key ever being copied.
 
-use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::field::Field;
 use crate::key_index::{KeyId, KeyIndex, List};
 use crate::read::Table;
 use crate::rules::{grade, guid};
 use crate::text::{Span, fold_eq, store};
 
-/// An existing student, as a caller (the server) hands it over.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Student {
-    /// Canonical GUID (any case; kept in lower case).
-    pub guid: String,
-    /// The student's row in the original export, when the roster came from one.
-    #[serde(default)]
-    pub export_row: Option<u32>,
-    #[serde(default)]
-    pub student_id: Option<String>,
-    pub first_name: String,
-    pub last_name: String,
-    pub grade: String,
-    #[serde(default)]
-    pub username: Option<String>,
-}
+mod names;
+mod student;
 
-/// A student of the roster, borrowed from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StudentRef<'a> {
-    pub guid: &'a str,
-    pub export_row: Option<u32>,
-    pub student_id: Option<&'a str>,
-    pub first_name: &'a str,
-    pub last_name: &'a str,
-    pub grade: &'a str,
-    pub username: Option<&'a str>,
-}
+pub use names::fold_name;
+pub use student::{Student, StudentRef, fingerprint};
 
-impl StudentRef<'_> {
-    /// "Ana Lopez".
-    pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
-    }
-
-    /// The value of a field as the roster holds it (passwords are never held).
-    pub fn value(&self, field: Field) -> Option<&str> {
-        match field {
-            Field::Guid => Some(self.guid),
-            Field::StudentId => self.student_id,
-            Field::FirstName => Some(self.first_name),
-            Field::LastName => Some(self.last_name),
-            Field::Grade => Some(self.grade),
-            Field::Username => self.username,
-            Field::Password => None,
-        }
-    }
-
-    pub fn to_owned(&self) -> Student {
-        Student {
-            guid: self.guid.to_owned(),
-            export_row: self.export_row,
-            student_id: self.student_id.map(str::to_owned),
-            first_name: self.first_name.to_owned(),
-            last_name: self.last_name.to_owned(),
-            grade: self.grade.to_owned(),
-            username: self.username.map(str::to_owned),
-        }
-    }
-}
-
-/// A stable fingerprint of a student's field values: the change-set's `base`. The server
-/// computes the same from its current record and refuses a row whose student changed since.
-pub fn fingerprint(student: &StudentRef) -> String {
-    let mut hasher = Sha256::new();
-    for field in Field::ALL {
-        if field == Field::Password {
-            continue;
-        }
-        let value = student.value(field).unwrap_or("");
-        let value = match field {
-            Field::Guid | Field::Username => value.to_lowercase(),
-            _ => value.to_owned(),
-        };
-        hasher.update(value.as_bytes());
-        hasher.update([0x1f]);
-    }
-    let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Calls `out` with each character of a name folded for spotting duplicates: case-, accent-
-/// and space-insensitive. ASCII passes straight through; other characters are decomposed and
-/// their combining marks dropped.
-fn fold_chars(name: &str, mut out: impl FnMut(char)) {
-    for ch in name.chars() {
-        fold_char(ch, &mut out);
-    }
-}
-
-/// Calls `out` with what one character of a name folds to: nothing, itself or several.
-fn fold_char(ch: char, mut out: impl FnMut(char)) {
-    if ch.is_ascii() {
-        if !ch.is_ascii_whitespace() {
-            out(ch.to_ascii_lowercase());
-        }
-    } else {
-        unicode_normalization::char::decompose_canonical(ch, |part| {
-            if !unicode_normalization::char::is_combining_mark(part) && !part.is_whitespace() {
-                part.to_lowercase().for_each(&mut out);
-            }
-        });
-    }
-}
-
-/// The first folded character of a name, if it has one, found without folding the rest.
-fn first_folded(name: &str) -> Option<char> {
-    name.chars().find_map(|ch| {
-        let mut first = None;
-        fold_char(ch, |folded| {
-            first.get_or_insert(folded);
-        });
-        first
-    })
-}
-
-/// What two names must share to fold alike: the grade and their first folded characters. Far
-/// cheaper than [`name_hash`], so that a student whose names cannot match skips it.
-fn name_signature(first: &str, last: &str, grade: &str) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write_u32(first_folded(first).map_or(0, u32::from));
-    hasher.write_u32(first_folded(last).map_or(0, u32::from));
-    grade.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The folded characters of a name, for comparing two names.
-fn folded_chars(name: &str) -> impl Iterator<Item = char> {
-    let mut chars = Vec::with_capacity(name.len());
-    fold_chars(name, |ch| chars.push(ch));
-    chars.into_iter()
-}
-
-/// A name folded for spotting duplicates: case-, accent- and space-insensitive.
-pub fn fold_name(name: &str) -> String {
-    folded_chars(name).collect()
-}
-
-/// A hash of the folded first name, last name and grade, computed without allocating.
-fn name_hash(first: &str, last: &str, grade: &str) -> u64 {
-    let mut hasher = FxHasher::default();
-    fold_chars(first, |ch| hasher.write_u32(ch as u32));
-    hasher.write_u32(0x1f);
-    fold_chars(last, |ch| hasher.write_u32(ch as u32));
-    grade.hash(&mut hasher);
-    hasher.finish()
-}
+use names::{folded_chars, name_hash, name_signature};
 
 /// Appends `value` in lower case, allocating only for non-ASCII text.
 fn store_lowercase(text: &mut String, value: &str) -> Span {
@@ -524,6 +380,7 @@ impl Roster {
 
 #[cfg(test)]
 mod tests {
+    use super::names::first_folded;
     use super::*;
 
     fn student(guid: &str, first: &str) -> Student {

@@ -1,6 +1,10 @@
-//! Ending sessions: the expired ones, and a teacher's others when the password changes.
+//! Sessions: starting, finding and ending one, ending the expired ones, and a teacher's others
+//! when the password changes.
 
-use super::Store;
+use sqlx::Row;
+
+use super::directory::teacher_row;
+use super::{Store, Teacher};
 
 impl Store {
     /// Deletes every session expired at `now`; returns how many.
@@ -44,4 +48,48 @@ impl Store {
         .fetch_one(&self.pool)
         .await
     }
+
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        teacher: &str,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO sessions (token_hash, teacher_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(teacher)
+            .bind(csrf)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The teacher and CSRF token of a session that has not expired at `now`.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Teacher, String)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT t.id, t.email, t.name, s.csrf FROM sessions s JOIN teachers t ON t.id = s.teacher_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| (teacher_row(&row), row.get("csrf"))))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // Students.
 }

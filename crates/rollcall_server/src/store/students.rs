@@ -1,0 +1,148 @@
+//! The students of a school as the store holds them, and reading and writing them.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Store;
+
+/// A student as stored (the password hash stays in the store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StudentRecord {
+    pub guid: String,
+    pub student_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub grade: String,
+    pub username: String,
+}
+
+impl StudentRecord {
+    /// The core's view of this student, as the export at `row` shows it.
+    pub fn to_core(&self, export_row: Option<u32>) -> rollcall_core::Student {
+        rollcall_core::Student {
+            guid: self.guid.clone(),
+            export_row,
+            student_id: self.student_id.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            grade: self.grade.clone(),
+            username: Some(self.username.clone()),
+        }
+    }
+
+    /// The student as a row of an export (SPEC column order), with `password` in the Password
+    /// column: empty in exports, a generated temporary password in a Completed File.
+    pub fn export_cells(&self, password: &str) -> Vec<String> {
+        vec![
+            self.guid.clone(),
+            self.student_id.clone().unwrap_or_default(),
+            self.first_name.clone(),
+            self.last_name.clone(),
+            self.grade.clone(),
+            self.username.clone(),
+            password.to_owned(),
+        ]
+    }
+
+    /// The change-set `base` of this student (rollcall_core's fingerprint).
+    pub fn fingerprint(&self) -> String {
+        let roster = rollcall_core::Roster::new(&[self.to_core(None)]);
+        rollcall_core::fingerprint(&roster.student(0))
+    }
+}
+
+/// A new student to insert.
+#[derive(Debug, Clone)]
+pub struct NewStudent {
+    pub record: StudentRecord,
+    pub password_hash: Option<String>,
+}
+
+pub(crate) fn student(row: &AnyRow) -> StudentRecord {
+    StudentRecord {
+        guid: row.get("guid"),
+        student_id: row.get("student_id"),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        grade: row.get("grade"),
+        username: row.get("username"),
+    }
+}
+
+impl Store {
+    /// A school's students in roster order.
+    pub async fn students(&self, school: &str) -> Result<Vec<StudentRecord>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT guid, student_id, first_name, last_name, grade, username FROM students
+             WHERE school_id = $1 ORDER BY position, guid",
+        )
+        .bind(school)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(student).collect())
+    }
+
+    pub async fn insert_students(
+        &self,
+        school: &str,
+        district: &str,
+        students: &[NewStudent],
+        now: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let next: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM students WHERE school_id = $1",
+        )
+        .bind(school)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (i, new) in students.iter().enumerate() {
+            let s = &new.record;
+            sqlx::query(
+                "INSERT INTO students (guid, school_id, district_id, student_id, first_name, last_name,
+                     grade, username, username_key, password_hash, position, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(s.guid.to_lowercase())
+            .bind(school)
+            .bind(district)
+            .bind(&s.student_id)
+            .bind(&s.first_name)
+            .bind(&s.last_name)
+            .bind(&s.grade)
+            .bind(&s.username)
+            .bind(s.username.to_lowercase())
+            .bind(&new.password_hash)
+            .bind(next + i as i64)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Which of these usernames (compared in lower case) belong to students outside `school`.
+    pub async fn usernames_taken_outside(
+        &self,
+        school: &str,
+        usernames: &[String],
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let mut taken = Vec::new();
+        for username in usernames {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT guid FROM students WHERE username_key = $1 AND school_id <> $2",
+            )
+            .bind(username.to_lowercase())
+            .bind(school)
+            .fetch_optional(&self.pool)
+            .await?;
+            if found.is_some() {
+                taken.push(username.clone());
+            }
+        }
+        Ok(taken)
+    }
+
+    // Exports.
+}

@@ -5,68 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rollcall_core::Lang;
 
-use crate::api::{self, ApiError, Session};
+use crate::api::{self, Session};
+use crate::ctx::{Ctx, View};
 use crate::history::HistoryPage;
-use crate::i18n::{Texts, texts};
+use crate::i18n::texts;
 use crate::import::{ImportPage, ImportState};
 
 const LANG_KEY: &str = "rollcall.lang";
 const SCHOOL_KEY: &str = "rollcall.school";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Import,
-    History,
-}
-
-/// What every part of the page shares.
-#[derive(Clone, Copy)]
-pub struct Ctx {
-    pub lang: RwSignal<Lang>,
-    pub session: RwSignal<Option<Session>>,
-    pub school: RwSignal<Option<String>>,
-    pub view: RwSignal<View>,
-    /// A note shown at the top of the next page (for example "upload queued").
-    pub flash: RwSignal<Option<String>>,
-    /// Set when the server says the session ended.
-    pub expired: RwSignal<bool>,
-}
-
-impl Ctx {
-    pub fn t(&self) -> &'static Texts {
-        texts(self.lang.get())
-    }
-
-    pub fn lang_code(&self) -> &'static str {
-        self.lang.get_untracked().as_str()
-    }
-
-    pub fn csrf(&self) -> String {
-        self.session
-            .with_untracked(|s| s.as_ref().map(|s| s.csrf.clone()))
-            .unwrap_or_default()
-    }
-
-    /// `/api/schools/{school}{rest}` for the selected school.
-    pub fn school_path(&self, rest: &str) -> String {
-        let school = self.school.get_untracked().unwrap_or_default();
-        format!("/api/schools/{}{rest}", api::encode(&school))
-    }
-
-    /// A failed request: a 401 means signed out.
-    pub fn failed(&self, error: &ApiError) -> String {
-        if matches!(error, ApiError::SignedOut) {
-            self.expired.set(true);
-            self.session.set(None);
-            return texts(self.lang.get_untracked()).session_expired.to_owned();
-        }
-        format!(
-            "{} {}",
-            texts(self.lang.get_untracked()).request_failed,
-            error.message()
-        )
-    }
-}
 
 fn initial_lang() -> Lang {
     match api::load(LANG_KEY).as_deref().and_then(Lang::parse) {

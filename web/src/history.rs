@@ -9,9 +9,8 @@ use rollcall_core::Lang;
 use rollcall_protocol::{UploadCounts, UploadStatus};
 
 use crate::api::{self, UploadSummary};
-use crate::app::Ctx;
-use crate::i18n::status_label;
-use crate::import::when;
+use crate::ctx::Ctx;
+use crate::i18n::{status_label, when};
 
 fn status_class(status: UploadStatus) -> &'static str {
     match status {

@@ -345,6 +345,40 @@ pub fn cell_name(row: u32, field: Field, lang: Lang) -> String {
     }
 }
 
+/// "2, 5, 9" (at most 50 numbers, then "…").
+pub fn row_list(rows: &[u32]) -> String {
+    let mut list: Vec<String> = rows.iter().take(50).map(u32::to_string).collect();
+    if rows.len() > 50 {
+        list.push("…".to_owned());
+    }
+    list.join(", ")
+}
+
+/// An RFC 3339 time as the teacher reads it, in their language and time zone.
+pub fn when(at: &str, lang: Lang) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
+        if !date.get_time().is_nan() {
+            let locale = match lang {
+                Lang::En => "en-US",
+                Lang::Es => "es-ES",
+            };
+            let options = js_sys::Object::new();
+            for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+                let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+            }
+            return String::from(date.to_locale_string(locale, &options));
+        }
+    }
+    let _ = lang;
+    if at.len() >= 16 {
+        format!("{} {} UTC", &at[..10], &at[11..16])
+    } else {
+        at.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

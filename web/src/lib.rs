@@ -5,10 +5,10 @@
 
 pub mod api;
 pub mod app;
+pub mod ctx;
 pub mod history;
 pub mod i18n;
 pub mod import;
-pub mod table;
 pub mod work;
 
 #[cfg(target_arch = "wasm32")]

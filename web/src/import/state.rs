@@ -1,16 +1,17 @@
-//! The Import Students/Rosters page: Export Students, choosing a file, and the check's result.
+//! The Import page's state: the file being checked, what the table shows of it, and what the
+//! teacher does to it (choose, edit, fix, upload).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rollcall_core::{Delta, Diagnostic, Field, Lang, Student, Summary};
-
+use rollcall_core::{Delta, Diagnostic, Field, Lang, Summary};
 use rollcall_protocol::{TakenUsernames, UploadAccepted, UsernamesQuery};
 
-use crate::api::{self, ExportSummary};
-use crate::app::{Ctx, View};
-use crate::i18n::{self, texts};
-use crate::table::ResultTable;
+use crate::api;
+use crate::ctx::{Ctx, View};
+use crate::i18n::{self, row_list, texts};
 use crate::work::{Filter, Line, Original, Work};
+
+use super::services::find_original;
 
 /// Rows per page of the table: a page of 50 renders at once, whatever the file's size.
 pub const PAGE_ROWS: usize = 50;
@@ -405,15 +406,6 @@ impl Default for ImportState {
     }
 }
 
-/// "2, 5, 9" (at most 50 numbers, then "…").
-pub fn row_list(rows: &[u32]) -> String {
-    let mut list: Vec<String> = rows.iter().take(50).map(u32::to_string).collect();
-    if rows.len() > 50 {
-        list.push("…".to_owned());
-    }
-    list.join(", ")
-}
-
 /// What the table shows of a line.
 fn row_view(work: &Work, columns: &[Field], line: &Line) -> RowView {
     let checker = &work.checker;
@@ -456,233 +448,5 @@ fn row_view(work: &Work, columns: &[Field], line: &Line) -> RowView {
                 .map(|d| (None, d))
                 .collect(),
         },
-    }
-}
-
-/// The export the file came from: the one it names, else this teacher's latest export of the
-/// school, else the current roster.
-async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<Original, String> {
-    let lang = ctx.lang_code();
-    if let Some(id) = rollcall_core::export_id(bytes, Some(name)) {
-        let path = ctx.school_path(&format!("/exports/{}", api::encode(&id)));
-        match api::get_bytes(&path, lang).await {
-            Ok(export) => {
-                let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
-                    .await
-                    .unwrap_or_default();
-                let created_at = exports
-                    .into_iter()
-                    .find(|e| e.id == id)
-                    .map(|e| e.created_at)
-                    .unwrap_or_default();
-                return Ok(Original::Export {
-                    id,
-                    created_at,
-                    bytes: export,
-                });
-            }
-            Err(e) if e.status() == Some(404) => {}
-            Err(e) => return Err(ctx.failed(&e)),
-        }
-    }
-    let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
-        .await
-        .map_err(|e| ctx.failed(&e))?;
-    if let Some(latest) = exports.into_iter().next() {
-        let path = ctx.school_path(&format!("/exports/{}", api::encode(&latest.id)));
-        let export = api::get_bytes(&path, lang)
-            .await
-            .map_err(|e| ctx.failed(&e))?;
-        return Ok(Original::Latest {
-            id: latest.id,
-            created_at: latest.created_at,
-            bytes: export,
-        });
-    }
-    let roster: Vec<Student> = api::get_json(&ctx.school_path("/roster"), lang)
-        .await
-        .map_err(|e| ctx.failed(&e))?;
-    Ok(Original::Roster(roster))
-}
-
-#[component]
-pub fn ImportPage() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let state = expect_context::<ImportState>();
-    let dragging = RwSignal::new(false);
-    let export_href = move |format: &str| {
-        ctx.school.get().map(|school| {
-            format!(
-                "/api/schools/{}/export?format={format}",
-                api::encode(&school)
-            )
-        })
-    };
-    let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            state.choose(file, ctx);
-        }
-        // Choosing the same file again checks it again.
-        input.set_value("");
-    };
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        dragging.set(false);
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|files| files.get(0))
-        {
-            state.choose(file, ctx);
-        }
-    };
-    view! {
-        <h1 class="page-title">{move || ctx.t().nav_import}</h1>
-        <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">{move || ctx.t().export_title}</h2>
-            <p class="muted">{move || ctx.t().export_help}</p>
-            <div class="actions">
-                <a class="button secondary" href=move || export_href("csv") download="">{move || ctx.t().export_csv}</a>
-                <a class="button secondary" href=move || export_href("xlsx") download="">{move || ctx.t().export_xlsx}</a>
-            </div>
-        </section>
-        <section class="card" aria-labelledby="import-title">
-            <h2 id="import-title">{move || ctx.t().import_title}</h2>
-            <p class="muted">{move || ctx.t().import_help}</p>
-            <div class="drop" class:dragging=move || dragging.get()
-                on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
-                on:dragleave=move |_| dragging.set(false)
-                on:drop=on_drop>
-                <label for="file" class="button primary">{move || ctx.t().choose_file}</label>
-                <input id="file" type="file" class="visually-hidden-file"
-                    accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet"
-                    on:change=on_file/>
-                <span class="muted">{move || ctx.t().drop_here}</span>
-            </div>
-            <p class="privacy"><span aria-hidden="true">"✓ "</span>{move || ctx.t().privacy}</p>
-        </section>
-        <div class="visually-hidden" aria-live="polite" role="status" id="announce">{move || state.announce.get()}</div>
-        {move || match state.phase.get() {
-            Phase::Idle => ().into_any(),
-            Phase::Checking(name) => view! {
-                <p class="card checking" aria-busy="true">
-                    <span class="spinner" aria-hidden="true"></span>
-                    {move || ctx.t().reading}" "{name.clone()}"…"
-                </p>
-            }.into_any(),
-            Phase::Failed(message) => view! { <p class="card error-text" role="alert">{message}</p> }.into_any(),
-            Phase::Ready => view! { <Result/> }.into_any(),
-        }}
-    }
-}
-
-/// The check's result: where the file was compared, counts, file problems, actions, table.
-#[component]
-fn Result() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let state = expect_context::<ImportState>();
-    let compared = move || {
-        let t = ctx.t();
-        state.compared.get().map(|compared| match compared {
-            Compared::Export(at) => format!("{} {}.", t.against_export, when(&at, ctx.lang.get())),
-            Compared::Latest(at) => format!("{} {}.", t.against_latest, when(&at, ctx.lang.get())),
-            Compared::Roster => t.against_roster.to_owned(),
-        })
-    };
-    let count = |label: fn(&i18n::Texts) -> &'static str,
-                 value: fn(&Summary) -> u32,
-                 class: &'static str| {
-        view! {
-            <div class=format!("count {class}")>
-                <span class="number">{move || value(&state.summary.get())}</span>
-                <span class="label">{move || label(ctx.t())}</span>
-            </div>
-        }
-    };
-    let changes = move || {
-        let s = state.summary.get();
-        s.update + s.create
-    };
-    view! {
-        <section class="card result" aria-labelledby="result-title" data-state="checked">
-            <h2 id="result-title">
-                {move || state.file_name.get()}
-            </h2>
-            <p class="muted small">
-                {compared}" "
-                <span id="check-time" data-ms=move || format!("{:.0}", state.check_ms.get())>
-                    {move || format!("{} {:.2} s.", ctx.t().checked_in, state.check_ms.get() / 1000.0)}
-                </span>
-            </p>
-            <div class="counts" id="counts">
-                {count(|t| t.count_update, |s| s.update, "update")}
-                {count(|t| t.count_create, |s| s.create, "create")}
-                {count(|t| t.count_unchanged, |s| s.unchanged, "unchanged")}
-                {count(|t| t.count_absent, |s| s.absent, "absent")}
-                {count(|t| t.count_error_rows, |s| s.error, "error")}
-                {count(|t| t.count_errors, |s| s.errors, "errors")}
-                {count(|t| t.count_warnings, |s| s.warnings, "warnings")}
-            </div>
-            <Show when=move || state.file_diagnostics.with(|d| !d.is_empty())>
-                <div class="file-problems">
-                    <h3>{move || ctx.t().file_problems}</h3>
-                    <ul>
-                        {move || state.file_diagnostics.get().into_iter().map(|d| {
-                            let (severity, code) = (d.severity(), d.code());
-                            view! {
-                                <li class=format!("diag {}", severity.as_str())>
-                                    <span class="sev">{crate::table::severity_icon(severity)}" "{code.as_str()}</span>
-                                    " "{move || d.message(ctx.lang.get())}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </div>
-            </Show>
-            <div class="actions bar">
-                <button type="button" class="secondary" on:click=move |_| state.apply_all(ctx)
-                    disabled=move || state.summary.get().errors == 0>{move || ctx.t().apply_all}</button>
-                <button type="button" class="secondary" on:click=move |_| state.download_errors(ctx.lang.get_untracked())
-                    disabled=move || state.summary.get().error == 0>{move || ctx.t().download_errors}</button>
-                <button type="button" class="primary" id="upload" on:click=move |_| state.upload(ctx)
-                    disabled=move || changes() == 0 || state.busy.get()>
-                    {move || if state.busy.get() { ctx.t().uploading.to_owned() } else { i18n::upload_button(changes(), ctx.lang.get()) }}
-                </button>
-            </div>
-            <Show when=move || state.error_rows.with(|r| !r.is_empty())>
-                <p class="held" id="held-back">{move || ctx.t().held_back}" "{move || row_list(&state.error_rows.get())}</p>
-            </Show>
-            <Show when=move || changes() == 0>
-                <p class="muted">{move || ctx.t().nothing_to_upload}</p>
-            </Show>
-            {move || state.message.get().map(|m| view! { <p class="error-text" role="alert">{m}</p> })}
-            <ResultTable/>
-        </section>
-    }
-}
-
-/// An RFC 3339 time as the teacher reads it, in their language and time zone.
-pub fn when(at: &str, lang: Lang) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
-        if !date.get_time().is_nan() {
-            let locale = match lang {
-                Lang::En => "en-US",
-                Lang::Es => "es-ES",
-            };
-            let options = js_sys::Object::new();
-            for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-                let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-            }
-            return String::from(date.to_locale_string(locale, &options));
-        }
-    }
-    let _ = lang;
-    if at.len() >= 16 {
-        format!("{} {} UTC", &at[..10], &at[11..16])
-    } else {
-        at.to_owned()
     }
 }

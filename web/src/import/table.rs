@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use rollcall_core::report::MASK;
 use rollcall_core::{Diagnostic, Field, Outcome, Severity};
 
-use crate::app::Ctx;
+use super::state::{ImportState, PAGE_ROWS, RowView};
+use crate::ctx::Ctx;
 use crate::i18n::{self, field_label, outcome_label};
-use crate::import::{ImportState, PAGE_ROWS, RowView};
 use crate::work::Filter;
 
 pub fn severity_icon(severity: Severity) -> &'static str {

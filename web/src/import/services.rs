@@ -1,0 +1,53 @@
+//! What the Import page asks the server for beyond the session: the export a file came from.
+
+use rollcall_core::Student;
+
+use crate::api::{self, ExportSummary};
+use crate::ctx::Ctx;
+use crate::work::Original;
+
+/// The export the file came from: the one it names, else this teacher's latest export of the
+/// school, else the current roster.
+pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<Original, String> {
+    let lang = ctx.lang_code();
+    if let Some(id) = rollcall_core::export_id(bytes, Some(name)) {
+        let path = ctx.school_path(&format!("/exports/{}", api::encode(&id)));
+        match api::get_bytes(&path, lang).await {
+            Ok(export) => {
+                let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
+                    .await
+                    .unwrap_or_default();
+                let created_at = exports
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.created_at)
+                    .unwrap_or_default();
+                return Ok(Original::Export {
+                    id,
+                    created_at,
+                    bytes: export,
+                });
+            }
+            Err(e) if e.status() == Some(404) => {}
+            Err(e) => return Err(ctx.failed(&e)),
+        }
+    }
+    let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
+        .await
+        .map_err(|e| ctx.failed(&e))?;
+    if let Some(latest) = exports.into_iter().next() {
+        let path = ctx.school_path(&format!("/exports/{}", api::encode(&latest.id)));
+        let export = api::get_bytes(&path, lang)
+            .await
+            .map_err(|e| ctx.failed(&e))?;
+        return Ok(Original::Latest {
+            id: latest.id,
+            created_at: latest.created_at,
+            bytes: export,
+        });
+    }
+    let roster: Vec<Student> = api::get_json(&ctx.school_path("/roster"), lang)
+        .await
+        .map_err(|e| ctx.failed(&e))?;
+    Ok(Original::Roster(roster))
+}

@@ -1,13 +1,19 @@
 //! One error type for every route: a status, a stable code and a message, answered as
-//! `{"error": {"code": "…", "message": "…"}}` (SPEC section 10). Internal failures are logged
-//! by kind and answered with a generic message: nothing internal leaks.
+//! `{"error": {"code": "…", "message": "…"}}` (SPEC section 10). An internal failure keeps the
+//! error that caused it, with its chain of sources; the answer says only that something went
+//! wrong, and carries the error as an extension that [`log_internal`] (a layer of the router)
+//! writes to the log with the request's method and path. Nothing internal leaks.
 //!
 //! Every fixed message has a Spanish text too. The answer carries it as a [`SpanishError`]
 //! extension, and `security::localise` puts it in the body when the request's
 //! `Accept-Language` prefers Spanish (the route that failed need not know the language).
 
+use std::sync::Arc;
+
 use axum::Json;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rollcall_protocol::ErrorBody;
 
@@ -34,12 +40,31 @@ pub enum AppError {
     /// 503: the server is too busy to take this request now.
     Busy,
     /// 500: the store or another internal part failed.
-    Internal(String),
+    Internal(InternalError),
+}
+
+/// What failed inside the server: the error itself, kept for the log.
+#[derive(Debug, Clone)]
+pub struct InternalError(Arc<dyn std::error::Error + Send + Sync>);
+
+impl InternalError {
+    /// The error and each of its sources: "outer: inner: innermost".
+    pub fn chain(&self) -> String {
+        let mut text = self.0.to_string();
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
 }
 
 impl AppError {
-    pub fn internal(error: impl std::fmt::Display) -> AppError {
-        AppError::Internal(error.to_string())
+    /// An internal failure caused by `error` (any error, or a message).
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> AppError {
+        AppError::Internal(InternalError(Arc::from(error.into())))
     }
 
     /// The status, the code, the English message and, for a fixed message, the Spanish one.
@@ -169,9 +194,6 @@ impl From<sqlx::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            eprintln!("rollcall serve: internal error: {detail}");
-        }
         let (status, code, message, spanish) = self.parts();
         let mut response = (status, Json(ErrorBody::new(code, &message))).into_response();
         if let Some(seconds) = self.retry_after()
@@ -184,8 +206,61 @@ impl IntoResponse for AppError {
                 .extensions_mut()
                 .insert(SpanishError { code, message });
         }
+        if let AppError::Internal(error) = self {
+            response.extensions_mut().insert(error);
+        }
         response
     }
 }
 
+/// Writes each internal failure to the log, with the request it failed and the error's chain
+/// of sources; the answer itself stays generic.
+pub async fn log_internal(request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions_mut().remove::<InternalError>() {
+        eprintln!(
+            "rollcall serve: internal error on {method} {path}: {}",
+            error.chain()
+        );
+    }
+    response
+}
+
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the store failed")
+        }
+    }
+
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn an_internal_error_keeps_its_sources_for_the_log_and_answers_generically() {
+        let error = AppError::internal(Outer(std::io::Error::other("disk full")));
+        let mut response = error.into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let kept = response
+            .extensions_mut()
+            .remove::<InternalError>()
+            .expect("the error travels with the answer");
+        assert_eq!(kept.chain(), "the store failed: disk full");
+        let AppError::Internal(message) = AppError::internal("no hash") else {
+            panic!("internal");
+        };
+        assert_eq!(message.chain(), "no hash");
+    }
+}

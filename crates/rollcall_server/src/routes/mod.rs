@@ -64,6 +64,8 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .with_state(state.clone())
+        // Internal failures are logged with the request they failed.
+        .layer(from_fn(crate::error::log_internal))
         // Outermost last: every answer, the 408 and 503 of the inner layers too, gets its
         // language and the security headers.
         .layer(from_fn_with_state(state.clone(), security::deadline))

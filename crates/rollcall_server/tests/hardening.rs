@@ -494,8 +494,20 @@ fn the_page_has_no_inline_script_style_or_handler_the_policy_would_block() {
         .any(|word| word.starts_with("on") && word.contains('='));
     assert!(!handler, "index.html has an inline event handler");
     // Neither does the page's Rust set inline styles.
-    for entry in std::fs::read_dir(root.join("src")).expect("web/src") {
-        let path = entry.expect("entry").path();
+    let mut folders = vec![root.join("src")];
+    let mut files = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("web/src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 10, "the page's sources were found");
+    for path in files {
         let source = std::fs::read_to_string(&path).expect("source");
         assert!(
             !source.contains("style=") && !source.contains("style:"),

@@ -2,6 +2,8 @@
 //! it is acknowledged, then finished by the queue worker; and the three downloads of the Upload
 //! History.
 
+mod apply;
+mod hashing;
 pub mod hooks;
 pub mod lease;
 mod messages;

@@ -1,0 +1,231 @@
+//! Applying an upload's rows, one batch per transaction: each row taken from `pending` first,
+//! its student written with it, runs of update rows together; a row whose change no longer
+//! applies (a unique value taken meanwhile, a student changed or gone) fails with a message.
+
+use rollcall_core::message::Owner;
+use rollcall_core::{Diagnostic, Field, Finding, Lang, Op};
+
+use super::hashing::Hash;
+use super::messages;
+use super::validate::{Verdict, error};
+use super::worker::now;
+use crate::store::Store;
+use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
+use crate::store::retry;
+use crate::store::update_batch::RunUpdate;
+use crate::store::uploads::RowError;
+
+fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
+    let finding = match conflict {
+        Conflict::UnknownGuid(guid) => Finding::UnknownGuid {
+            value: guid.clone(),
+        },
+        Conflict::Stale(name) => Finding::StaleRow { name: name.clone() },
+        Conflict::UsernameTaken(value) => Finding::UsernameTaken {
+            value: value.clone(),
+            owner: Owner::Someone,
+        },
+        Conflict::StudentIdTaken(value) => Finding::StudentIdTaken {
+            value: value.clone(),
+            owner: Owner::Someone,
+        },
+    };
+    error(&Diagnostic::new(finding, Some(row)), lang)
+}
+
+/// What one batch writes: its rows' verdicts, passwords and hashes.
+pub(super) struct Batch<'a> {
+    pub(super) verdicts: &'a [(u32, Verdict)],
+    pub(super) passwords: &'a [Option<(String, bool)>],
+    pub(super) hashes: &'a [Hash],
+}
+
+/// What every row of an upload shares.
+pub(super) struct Target<'a> {
+    pub(super) upload: &'a str,
+    pub(super) school: &'a str,
+    pub(super) district: &'a str,
+    pub(super) lang: Lang,
+}
+
+/// Applies one batch in one transaction, each row taken from `pending` first.
+pub(super) async fn apply_batch(
+    store: &Store,
+    target: &Target<'_>,
+    batch: &Batch<'_>,
+    usernames: &UsernameHints,
+) -> Result<(), sqlx::Error> {
+    let mut tx = store.begin_write().await?;
+    if let Err(e) = apply_rows(&mut tx, target, batch, usernames).await {
+        retry::abandon(tx).await;
+        return Err(e);
+    }
+    tx.commit().await
+}
+
+/// An update row whose new password (if any) was hashed.
+fn plain_update<'v>(verdict: &'v Verdict, hash: &'v Hash) -> Option<PlainUpdate<'v>> {
+    match (verdict, hash) {
+        (
+            Verdict::Apply(Op::Update {
+                guid, base, set, ..
+            }),
+            Ok(hash),
+        ) => Some(PlainUpdate {
+            guid,
+            base: base.as_deref(),
+            set,
+            hash: hash.as_deref(),
+        }),
+        _ => None,
+    }
+}
+
+struct PlainUpdate<'v> {
+    guid: &'v str,
+    base: Option<&'v str>,
+    set: &'v std::collections::BTreeMap<Field, String>,
+    hash: Option<&'v str>,
+}
+
+/// Applies a batch's rows in order; each run of consecutive update rows together
+/// (`store::update_batch`).
+async fn apply_rows(
+    tx: &mut sqlx::AnyConnection,
+    target: &Target<'_>,
+    batch: &Batch<'_>,
+    usernames: &UsernameHints,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<_> = batch
+        .verdicts
+        .iter()
+        .zip(batch.passwords)
+        .zip(batch.hashes)
+        .collect();
+    let mut next = 0;
+    while next < rows.len() {
+        let run: Vec<(u32, PlainUpdate<'_>)> = rows[next..]
+            .iter()
+            .map_while(|(((row, verdict), _), hash)| Some((*row, plain_update(verdict, hash)?)))
+            .collect();
+        if run.is_empty() {
+            let (((row, verdict), password), hash) = rows[next];
+            apply_row(tx, target, *row, verdict, password, hash, usernames).await?;
+            next += 1;
+        } else {
+            next += run.len();
+            apply_updates(tx, target, &run).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn apply_row(
+    tx: &mut sqlx::AnyConnection,
+    target: &Target<'_>,
+    row: u32,
+    verdict: &Verdict,
+    password: &Option<(String, bool)>,
+    hash: &Hash,
+    usernames: &UsernameHints,
+) -> Result<(), sqlx::Error> {
+    let upload = target.upload;
+    if let Verdict::Failed(errors) = verdict {
+        Store::fail_row_in(tx, upload, row, errors).await?;
+        return Ok(());
+    }
+    let hash = match (verdict, hash) {
+        (Verdict::Apply(Op::Create { .. }), Ok(None)) | (_, Err(_)) => {
+            if let Err(why) = hash {
+                eprintln!("rollcall serve: upload {upload} row {row}: cannot hash: {why}");
+            }
+            let errors = [messages::password_unhashable(target.lang)];
+            Store::fail_row_in(tx, upload, row, &errors).await?;
+            return Ok(());
+        }
+        (_, Ok(hash)) => hash.as_deref(),
+    };
+    if !Store::take_row(tx, upload, row).await? {
+        // Applied or failed by another process already.
+        return Ok(());
+    }
+    let applied = match verdict {
+        // Update rows go to `apply_updates`; one whose password could not be hashed failed
+        // above.
+        Verdict::Failed(_) | Verdict::Apply(Op::Update { .. }) => Ok(Vec::new()),
+        Verdict::Unchanged(guid) => {
+            Store::applied_unchanged(tx, upload, row, target.school, guid.as_deref()).await?;
+            Ok(Vec::new())
+        }
+        Verdict::Apply(Op::Create { values, .. }) => {
+            let temporary = password
+                .as_ref()
+                .filter(|(_, generated)| *generated)
+                .map(|(p, _)| p.clone());
+            let password = NewPassword {
+                hash: hash.unwrap_or_default().to_owned(),
+                temporary,
+            };
+            Store::apply_create(
+                tx,
+                upload,
+                row,
+                target.school,
+                target.district,
+                values,
+                &password,
+                std::time::SystemTime::now(),
+                usernames,
+            )
+            .await?
+        }
+    };
+    if let Err(conflict) = applied {
+        let errors = [conflict_error(&conflict, row, target.lang)];
+        Store::fail_taken_row(tx, upload, row, &errors).await?;
+    }
+    Ok(())
+}
+
+/// Applies a run of update rows: their students read in one query (a row whose update no
+/// longer applies fails), the rest taken from `pending` with their results in one statement,
+/// and the students written together (a unique constraint fails only its own row).
+async fn apply_updates(
+    tx: &mut sqlx::AnyConnection,
+    target: &Target<'_>,
+    run: &[(u32, PlainUpdate<'_>)],
+) -> Result<(), sqlx::Error> {
+    let upload = target.upload;
+    let guids: Vec<&str> = run.iter().map(|(_, u)| u.guid).collect();
+    let mut found = Store::students_by_guid(tx, target.school, &guids).await?;
+    let mut ready = Vec::with_capacity(run.len());
+    for (row, update) in run {
+        let student = found.remove(&update.guid.to_lowercase());
+        match prepared(update.guid, student, update.base, update.set) {
+            Ok(prepared) => ready.push(RunUpdate {
+                row: *row,
+                update: prepared,
+                password_hash: update.hash.map(str::to_owned),
+            }),
+            Err(conflict) => {
+                let errors = [conflict_error(&conflict, *row, target.lang)];
+                Store::fail_row_in(tx, upload, *row, &errors).await?;
+            }
+        }
+    }
+    let results: Vec<(u32, Vec<String>)> = ready
+        .iter()
+        .map(|item| (item.row, item.update.student.export_cells("")))
+        .collect();
+    // Rows another process applied or failed already are left alone.
+    let taken = Store::take_rows_with_results(tx, upload, &results).await?;
+    ready.retain(|item| taken.contains(&item.row));
+    let conflicts = Store::write_updates(tx, &ready, &now()).await?;
+    for (item, conflict) in ready.iter().zip(conflicts) {
+        if let Some(conflict) = conflict {
+            let errors = [conflict_error(&conflict, item.row, target.lang)];
+            Store::fail_taken_row(tx, upload, item.row, &errors).await?;
+        }
+    }
+    Ok(())
+}

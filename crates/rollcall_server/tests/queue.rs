@@ -858,12 +858,15 @@ async fn a_collision_in_a_run_of_updates_fails_only_its_own_row() {
     let taker = d.guid.clone();
     let hook_store = store.clone();
     let taken = Arc::new(AtomicBool::new(false));
+    // Passwords are hashed on two threads, one of them outside the runtime: the hook holds the
+    // runtime's handle rather than looking for one.
+    let runtime = tokio::runtime::Handle::current();
     server.state.queue.hooks = Hooks {
         before_upload: None,
         hash_password: Some(Arc::new(move |password: &str| {
             if !taken.swap(true, Ordering::SeqCst) {
                 let (store, taker) = (hook_store.clone(), taker.clone());
-                tokio::runtime::Handle::current().block_on(async move {
+                runtime.block_on(async move {
                     sqlx::query(
                         "UPDATE students SET username = 'run.two', username_key = 'run.two'
                          WHERE guid = $1",

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rollcall_core::{Input, Options, check};
+use rollcall_core::{Input, Lang, Options, check};
 
 const NAMES: [Option<&str>; 5] = [None, Some("x.csv"), Some("x.xlsx"), Some("x.xls"), Some("x.ods")];
 
@@ -27,5 +27,5 @@ fuzz_target!(|data: &[u8]| {
         &options,
     );
     // The report must serialise (this is what every caller does with it).
-    let _ = report.to_json();
+    let _ = report.to_json(Lang::Es);
 });

@@ -183,7 +183,7 @@ fuzz_target!(|data: &[u8]| {
         };
         let field = Field::ALL[usize::from(field_pick) % Field::ALL.len()];
         let value = value(field, value_pick, &free);
-        let edit = checker.set_cell(row, field, &value);
+        let edit = checker.set_cell(rollcall_core::SheetRow::new(row), field, &value);
         if debug() {
             let result = edit.as_ref().map(|d| d.summary).map_err(ToString::to_string);
             eprintln!("set_cell({row}, {field:?}, {value:?}) -> {result:?}");

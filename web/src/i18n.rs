@@ -1,7 +1,7 @@
 //! Every text of the page, in English and Spanish. A diagnostic's message comes from the rule
 //! engine in the same language.
 
-use rollcall_core::{Field, Lang, Outcome};
+use rollcall_core::{Field, Lang, Outcome, SheetRow};
 use rollcall_protocol::UploadStatus;
 
 /// The page's texts in one language.
@@ -338,7 +338,7 @@ pub fn fix_label(value: &str, lang: Lang) -> String {
 }
 
 /// The accessible name of an editable cell.
-pub fn cell_name(row: u32, field: Field, lang: Lang) -> String {
+pub fn cell_name(row: SheetRow, field: Field, lang: Lang) -> String {
     match lang {
         Lang::En => format!("Row {row} {}", field_label(field, lang)),
         Lang::Es => format!("Fila {row} {}", field_label(field, lang)),
@@ -346,8 +346,8 @@ pub fn cell_name(row: u32, field: Field, lang: Lang) -> String {
 }
 
 /// "2, 5, 9" (at most 50 numbers, then "…").
-pub fn row_list(rows: &[u32]) -> String {
-    let mut list: Vec<String> = rows.iter().take(50).map(u32::to_string).collect();
+pub fn row_list(rows: &[SheetRow]) -> String {
+    let mut list: Vec<String> = rows.iter().take(50).map(SheetRow::to_string).collect();
     if rows.len() > 50 {
         list.push("…".to_owned());
     }

@@ -5,8 +5,8 @@
 //! No rule lives here: every verdict comes from `rollcall_core`.
 
 use rollcall_core::{
-    Checker, Delta, Diagnostic, EditError, Field, Input, Options, Outcome, Roster, RowUpdate,
-    Student,
+    Checker, Delta, Diagnostic, EditError, Field, Input, Options, Outcome, Roster, RowIndex,
+    RowUpdate, SheetRow, Student,
 };
 
 /// What the edited file was compared with.
@@ -39,7 +39,7 @@ pub enum Filter {
 /// A line of the table: a data row (by position) or a student not in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Line {
-    Row(usize),
+    Row(RowIndex),
     Absent(RowUpdate),
 }
 
@@ -47,7 +47,7 @@ pub struct Work {
     pub file_name: String,
     pub original: Original,
     pub checker: Checker,
-    edits: Vec<(u32, Field, String)>,
+    edits: Vec<(SheetRow, Field, String)>,
     taken: Vec<String>,
     asked: std::collections::HashSet<String>,
     /// How long the first check took, in milliseconds.
@@ -68,7 +68,12 @@ impl Work {
         }
     }
 
-    pub fn set_cell(&mut self, row: u32, field: Field, value: &str) -> Result<Delta, EditError> {
+    pub fn set_cell(
+        &mut self,
+        row: SheetRow,
+        field: Field,
+        value: &str,
+    ) -> Result<Delta, EditError> {
         let delta = self.checker.set_cell(row, field, value)?;
         self.edits.push((row, field, value.to_owned()));
         Ok(delta)
@@ -84,7 +89,9 @@ impl Work {
     pub fn apply_all_fixes(&mut self) -> usize {
         let mut applied = 0;
         for _ in 0..4 {
-            let fixes: Vec<_> = (0..self.checker.row_count())
+            let fixes: Vec<_> = self
+                .checker
+                .row_indexes()
                 .flat_map(|i| self.checker.diagnostics(i))
                 .filter_map(|d| d.fix.clone())
                 .collect();
@@ -121,7 +128,8 @@ impl Work {
     /// The table's lines under `filter`, in row order, students not in the file last.
     pub fn lines(&self, filter: Filter) -> Vec<Line> {
         let checker = &self.checker;
-        let mut lines: Vec<Line> = (0..checker.row_count())
+        let mut lines: Vec<Line> = checker
+            .row_indexes()
             .filter(|&i| {
                 let outcome = checker.outcome(i);
                 match filter {
@@ -141,8 +149,9 @@ impl Work {
     }
 
     /// Spreadsheet row numbers of the rows with errors.
-    pub fn error_rows(&self) -> Vec<u32> {
-        (0..self.checker.row_count())
+    pub fn error_rows(&self) -> Vec<SheetRow> {
+        self.checker
+            .row_indexes()
             .filter(|&i| self.checker.outcome(i) == Outcome::Error)
             .map(|i| self.checker.table().row_number(i))
             .collect()
@@ -209,23 +218,34 @@ mod tests {
     fn all_fixes_leave_a_file_without_errors() {
         let mut work = work();
         assert!(!work.has_edits(), "a file only chosen has nothing to lose");
-        assert_eq!(work.error_rows(), [2, 3]);
+        assert_eq!(work.error_rows(), [SheetRow::new(2), SheetRow::new(3)]);
         assert_eq!(work.apply_all_fixes(), 2);
         assert!(work.error_rows().is_empty());
         assert!(work.has_edits(), "fixes are edits made on the page");
-        assert_eq!(work.checker.table().cell(0, Field::StudentId).text, "00123");
-        let guid = work.checker.table().cell(1, Field::Guid).text;
+        assert_eq!(
+            work.checker
+                .table()
+                .cell(RowIndex::new(0), Field::StudentId)
+                .text,
+            "00123"
+        );
+        let guid = work
+            .checker
+            .table()
+            .cell(RowIndex::new(1), Field::Guid)
+            .text;
         assert_eq!(guid, "0f8fad5b-d9cb-469f-a165-70867728950e");
     }
 
     #[test]
     fn findings_are_worded_in_either_language_without_a_new_check() {
         let mut work = work();
-        work.set_cell(4, Field::FirstName, "Lee").expect("edit");
+        work.set_cell(SheetRow::new(4), Field::FirstName, "Lee")
+            .expect("edit");
         assert_eq!(work.usernames_to_ask(), ["li.wu"]);
         assert!(work.usernames_to_ask().is_empty(), "asked once");
         work.mark_taken(vec!["li.wu".to_owned()]);
-        let row = work.checker.row_state(2);
+        let row = work.checker.row_state(RowIndex::new(2));
         let taken = row
             .diagnostics
             .iter()
@@ -233,21 +253,33 @@ mod tests {
             .expect("taken");
         assert!(taken.message(Lang::En).contains("another account"));
         assert!(taken.message(Lang::Es).contains("otra cuenta"));
-        assert_eq!(work.checker.table().cell(2, Field::FirstName).text, "Lee");
+        assert_eq!(
+            work.checker
+                .table()
+                .cell(RowIndex::new(2), Field::FirstName)
+                .text,
+            "Lee"
+        );
     }
 
     #[test]
     fn filters_pick_errors_changes_or_everything() {
         let work = work();
-        assert_eq!(work.lines(Filter::Errors), [Line::Row(0), Line::Row(1)]);
-        assert_eq!(work.lines(Filter::Changes), [Line::Row(2)]);
+        assert_eq!(
+            work.lines(Filter::Errors),
+            [Line::Row(RowIndex::new(0)), Line::Row(RowIndex::new(1))]
+        );
+        assert_eq!(work.lines(Filter::Changes), [Line::Row(RowIndex::new(2))]);
         assert_eq!(work.lines(Filter::All).len(), 3);
         let mut work = work;
-        work.set_cell(3, Field::StudentId, "009").expect("edit");
-        work.set_cell(3, Field::Guid, "").expect("edit");
-        work.set_cell(3, Field::Username, "omar.p2").expect("edit");
+        work.set_cell(SheetRow::new(3), Field::StudentId, "009")
+            .expect("edit");
+        work.set_cell(SheetRow::new(3), Field::Guid, "")
+            .expect("edit");
+        work.set_cell(SheetRow::new(3), Field::Username, "omar.p2")
+            .expect("edit");
         let all = work.lines(Filter::All);
         assert_eq!(all.len(), 4, "three rows and the student no row names now");
-        assert!(matches!(&all[3], Line::Absent(a) if a.entry.export_row == Some(3)));
+        assert!(matches!(&all[3], Line::Absent(a) if a.entry.export_row == Some(SheetRow::new(3))));
     }
 }

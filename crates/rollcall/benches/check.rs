@@ -106,7 +106,7 @@ fn benches(c: &mut Criterion) {
             flip = !flip;
             let value = if flip { "s0.taken" } else { "s25000.changed" };
             checker
-                .set_cell(25_002, Field::Username, value)
+                .set_cell(rollcall_core::SheetRow::new(25_002), Field::Username, value)
                 .expect("edit")
         })
     });

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::field::Field;
+use crate::position::SheetRow;
 
 /// One operation. Rows with errors never become operations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum Op {
     Update {
-        row: u32,
+        row: SheetRow,
         guid: String,
         /// Fingerprint of the student as exported ([`crate::roster::fingerprint`]); absent only
         /// when the file was checked without a roster.
@@ -20,9 +21,18 @@ pub enum Op {
         set: BTreeMap<Field, String>,
     },
     Create {
-        row: u32,
+        row: SheetRow,
         values: BTreeMap<Field, String>,
     },
+}
+
+impl Op {
+    /// The spreadsheet row the operation came from.
+    pub fn row(&self) -> SheetRow {
+        match self {
+            Op::Update { row, .. } | Op::Create { row, .. } => *row,
+        }
+    }
 }
 
 /// A validated change-set, ready to post to the server.

@@ -7,11 +7,12 @@ use serde::ser::{SerializeMap, SerializeStruct};
 
 use crate::code::{Code, Finding, Lang, Severity};
 use crate::field::Field;
+use crate::position::SheetRow;
 
 /// A cell edit that resolves a diagnostic: put `value` into `field` on spreadsheet row `row`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
-    pub row: u32,
+    pub row: SheetRow,
     pub field: Field,
     pub value: String,
 }
@@ -23,7 +24,7 @@ pub struct Fix {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub finding: Finding,
-    pub row: Option<u32>,
+    pub row: Option<SheetRow>,
     pub column: Option<String>,
     pub fix: Option<Fix>,
     /// The column's position in the file, used only to sort.
@@ -32,7 +33,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding on spreadsheet row `row` (`None`: about the whole file).
-    pub fn new(finding: Finding, row: Option<u32>) -> Diagnostic {
+    pub fn new(finding: Finding, row: Option<SheetRow>) -> Diagnostic {
         Diagnostic {
             finding,
             row,
@@ -78,7 +79,7 @@ impl Diagnostic {
     /// Sort key of the report, language-free: row (file-level first), column index (none
     /// first), code. Ties are put in the order of their messages when the report is written
     /// ([`order_ties`]).
-    pub fn sort_key(&self) -> (Option<u32>, Option<u32>, &'static str) {
+    pub fn sort_key(&self) -> (Option<SheetRow>, Option<u32>, &'static str) {
         (self.row, self.column_index, self.code().as_str())
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::key_index::{KeyId, KeyIndex, Lists, SharedKeys};
 use crate::matching::RowMatch;
+use crate::position::{IndexVec, PerRow, RowIndex, StudentIndex};
 use crate::roster::Roster;
 use crate::rules::{LocalCheck, RowValues};
 use crate::text::Span;
@@ -28,29 +29,28 @@ impl RowKeys {
 /// Row lists are zero-based data row indexes, kept sorted.
 #[derive(Debug, Clone, Default)]
 pub struct FileIndex {
-    guids: KeyIndex,
+    guids: KeyIndex<RowIndex>,
     student_ids: SharedKeys,
     usernames: SharedKeys,
     /// Per roster student: the rows that matched them.
-    matched: Lists,
+    matched: Lists<RowIndex>,
     /// Per roster student: the rows that matched or identified them (the student is "in the
     /// file" when this is not zero).
-    in_file: Vec<u32>,
+    in_file: IndexVec<StudentIndex, u32>,
 }
 
 impl FileIndex {
     /// The GUIDs of a whole file: every non-blank row's, which matching needs. `text` is the
     /// table's text. Student IDs and usernames come once the rows are matched
     /// ([`Self::share_keys`]), and no student is known until [`Self::set_students`].
-    pub fn build(text: &str, locals: &[LocalCheck]) -> (FileIndex, Vec<RowKeys>) {
+    pub fn build(text: &str, locals: &PerRow<LocalCheck>) -> (FileIndex, PerRow<RowKeys>) {
         let mut guids = KeyIndex::with_capacity(locals.len());
         let keys = locals
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(row, local)| {
                 let guid = local.values.guid.filter(|_| !local.blank).map(|span| {
                     let id = guids.intern(text, span);
-                    guids.add(id, row as u32);
+                    guids.add(id, row);
                     id
                 });
                 RowKeys {
@@ -64,7 +64,7 @@ impl FileIndex {
             student_ids: SharedKeys::default(),
             usernames: SharedKeys::default(),
             matched: Lists::default(),
-            in_file: Vec::new(),
+            in_file: IndexVec::default(),
         };
         (index, keys)
     }
@@ -74,9 +74,9 @@ impl FileIndex {
     pub fn share_keys(
         &mut self,
         text: &str,
-        locals: &[LocalCheck],
-        matches: &[RowMatch],
-        keys: &mut [RowKeys],
+        locals: &PerRow<LocalCheck>,
+        matches: &PerRow<RowMatch>,
+        keys: &mut PerRow<RowKeys>,
         roster: Option<&Roster>,
     ) {
         let rows = locals.len();
@@ -87,13 +87,12 @@ impl FileIndex {
                         known: fn(&RowMatch) -> Option<KeyId>| {
             let mut shared = SharedKeys::new(roster_keys, own);
             let ids: Vec<Option<KeyId>> = locals
-                .iter()
+                .iter_enumerated()
                 .zip(matches)
-                .enumerate()
-                .map(|(row, (local, matched))| {
+                .map(|((row, local), matched)| {
                     let span = span(&local.values).filter(|_| !local.blank)?;
                     let id = shared.intern(known(matched), text, span);
-                    shared.add(id, row as u32);
+                    shared.add(id, row);
                     Some(id)
                 })
                 .collect();
@@ -126,14 +125,14 @@ impl FileIndex {
     /// Makes room for the roster's students, none of them matched yet.
     pub fn set_students(&mut self, students: usize) {
         self.matched = Lists::new(students);
-        self.in_file = vec![0; students];
+        self.in_file = IndexVec::from(vec![0; students]);
     }
 
     /// Adds a row's keys; `text` is the table's text.
     pub fn add_values(
         &mut self,
         text: &str,
-        row: u32,
+        row: RowIndex,
         values: &RowValues,
         roster: Option<&Roster>,
     ) -> RowKeys {
@@ -161,7 +160,7 @@ impl FileIndex {
         }
     }
 
-    pub fn remove_values(&mut self, row: u32, keys: &RowKeys) {
+    pub fn remove_values(&mut self, row: RowIndex, keys: &RowKeys) {
         if let Some(key) = keys.guid {
             self.guids.remove(key, row);
         }
@@ -173,39 +172,44 @@ impl FileIndex {
         }
     }
 
-    pub fn add_match(&mut self, row: u32, matched: &RowMatch) {
+    pub fn add_match(&mut self, row: RowIndex, matched: &RowMatch) {
         if let Some(student) = matched.student {
-            self.matched.add(student, row);
+            self.matched.add(student.get(), row);
         }
         if let Some(student) = matched.subject() {
-            self.in_file[student as usize] += 1;
+            self.in_file[student] += 1;
         }
     }
 
-    pub fn remove_match(&mut self, row: u32, matched: &RowMatch) {
+    pub fn remove_match(&mut self, row: RowIndex, matched: &RowMatch) {
         if let Some(student) = matched.student {
-            self.matched.remove(student, row);
+            self.matched.remove(student.get(), row);
         }
         if let Some(student) = matched.subject() {
-            self.in_file[student as usize] -= 1;
+            self.in_file[student] -= 1;
         }
     }
 
     /// Rows sharing the row's GUID, Student ID or username (itself included).
-    pub fn guid_rows(&self, key: Option<KeyId>) -> &[u32] {
+    pub fn guid_rows(&self, key: Option<KeyId>) -> &[RowIndex] {
         key.map_or(&[], |key| self.guids.list(key))
     }
 
-    pub fn student_id_rows(&self, key: Option<KeyId>) -> &[u32] {
+    pub fn student_id_rows(&self, key: Option<KeyId>) -> &[RowIndex] {
         key.map_or(&[], |key| self.student_ids.list(key))
     }
 
-    pub fn username_rows(&self, key: Option<KeyId>) -> &[u32] {
+    pub fn username_rows(&self, key: Option<KeyId>) -> &[RowIndex] {
         key.map_or(&[], |key| self.usernames.list(key))
     }
 
     /// Rows with this Student ID or username, looked up by text (`text` is the table's text).
-    pub fn rows_with_student_id(&self, text: &str, id: &str, roster: Option<&Roster>) -> &[u32] {
+    pub fn rows_with_student_id(
+        &self,
+        text: &str,
+        id: &str,
+        roster: Option<&Roster>,
+    ) -> &[RowIndex] {
         let known = roster.and_then(|r| r.student_id_key(id));
         self.student_ids.get(known, text, id)
     }
@@ -215,12 +219,12 @@ impl FileIndex {
         text: &str,
         username: &str,
         roster: Option<&Roster>,
-    ) -> &[u32] {
+    ) -> &[RowIndex] {
         let known = roster.and_then(|r| r.username_key(username));
         self.usernames.get(known, text, username)
     }
 
-    pub fn rows_with_guid(&self, text: &str, guid: &str) -> &[u32] {
+    pub fn rows_with_guid(&self, text: &str, guid: &str) -> &[RowIndex] {
         self.guids.get(text, guid)
     }
 
@@ -229,12 +233,12 @@ impl FileIndex {
     }
 
     /// The rows that matched this student.
-    pub fn matched_rows(&self, student: u32) -> &[u32] {
-        self.matched.get(student)
+    pub fn matched_rows(&self, student: StudentIndex) -> &[RowIndex] {
+        self.matched.get(student.get())
     }
 
     /// True when some row matched or identified this student.
-    pub fn in_file(&self, student: u32) -> bool {
-        self.in_file[student as usize] > 0
+    pub fn in_file(&self, student: StudentIndex) -> bool {
+        self.in_file[student] > 0
     }
 }

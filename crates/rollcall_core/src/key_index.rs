@@ -10,9 +10,10 @@ use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
+use crate::position::{Position, RowIndex};
 use crate::text::{Span, fold_eq, fold_hash};
 
-pub type List = SmallVec<[u32; 2]>;
+pub type List<P> = SmallVec<[P; 2]>;
 
 /// The id of a distinct key of one [`KeyIndex`]. Held as the key's number plus one, so that an
 /// `Option<KeyId>` takes four bytes (rows and students keep several).
@@ -33,25 +34,34 @@ impl KeyId {
 /// A list's entry in [`Lists::single`] when it has no value or several.
 const NONE: u32 = u32::MAX;
 
-/// Short sorted lists of numbers without repeats, one per dense number (a key, a student).
-/// Nearly every list holds one value, kept in `single` (four bytes a list); the few with
-/// several keep them in `several`.
-#[derive(Debug, Clone, Default)]
-pub struct Lists {
-    single: Vec<u32>,
-    several: FxHashMap<u32, Vec<u32>>,
+/// Short sorted lists of places (rows, students) without repeats, one per dense number (a key,
+/// a student). Nearly every list holds one value, kept in `single` (four bytes a list); the few
+/// with several keep them in `several`.
+#[derive(Debug, Clone)]
+pub struct Lists<P> {
+    single: Vec<P>,
+    several: FxHashMap<u32, Vec<P>>,
 }
 
-impl Lists {
-    /// `count` empty lists.
-    pub fn new(count: usize) -> Lists {
+impl<P> Default for Lists<P> {
+    fn default() -> Lists<P> {
         Lists {
-            single: vec![NONE; count],
+            single: Vec::new(),
+            several: FxHashMap::default(),
+        }
+    }
+}
+
+impl<P: Position> Lists<P> {
+    /// `count` empty lists.
+    pub fn new(count: usize) -> Lists<P> {
+        Lists {
+            single: vec![P::new(NONE); count],
             several: FxHashMap::default(),
         }
     }
 
-    fn with_capacity(capacity: usize) -> Lists {
+    fn with_capacity(capacity: usize) -> Lists<P> {
         Lists {
             single: Vec::with_capacity(capacity),
             several: FxHashMap::default(),
@@ -60,14 +70,14 @@ impl Lists {
 
     /// Adds an empty list at the end.
     fn push_empty(&mut self) {
-        self.single.push(NONE);
+        self.single.push(P::new(NONE));
     }
 
     /// Adds `value` to list `at`, keeping it sorted and without repeats.
-    pub fn add(&mut self, at: u32, value: u32) {
-        debug_assert_ne!(value, NONE);
+    pub fn add(&mut self, at: u32, value: P) {
+        debug_assert_ne!(value.get(), NONE);
         let single = &mut self.single[at as usize];
-        if *single == NONE {
+        if single.get() == NONE {
             match self.several.get_mut(&at) {
                 Some(list) => {
                     if let Err(i) = list.binary_search(&value) {
@@ -77,16 +87,16 @@ impl Lists {
                 None => *single = value,
             }
         } else if *single != value {
-            let first = std::mem::replace(single, NONE);
+            let first = std::mem::replace(single, P::new(NONE));
             self.several
                 .insert(at, vec![first.min(value), first.max(value)]);
         }
     }
 
-    pub fn remove(&mut self, at: u32, value: u32) {
+    pub fn remove(&mut self, at: u32, value: P) {
         let single = &mut self.single[at as usize];
         if *single == value {
-            *single = NONE;
+            *single = P::new(NONE);
             return;
         }
         let Some(list) = self.several.get_mut(&at) else {
@@ -107,9 +117,9 @@ impl Lists {
         }
     }
 
-    pub fn get(&self, at: u32) -> &[u32] {
+    pub fn get(&self, at: u32) -> &[P] {
         match &self.single[at as usize] {
-            &NONE => self.several.get(&at).map_or(&[], Vec::as_slice),
+            single if single.get() == NONE => self.several.get(&at).map_or(&[], Vec::as_slice),
             single => std::slice::from_ref(single),
         }
     }
@@ -118,15 +128,25 @@ impl Lists {
 /// The table holds only key ids (four bytes each); a probe compares the key's text, and the
 /// table's own control bytes already rule out nearly every other key. Each key's values are
 /// its list in `lists`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyIndex {
+#[derive(Debug, Clone)]
+pub struct KeyIndex<P> {
     table: HashTable<u32>,
     keys: Vec<Span>,
-    lists: Lists,
+    lists: Lists<P>,
 }
 
-impl KeyIndex {
-    pub fn with_capacity(capacity: usize) -> KeyIndex {
+impl<P> Default for KeyIndex<P> {
+    fn default() -> KeyIndex<P> {
+        KeyIndex {
+            table: HashTable::default(),
+            keys: Vec::new(),
+            lists: Lists::default(),
+        }
+    }
+}
+
+impl<P: Position> KeyIndex<P> {
+    pub fn with_capacity(capacity: usize) -> KeyIndex<P> {
         KeyIndex {
             table: HashTable::with_capacity(capacity),
             keys: Vec::with_capacity(capacity),
@@ -164,20 +184,20 @@ impl KeyIndex {
     }
 
     /// Adds `value` to the key's list, keeping it sorted and without repeats.
-    pub fn add(&mut self, id: KeyId, value: u32) {
+    pub fn add(&mut self, id: KeyId, value: P) {
         self.lists.add(id.number(), value);
     }
 
-    pub fn remove(&mut self, id: KeyId, value: u32) {
+    pub fn remove(&mut self, id: KeyId, value: P) {
         self.lists.remove(id.number(), value);
     }
 
-    pub fn list(&self, id: KeyId) -> &[u32] {
+    pub fn list(&self, id: KeyId) -> &[P] {
         self.lists.get(id.number())
     }
 
     /// The list under `key`, empty when the key is unknown.
-    pub fn get(&self, buffer: &str, key: &str) -> &[u32] {
+    pub fn get(&self, buffer: &str, key: &str) -> &[P] {
         self.find(buffer, key).map_or(&[], |id| self.list(id))
     }
 
@@ -202,9 +222,9 @@ pub struct SharedKeys {
     /// How many keys the roster has: ids below this are the roster's.
     roster_keys: u32,
     /// The rows holding each of the roster's keys.
-    rows: Lists,
+    rows: Lists<RowIndex>,
     /// The keys the roster lacks, as spans of the file's text, and their rows.
-    own: KeyIndex,
+    own: KeyIndex<RowIndex>,
 }
 
 impl SharedKeys {
@@ -245,21 +265,21 @@ impl SharedKeys {
         }
     }
 
-    pub fn add(&mut self, id: KeyId, row: u32) {
+    pub fn add(&mut self, id: KeyId, row: RowIndex) {
         match self.place(id) {
             Ok(roster) => self.rows.add(roster, row),
             Err(own) => self.own.add(own, row),
         }
     }
 
-    pub fn remove(&mut self, id: KeyId, row: u32) {
+    pub fn remove(&mut self, id: KeyId, row: RowIndex) {
         match self.place(id) {
             Ok(roster) => self.rows.remove(roster, row),
             Err(own) => self.own.remove(own, row),
         }
     }
 
-    pub fn list(&self, id: KeyId) -> &[u32] {
+    pub fn list(&self, id: KeyId) -> &[RowIndex] {
         match self.place(id) {
             Ok(roster) => self.rows.get(roster),
             Err(own) => self.own.list(own),
@@ -267,7 +287,7 @@ impl SharedKeys {
     }
 
     /// The rows holding `key`, empty when none does.
-    pub fn get(&self, roster: Option<KeyId>, text: &str, key: &str) -> &[u32] {
+    pub fn get(&self, roster: Option<KeyId>, text: &str, key: &str) -> &[RowIndex] {
         self.find(roster, text, key).map_or(&[], |id| self.list(id))
     }
 }
@@ -277,64 +297,72 @@ mod tests {
     use super::*;
     use crate::text::store;
 
+    fn r(number: u32) -> RowIndex {
+        RowIndex::new(number)
+    }
+
+    fn indexes<const N: usize>(numbers: [u32; N]) -> [RowIndex; N] {
+        numbers.map(RowIndex::new)
+    }
+
     #[test]
     fn lists_stay_sorted_and_keys_fold_case() {
         let mut buffer = String::new();
         let ana = store(&mut buffer, "Ana.Lopez");
         let ana_again = store(&mut buffer, "ana.lopez");
         let ben = store(&mut buffer, "ben");
-        let mut index = KeyIndex::default();
+        let mut index = KeyIndex::<RowIndex>::default();
         let id = index.intern(&buffer, ana);
         assert_eq!(index.intern(&buffer, ana_again), id);
         assert_ne!(index.intern(&buffer, ben), id);
-        index.add(id, 5);
-        index.add(id, 2);
-        index.add(id, 5);
-        index.add(id, 9);
-        assert_eq!(index.get(&buffer, "ANA.LOPEZ"), [2, 5, 9]);
-        index.remove(id, 5);
-        assert_eq!(index.list(id), [2, 9]);
-        index.remove(id, 2);
-        assert_eq!(index.list(id), [9]);
-        index.remove(id, 7);
-        assert_eq!(index.list(id), [9]);
-        index.add(id, 9);
-        assert_eq!(index.list(id), [9]);
-        index.add(id, 1);
-        assert_eq!(index.list(id), [1, 9]);
-        index.remove(id, 1);
-        index.remove(id, 9);
-        assert_eq!(index.list(id), [] as [u32; 0]);
-        index.add(id, 4);
-        assert_eq!(index.list(id), [4]);
+        index.add(id, r(5));
+        index.add(id, r(2));
+        index.add(id, r(5));
+        index.add(id, r(9));
+        assert_eq!(index.get(&buffer, "ANA.LOPEZ"), indexes([2, 5, 9]));
+        index.remove(id, r(5));
+        assert_eq!(index.list(id), indexes([2, 9]));
+        index.remove(id, r(2));
+        assert_eq!(index.list(id), indexes([9]));
+        index.remove(id, r(7));
+        assert_eq!(index.list(id), indexes([9]));
+        index.add(id, r(9));
+        assert_eq!(index.list(id), indexes([9]));
+        index.add(id, r(1));
+        assert_eq!(index.list(id), indexes([1, 9]));
+        index.remove(id, r(1));
+        index.remove(id, r(9));
+        assert_eq!(index.list(id), [] as [RowIndex; 0]);
+        index.add(id, r(4));
+        assert_eq!(index.list(id), indexes([4]));
         assert_eq!(index.find(&buffer, "nobody"), None);
-        assert_eq!(index.get(&buffer, "nobody"), [] as [u32; 0]);
+        assert_eq!(index.get(&buffer, "nobody"), [] as [RowIndex; 0]);
     }
 
     #[test]
     fn lists_start_empty_and_hold_one_or_several_values() {
-        let mut lists = Lists::new(3);
-        assert_eq!(lists.get(0), [] as [u32; 0]);
-        lists.add(1, 7);
-        lists.add(1, 3);
-        lists.add(2, 4);
-        assert_eq!(lists.get(1), [3, 7]);
-        assert_eq!(lists.get(2), [4]);
-        lists.remove(1, 7);
-        lists.remove(2, 4);
-        assert_eq!(lists.get(1), [3]);
-        assert_eq!(lists.get(2), [] as [u32; 0]);
-        assert_eq!(lists.get(0), [] as [u32; 0]);
+        let mut lists = Lists::<RowIndex>::new(3);
+        assert_eq!(lists.get(0), [] as [RowIndex; 0]);
+        lists.add(1, r(7));
+        lists.add(1, r(3));
+        lists.add(2, r(4));
+        assert_eq!(lists.get(1), indexes([3, 7]));
+        assert_eq!(lists.get(2), indexes([4]));
+        lists.remove(1, r(7));
+        lists.remove(2, r(4));
+        assert_eq!(lists.get(1), indexes([3]));
+        assert_eq!(lists.get(2), [] as [RowIndex; 0]);
+        assert_eq!(lists.get(0), [] as [RowIndex; 0]);
     }
 
     #[test]
     fn shared_keys_take_the_roster_ids_and_number_the_others_after_them() {
         let mut roster_text = String::new();
-        let mut roster = KeyIndex::default();
+        let mut roster = KeyIndex::<RowIndex>::default();
         for name in ["ana", "ben"] {
             let span = store(&mut roster_text, name);
             let id = roster.intern(&roster_text, span);
-            roster.add(id, 0);
+            roster.add(id, r(0));
         }
         let mut text = String::new();
         let rows: Vec<Span> = ["Ben", "Zoe", "ZOE", "ana"]
@@ -348,7 +376,7 @@ mod tests {
             .map(|(row, &span)| {
                 let known = roster.find(&roster_text, span.get(&text));
                 let id = shared.intern(known, &text, span);
-                shared.add(id, row as u32);
+                shared.add(id, RowIndex::at(row));
                 id
             })
             .collect();
@@ -356,14 +384,14 @@ mod tests {
         assert_eq!(ids[3], roster.find(&roster_text, "ana").unwrap());
         assert_eq!(ids[1], ids[2], "keys the roster lacks still fold case");
         assert!(ids[1].number() >= 2, "and are numbered after the roster's");
-        assert_eq!(shared.list(ids[1]), [1, 2]);
-        assert_eq!(shared.get(None, &text, "zoe"), [1, 2]);
-        assert_eq!(shared.get(ids.first().copied(), &text, "BEN"), [0]);
-        assert_eq!(shared.get(None, &text, "nobody"), [] as [u32; 0]);
-        shared.remove(ids[1], 1);
-        shared.remove(ids[0], 0);
-        assert_eq!(shared.list(ids[1]), [2]);
-        assert_eq!(shared.list(ids[0]), [] as [u32; 0]);
+        assert_eq!(shared.list(ids[1]), indexes([1, 2]));
+        assert_eq!(shared.get(None, &text, "zoe"), indexes([1, 2]));
+        assert_eq!(shared.get(ids.first().copied(), &text, "BEN"), indexes([0]));
+        assert_eq!(shared.get(None, &text, "nobody"), [] as [RowIndex; 0]);
+        shared.remove(ids[1], r(1));
+        shared.remove(ids[0], r(0));
+        assert_eq!(shared.list(ids[1]), indexes([2]));
+        assert_eq!(shared.list(ids[0]), [] as [RowIndex; 0]);
     }
 
     #[test]
@@ -372,13 +400,13 @@ mod tests {
         let spans: Vec<Span> = (0..1000)
             .map(|i| store(&mut buffer, &format!("User.{i}")))
             .collect();
-        let mut index = KeyIndex::default();
+        let mut index = KeyIndex::<RowIndex>::default();
         for (i, span) in spans.iter().enumerate() {
             let id = index.intern(&buffer, *span);
-            index.add(id, i as u32);
+            index.add(id, RowIndex::at(i));
         }
         for i in 0..1000u32 {
-            assert_eq!(index.get(&buffer, &format!("user.{i}")), [i]);
+            assert_eq!(index.get(&buffer, &format!("user.{i}")), [r(i)]);
         }
     }
 }

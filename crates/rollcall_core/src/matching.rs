@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::key_index::KeyId;
+use crate::position::StudentIndex;
 use crate::roster::Roster;
 use crate::rules::RowValues;
 
@@ -47,9 +48,9 @@ pub enum GuidProblem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RowMatch {
     /// The student the row updates.
-    pub student: Option<u32>,
+    pub student: Option<StudentIndex>,
     /// The exported student a row with a GUID problem still describes.
-    pub identified: Option<u32>,
+    pub identified: Option<StudentIndex>,
     /// How `student` or `identified` was found.
     pub by: Option<MatchedBy>,
     pub guid_problem: Option<GuidProblem>,
@@ -60,7 +61,7 @@ pub struct RowMatch {
 
 impl RowMatch {
     /// The student the row is about: matched, or else identified.
-    pub fn subject(&self) -> Option<u32> {
+    pub fn subject(&self) -> Option<StudentIndex> {
         self.student.or(self.identified)
     }
 }
@@ -71,8 +72,8 @@ fn identify(
     keys: &RowMatch,
     roster: &Roster,
     guid_on_file: &dyn Fn(&str) -> bool,
-) -> Option<(u32, MatchedBy)> {
-    let free = |candidates: &[u32]| {
+) -> Option<(StudentIndex, MatchedBy)> {
+    let free = |candidates: &[StudentIndex]| {
         candidates
             .iter()
             .copied()
@@ -153,7 +154,7 @@ pub fn match_row(
     if has_guid_column && let Some(found) = identified(GuidProblem::Removed) {
         return found;
     }
-    let found = |student: Option<&u32>, by| RowMatch {
+    let found = |student: Option<&StudentIndex>, by| RowMatch {
         student: student.copied(),
         by: Some(by),
         ..keys

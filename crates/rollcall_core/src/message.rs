@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use crate::code::{Finding, Lang};
 use crate::field::Field;
+use crate::position::SheetRow;
 use crate::read::Unreadable;
 
 /// A value a message names.
@@ -152,16 +153,16 @@ impl Arg for FileName {
 
 /// Other spreadsheet rows: "row 5" / "rows 5, 9 and 12"; in `args`, "5, 9, 12".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rows(pub Vec<u32>);
+pub struct Rows(pub Vec<SheetRow>);
 
 impl Arg for Rows {
     fn value(&self) -> Option<String> {
-        let numbers: Vec<String> = self.0.iter().map(u32::to_string).collect();
+        let numbers: Vec<String> = self.0.iter().map(SheetRow::to_string).collect();
         Some(numbers.join(", "))
     }
 
     fn text(&self, lang: Lang) -> Cow<'_, str> {
-        let numbers: Vec<String> = self.0.iter().map(u32::to_string).collect();
+        let numbers: Vec<String> = self.0.iter().map(SheetRow::to_string).collect();
         let and = match lang {
             Lang::En => "and",
             Lang::Es => "y",
@@ -184,7 +185,7 @@ impl Arg for Rows {
 /// …". In `args` the GUID, with `_export_row` and `_username` entries when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
-    pub export_row: Option<u32>,
+    pub export_row: Option<SheetRow>,
     pub username: Option<String>,
     pub guid: String,
 }
@@ -418,19 +419,19 @@ mod tests {
 
     #[test]
     fn rows_read_as_a_list_in_either_language() {
-        let rows = Rows(vec![3, 5, 9]);
+        let rows = Rows(vec![SheetRow::new(3), SheetRow::new(5), SheetRow::new(9)]);
         assert_eq!(rows.text(Lang::En), "rows 3, 5 and 9");
         assert_eq!(rows.text(Lang::Es), "las filas 3, 5 y 9");
         assert_eq!(rows.value().as_deref(), Some("3, 5, 9"));
-        assert_eq!(Rows(vec![7]).text(Lang::En), "row 7");
-        assert_eq!(Rows(vec![7]).text(Lang::Es), "la fila 7");
+        assert_eq!(Rows(vec![SheetRow::new(7)]).text(Lang::En), "row 7");
+        assert_eq!(Rows(vec![SheetRow::new(7)]).text(Lang::Es), "la fila 7");
     }
 
     #[test]
     fn a_finding_renders_in_both_languages_and_gives_its_args() {
         let finding = Finding::DuplicateGuid {
             value: "ab".to_owned(),
-            rows: Rows(vec![4, 6]),
+            rows: Rows(vec![SheetRow::new(4), SheetRow::new(6)]),
         };
         assert_eq!(
             render(&finding, Lang::En),
@@ -451,7 +452,7 @@ mod tests {
         let finding = Finding::RowNotInFile {
             name: "Ann Lee".to_owned(),
             student: Identity {
-                export_row: Some(9),
+                export_row: Some(SheetRow::new(9)),
                 username: Some("ann.lee".to_owned()),
                 guid: "g".to_owned(),
             },

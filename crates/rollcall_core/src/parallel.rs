@@ -2,9 +2,12 @@
 //! their allocator heaps); one after the other in WebAssembly. The result is the same either
 //! way: each row's value depends only on its index.
 
-/// `(0..rows).map(f).collect()`, natively shared between both threads for large files.
-pub fn map_rows<T: Send + Default>(rows: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    map_split(rows, 4096, f)
+use crate::position::{PerRow, RowIndex};
+
+/// `f` of every row of a table of `rows` rows, natively shared between both threads for large
+/// files.
+pub fn map_rows<T: Send + Default>(rows: usize, f: impl Fn(RowIndex) -> T + Sync) -> PerRow<T> {
+    PerRow::from(map_split(rows, 4096, |i| f(RowIndex::at(i))))
 }
 
 /// `(0..count).map(f).collect()`, natively shared between both threads from `threshold` items
@@ -55,8 +58,8 @@ mod tests {
     #[test]
     fn keeps_row_order() {
         for rows in [0, 1, 4095, 4096, 10_001] {
-            let squares = super::map_rows(rows, |i| i * i);
-            assert_eq!(squares, (0..rows).map(|i| i * i).collect::<Vec<_>>());
+            let squares = super::map_rows(rows, |i| i.index() * i.index());
+            assert_eq!(squares, (0..rows).map(|i| i * i).collect());
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::code::{Lang, Severity};
 use crate::diagnostic::{AllInLang, Diagnostic, order_ties};
 use crate::field::Field;
 use crate::matching::MatchedBy;
+use crate::position::SheetRow;
 use crate::read::FileInfo;
 
 /// What the import will do with a row.
@@ -38,8 +39,8 @@ pub struct Change {
 /// One row of the file, or one absent student (`row` null).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowEntry {
-    pub row: Option<u32>,
-    pub export_row: Option<u32>,
+    pub row: Option<SheetRow>,
+    pub export_row: Option<SheetRow>,
     pub outcome: Outcome,
     pub guid: Option<String>,
     pub matched_by: Option<MatchedBy>,
@@ -62,8 +63,8 @@ impl Outcome {
 /// A report entry borrowed from the checker, for writing without copying.
 #[derive(Debug, Clone)]
 pub struct RowEntryRef<'a> {
-    pub row: Option<u32>,
-    pub export_row: Option<u32>,
+    pub row: Option<SheetRow>,
+    pub export_row: Option<SheetRow>,
     pub outcome: Outcome,
     pub guid: Option<Cow<'a, str>>,
     pub matched_by: Option<MatchedBy>,
@@ -106,9 +107,9 @@ pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef) {
         }
     }
     out.extend_from_slice(b"{\"row\":");
-    number(out, entry.row);
+    number(out, entry.row.map(SheetRow::get));
     out.extend_from_slice(b",\"export_row\":");
-    number(out, entry.export_row);
+    number(out, entry.export_row.map(SheetRow::get));
     out.extend_from_slice(b",\"outcome\":\"");
     out.extend_from_slice(entry.outcome.as_str().as_bytes());
     out.extend_from_slice(b"\",\"guid\":");

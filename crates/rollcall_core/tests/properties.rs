@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use rollcall_core::{Checker, Field, Input, Lang, Op, Options, Outcome, check, read};
+use rollcall_core::{
+    Checker, Field, Input, Lang, Op, Options, Outcome, RowIndex, SheetRow, check, read,
+};
 
 const GUIDS: [&str; 6] = [
     "11111111-1111-4111-8111-111111111111",
@@ -160,7 +162,7 @@ proptest! {
         prop_assert_eq!(reports[0].to_json(Lang::En), run(Lang::En));
         // The lean report is the full one without its unchanged rows that carry no diagnostic.
         let (lean, full) = (&reports[0], &reports[1]);
-        let quiet = |row: Option<u32>| !full.diagnostics.iter().any(|d| d.row == row && row.is_some());
+        let quiet = |row: Option<SheetRow>| !full.diagnostics.iter().any(|d| d.row == row && row.is_some());
         let kept: Vec<_> = full
             .rows
             .iter()
@@ -223,7 +225,7 @@ proptest! {
             }
         }
         // Rows with errors never become operations; creates carry their names.
-        let error_rows: Vec<u32> = report.rows.iter().filter(|r| r.outcome == Outcome::Error).filter_map(|r| r.row).collect();
+        let error_rows: Vec<SheetRow> = report.rows.iter().filter(|r| r.outcome == Outcome::Error).filter_map(|r| r.row).collect();
         for op in &change_set.ops {
             let row = match op { Op::Update { row, .. } | Op::Create { row, .. } => *row };
             prop_assert!(!error_rows.contains(&row));
@@ -251,7 +253,7 @@ proptest! {
         );
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         for (row_pick, field_pick, value_pick) in edits {
-            let row = 2 + (row_pick % rows.len()) as u32;
+            let row = SheetRow::new(2 + (row_pick % rows.len()) as u32);
             let field = Field::ALL[field_pick];
             let tree = cell(field).new_tree(&mut runner).expect("value");
             let mut value = tree.current();
@@ -267,8 +269,8 @@ proptest! {
             }
             // Every re-checked row is as a full check sees it, listed in the report or not.
             let fresh = checker.rechecked();
-            for i in 0..checker.row_count() {
-                prop_assert_eq!(checker.row_state(i), fresh.row_state(i), "row index {}", i);
+            for i in (0..checker.row_count()).map(RowIndex::at) {
+                prop_assert_eq!(checker.row_state(i), fresh.row_state(i), "row index {:?}", i);
             }
         }
     }
@@ -305,14 +307,14 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(checker.summary().errors, 0);
     // Row 3 takes row 2's username: both rows get duplicate-username.
     let delta = checker
-        .set_cell(3, Field::Username, "USERNAME.0")
+        .set_cell(SheetRow::new(3), Field::Username, "USERNAME.0")
         .expect("edit");
     let rows: Vec<(Option<u32>, Vec<&str>)> = delta
         .rows
         .iter()
         .map(|r| {
             (
-                r.entry.row,
+                r.entry.row.map(SheetRow::get),
                 r.diagnostics.iter().map(|d| d.code().as_str()).collect(),
             )
         })
@@ -328,21 +330,27 @@ fn an_edit_updates_the_rows_it_collides_with() {
     assert_eq!(delta.summary.error, 2);
     // Undo: both rows are clean again.
     let delta = checker
-        .set_cell(3, Field::Username, "username.1")
+        .set_cell(SheetRow::new(3), Field::Username, "username.1")
         .expect("edit");
     assert!(delta.rows.iter().all(|r| r.diagnostics.is_empty()));
     assert_eq!(delta.summary.errors, 0);
     // Removing Ben's GUID makes row 3 identify him: guid-removed, with the fix.
-    let delta = checker.set_cell(3, Field::Guid, "").expect("edit");
+    let delta = checker
+        .set_cell(SheetRow::new(3), Field::Guid, "")
+        .expect("edit");
     assert_eq!(delta.rows[0].diagnostics[0].code().as_str(), "guid-removed");
     // Emptying a row makes it blank and its student absent.
     for field in Field::ALL {
-        checker.set_cell(3, field, "").expect("edit");
+        checker.set_cell(SheetRow::new(3), field, "").expect("edit");
     }
     let report = checker.report();
     assert_eq!(report.summary.blank, 1);
     assert_eq!(report.summary.absent, 2);
-    assert!(checker.set_cell(9, Field::Username, "x").is_err());
+    assert!(
+        checker
+            .set_cell(SheetRow::new(9), Field::Username, "x")
+            .is_err()
+    );
 }
 
 #[test]
@@ -360,14 +368,18 @@ fn blanking_the_username_rechecks_the_password_against_the_stored_one() {
     assert_eq!(checker.summary().errors, 0);
     // The password becomes the stored username; the row's username is still given (username.1).
     checker
-        .set_cell(2, Field::Password, "USERNAME.1")
+        .set_cell(SheetRow::new(2), Field::Password, "USERNAME.1")
         .expect("edit");
     assert_eq!(checker.summary().errors, 1);
     // A new username frees the old one as a password ...
-    let delta = checker.set_cell(2, Field::Username, "ben.l").expect("edit");
+    let delta = checker
+        .set_cell(SheetRow::new(2), Field::Username, "ben.l")
+        .expect("edit");
     assert!(delta.rows[0].diagnostics.is_empty());
     // ... and a blank one keeps it: the password rule runs again, against the stored username.
-    let delta = checker.set_cell(2, Field::Username, "").expect("edit");
+    let delta = checker
+        .set_cell(SheetRow::new(2), Field::Username, "")
+        .expect("edit");
     let codes: Vec<_> = delta.rows[0]
         .diagnostics
         .iter()

@@ -1,6 +1,6 @@
 //! One `check(export, edited)` case per cross-row, roster and diff rule, good and bad.
 
-use rollcall_core::{Checker, Input, Lang, Options, Outcome, Report, Severity, check};
+use rollcall_core::{Checker, Input, Lang, Options, Outcome, Report, Severity, SheetRow, check};
 
 const EXPORT: &str = "\
 Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password
@@ -28,7 +28,7 @@ fn findings(report: &Report) -> Vec<(Option<u32>, &'static str)> {
         .diagnostics
         .iter()
         .filter(|d| d.severity() != Severity::Info)
-        .map(|d| (d.row, d.code().as_str()))
+        .map(|d| (d.row.map(SheetRow::get), d.code().as_str()))
         .collect()
 }
 
@@ -92,10 +92,10 @@ fn guid_modified_offers_the_original() {
     );
     let fix = find(&report, "guid-modified").fix.as_ref().expect("a fix");
     assert_eq!(
-        (fix.row, fix.field.as_str(), fix.value.as_str()),
+        (fix.row.get(), fix.field.as_str(), fix.value.as_str()),
         (2, "guid", BEN)
     );
-    assert_eq!(report.rows[0].export_row, Some(3));
+    assert_eq!(report.rows[0].export_row, Some(SheetRow::new(3)));
     // A well-formed GUID of nobody that still identifies Ben by username.
     check_case(
         &["aaaaaaaa-2222-4222-8222-222222222222,,Ben,Kim,04,ben.kim,"],
@@ -305,7 +305,7 @@ fn leading_zeros_lost_beside_a_removed_or_modified_guid() {
             .fix
             .as_ref()
             .expect("fix");
-        assert_eq!((fix.row, fix.value.as_str()), (2, "00123"));
+        assert_eq!((fix.row.get(), fix.value.as_str()), (2, "00123"));
         let row = &report.rows[0];
         assert_eq!(row.outcome, Outcome::Error);
         assert_eq!(row.guid.as_deref(), Some(ANA));
@@ -380,7 +380,10 @@ fn students_not_in_the_file_are_listed_not_deleted() {
         .filter(|r| r.outcome == Outcome::Absent)
         .collect();
     assert_eq!(absent.len(), 2);
-    assert_eq!((absent[0].row, absent[0].export_row), (None, Some(3)));
+    assert_eq!(
+        (absent[0].row, absent[0].export_row),
+        (None, Some(SheetRow::new(3)))
+    );
     assert_eq!(absent[1].guid.as_deref(), Some(CARA));
 }
 
@@ -475,7 +478,11 @@ fn the_report_lists_rows_in_order_then_absent_students() {
         &[],
     );
     // Ana's unchanged row is only counted.
-    let rows: Vec<_> = report.rows.iter().map(|r| (r.row, r.outcome)).collect();
+    let rows: Vec<_> = report
+        .rows
+        .iter()
+        .map(|r| (r.row.map(SheetRow::get), r.outcome))
+        .collect();
     assert_eq!(
         rows,
         [
@@ -517,7 +524,11 @@ fn the_report_lists_unchanged_rows_only_with_diagnostics_or_when_asked() {
         ana("00123,Ana,Lopez,03,ana.lopez,")
     );
     let rows = |report: &Report| -> Vec<(Option<u32>, Outcome)> {
-        report.rows.iter().map(|r| (r.row, r.outcome)).collect()
+        report
+            .rows
+            .iter()
+            .map(|r| (r.row.map(SheetRow::get), r.outcome))
+            .collect()
     };
     let (lean, lean_json) = run_rows(&edited, false);
     // Ben's row is unchanged but carries username-normalized; Ana's and Cara's are only counted.

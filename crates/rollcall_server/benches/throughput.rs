@@ -214,7 +214,7 @@ fn teacher(mut client: Client, t: usize, start: Arc<Barrier>) -> Record {
             .filter(|s| s.username.starts_with(&class))
             .enumerate()
             .map(|(i, s)| Op::Update {
-                row: i as u32 + 2,
+                row: rollcall_core::SheetRow::new(i as u32 + 2),
                 guid: s.guid.clone(),
                 base: Some(s.fingerprint()),
                 set: [

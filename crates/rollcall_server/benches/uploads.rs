@@ -345,7 +345,7 @@ impl Bench {
                 .into_iter()
                 .collect();
                 Op::Update {
-                    row: i as u32 + 2,
+                    row: rollcall_core::SheetRow::new(i as u32 + 2),
                     guid: s.guid.clone(),
                     base: Some(s.fingerprint()),
                     set,
@@ -394,7 +394,7 @@ fn benches(c: &mut Criterion) {
                 batch += 1;
                 let ops: Vec<Op> = (0..1000)
                     .map(|i| Op::Create {
-                        row: i + 2,
+                        row: rollcall_core::SheetRow::new(i + 2),
                         values: [
                             (Field::FirstName, format!("New{i}")),
                             (Field::LastName, format!("Batch{batch}")),

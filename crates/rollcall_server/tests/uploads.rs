@@ -83,7 +83,7 @@ async fn a_change_set_is_queued_rechecked_applied_and_its_three_files_downloaded
     // A row the page would never send: the server must still refuse it.
     let guid3 = csv_rows(&original)[3][0].clone();
     set.ops.push(rollcall_core::Op::Update {
-        row: 4,
+        row: rollcall_core::SheetRow::new(4),
         guid: guid3,
         base: None,
         set: [(rollcall_core::Field::Grade, "Z9".to_owned())]

@@ -240,7 +240,7 @@ impl Checker {
             .unwrap_or_default();
         let delta = self
             .inner
-            .set_cell(row, field, &value)
+            .set_cell(rollcall_core::SheetRow::new(row), field, &value)
             .map_err(|error| edit_error(&error, lang))?;
         parse(&serde_json::to_string(&delta.in_lang(lang)).unwrap_or_default())
     }

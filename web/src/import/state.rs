@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rollcall_core::{Delta, Diagnostic, Field, Lang, Summary};
+use rollcall_core::{Delta, Diagnostic, Field, Lang, SheetRow, Summary};
 use rollcall_protocol::{TakenUsernames, UploadAccepted, UsernamesQuery};
 
 use crate::api;
@@ -39,8 +39,8 @@ pub enum Compared {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowView {
     pub key: String,
-    pub row: Option<u32>,
-    pub export_row: Option<u32>,
+    pub row: Option<SheetRow>,
+    pub export_row: Option<SheetRow>,
     pub outcome: rollcall_core::Outcome,
     pub cells: Vec<(Field, String)>,
     pub changes: Vec<rollcall_core::Change>,
@@ -63,7 +63,7 @@ pub struct ImportState {
     pub columns: RwSignal<Vec<Field>>,
     pub announce: RwSignal<String>,
     pub compared: RwSignal<Option<Compared>>,
-    pub error_rows: RwSignal<Vec<u32>>,
+    pub error_rows: RwSignal<Vec<SheetRow>>,
     pub busy: RwSignal<bool>,
     pub message: RwSignal<Option<String>>,
     pub check_ms: RwSignal<f64>,
@@ -203,7 +203,7 @@ impl ImportState {
     }
 
     /// Puts `value` into a cell and re-checks every row it affects.
-    pub fn edit(&self, row: u32, field: Field, value: String, ctx: Ctx) {
+    pub fn edit(&self, row: SheetRow, field: Field, value: String, ctx: Ctx) {
         let result = self
             .work
             .try_update_value(|work| work.as_mut().map(|w| w.set_cell(row, field, &value)));

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use rollcall_core::report::MASK;
-use rollcall_core::{Diagnostic, Field, Outcome, Severity};
+use rollcall_core::{Diagnostic, Field, Outcome, Severity, SheetRow};
 
 use super::state::{ImportState, PAGE_ROWS, RowView};
 use crate::ctx::Ctx;
@@ -137,7 +137,7 @@ fn RowLine(row: RwSignal<RowView>) -> impl IntoView {
                     {move || outcome_label(outcome(), ctx.lang.get())}
                 </span>
                 {move || row.with(|r| r.export_row.filter(|_| r.row.is_none()).map(|n| view! {
-                    <span class="muted small">" #"{n}</span>
+                    <span class="muted small">" #"{n.to_string()}</span>
                 }))}
                 <DiagnosticList diagnostics=Signal::derive(row_diagnostics)/>
             </td>
@@ -157,7 +157,7 @@ fn shown(value: Option<String>) -> String {
 }
 
 #[component]
-fn Cell(row: RwSignal<RowView>, number: u32, field: Field) -> impl IntoView {
+fn Cell(row: RwSignal<RowView>, number: SheetRow, field: Field) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let state = expect_context::<ImportState>();
     let value = move || {

@@ -14,7 +14,7 @@ impl Checker {
     /// The change-set of SPEC section 7: every row with outcome `update` or `create`.
     pub fn change_set(&self, school: &str, id: &str, created_at: &str) -> ChangeSet {
         let mut ops = Vec::new();
-        for (i, result) in self.results.iter().enumerate() {
+        for (i, result) in self.results.iter_enumerated() {
             let values = &self.locals[i].values;
             let row = self.table.row_number(i);
             let given = |field: Field| {
@@ -32,7 +32,11 @@ impl Checker {
                             .iter()
                             .filter_map(|change| given(change.field))
                             .collect(),
-                        None => Field::ALL.into_iter().skip(1).filter_map(given).collect(),
+                        None => Field::ALL
+                            .into_iter()
+                            .filter(|&field| field != Field::Guid)
+                            .filter_map(given)
+                            .collect(),
                     };
                     ops.push(Op::Update {
                         row,

@@ -10,6 +10,7 @@ use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::{RowMatch, match_row};
 use crate::message::FileName;
 use crate::options::Options;
+use crate::position::{PerRow, RowIndex};
 use crate::read::{self, ReadOutcome, Unreadable};
 use crate::report::{Outcome, Summary};
 use crate::roster::Roster;
@@ -49,8 +50,8 @@ impl Checker {
             roster,
             locals,
             keys,
-            matches: Vec::new(),
-            results: Vec::new(),
+            matches: PerRow::default(),
+            results: PerRow::default(),
             index,
             summary: Summary::default(),
         };
@@ -70,8 +71,8 @@ impl Checker {
             &mut checker.keys,
             checker.roster.as_ref(),
         );
-        for (i, matched) in checker.matches.iter().enumerate() {
-            checker.index.add_match(i as u32, matched);
+        for (i, matched) in checker.matches.iter_enumerated() {
+            checker.index.add_match(i, matched);
         }
         checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));
         checker.retally();
@@ -110,7 +111,7 @@ impl Checker {
         self.summary = summary;
     }
 
-    pub(super) fn match_at(&self, i: usize) -> RowMatch {
+    pub(super) fn match_at(&self, i: RowIndex) -> RowMatch {
         let local = &self.locals[i];
         if local.blank {
             return RowMatch::default();
@@ -127,7 +128,7 @@ impl Checker {
     }
 
     /// Runs the row's rules given what is known of the whole file.
-    pub(super) fn compute(&self, i: usize) -> RowResult {
+    pub(super) fn compute(&self, i: RowIndex) -> RowResult {
         let local = &self.locals[i];
         if local.blank {
             return RowResult::blank();
@@ -204,9 +205,9 @@ pub(super) type RosterRead = Option<Result<Roster, Box<Diagnostic>>>;
 /// of the edited file before it meets the roster.
 pub(super) struct Indexed {
     read: ReadOutcome,
-    locals: Vec<LocalCheck>,
+    locals: PerRow<LocalCheck>,
     index: FileIndex,
-    keys: Vec<RowKeys>,
+    keys: PerRow<RowKeys>,
 }
 
 /// Runs the value rules on every row of a read file (none when a file-level error stops it)

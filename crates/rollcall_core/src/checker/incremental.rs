@@ -5,13 +5,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::field::Field;
 use crate::file_index::RowKeys;
+use crate::position::{RowIndex, SheetRow, StudentIndex};
 use crate::rules::check_row;
 
 use super::{Checker, Delta, EditError, RowUpdate};
 
 impl Checker {
     /// Puts `value` into `field` on spreadsheet row `row` and re-checks every row it affects.
-    pub fn set_cell(&mut self, row: u32, field: Field, value: &str) -> Result<Delta, EditError> {
+    pub fn set_cell(
+        &mut self,
+        row: SheetRow,
+        field: Field,
+        value: &str,
+    ) -> Result<Delta, EditError> {
         if self.fatal {
             return Err(EditError::NotChecked);
         }
@@ -26,15 +32,14 @@ impl Checker {
         let local = check_row(&self.table, i, self.options.limits.max_cell_chars);
         let old = std::mem::replace(&mut self.locals[i], local);
         let new = &self.locals[i];
-        let row_index = i as u32;
         let text = self.table.text();
         let old_keys = self.keys[i];
-        self.index.remove_values(row_index, &old_keys);
+        self.index.remove_values(i, &old_keys);
         let new_keys = if new.blank {
             RowKeys::default()
         } else {
             self.index
-                .add_values(text, row_index, &new.values, self.roster.as_ref())
+                .add_values(text, i, &new.values, self.roster.as_ref())
         };
         self.keys[i] = new_keys;
 
@@ -49,7 +54,7 @@ impl Checker {
                 index.student_id_rows(keys.student_id),
                 index.username_rows(keys.username),
             ];
-            affected.extend(rows.iter().flat_map(|r| r.iter()).map(|&r| r as usize));
+            affected.extend(rows.iter().flat_map(|r| r.iter()));
         }
         for values in [&old.values, &self.locals[i].values] {
             if let Some(guid) = values.guid.map(|g| g.get(text))
@@ -60,7 +65,7 @@ impl Checker {
         }
 
         // Students whose rows changed, with whether they were in the file before the edit.
-        let mut students: BTreeMap<u32, bool> = BTreeMap::new();
+        let mut students: BTreeMap<StudentIndex, bool> = BTreeMap::new();
         for &r in &rematch {
             let matched = self.match_at(r);
             let previous = self.matches[r];
@@ -73,15 +78,15 @@ impl Checker {
                         .entry(student)
                         .or_insert_with(|| self.index.in_file(student));
                 }
-                self.index.remove_match(r as u32, &previous);
-                self.index.add_match(r as u32, &matched);
+                self.index.remove_match(r, &previous);
+                self.index.add_match(r, &matched);
                 self.matches[r] = matched;
             }
             affected.insert(r);
         }
         for &student in students.keys() {
             affected.extend(self.rows_about(student));
-            affected.extend(self.index.matched_rows(student).iter().map(|&r| r as usize));
+            affected.extend(self.index.matched_rows(student));
         }
         Ok(self.recheck(affected, &students))
     }
@@ -90,8 +95,8 @@ impl Checker {
     /// rows changed, with whether they were in the file before.
     pub(super) fn recheck(
         &mut self,
-        affected: BTreeSet<usize>,
-        students: &BTreeMap<u32, bool>,
+        affected: BTreeSet<RowIndex>,
+        students: &BTreeMap<StudentIndex, bool>,
     ) -> Delta {
         for &r in &affected {
             let result = self.compute(r);
@@ -138,19 +143,19 @@ impl Checker {
 
     /// Rows holding the student's Student ID or username: the rows that may identify them or
     /// whose *-taken and match-conflict rules look at them.
-    pub(super) fn rows_about(&self, student: u32) -> Vec<usize> {
+    pub(super) fn rows_about(&self, student: StudentIndex) -> Vec<RowIndex> {
         let Some(roster) = &self.roster else {
             return Vec::new();
         };
         let student = roster.student(student);
         let text = self.table.text();
-        let mut rows: Vec<u32> = Vec::new();
+        let mut rows: Vec<RowIndex> = Vec::new();
         if let Some(id) = student.student_id {
             rows.extend(self.index.rows_with_student_id(text, id, Some(roster)));
         }
         if let Some(username) = student.username {
             rows.extend(self.index.rows_with_username(text, username, Some(roster)));
         }
-        rows.into_iter().map(|r| r as usize).collect()
+        rows
     }
 }

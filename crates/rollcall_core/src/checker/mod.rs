@@ -18,6 +18,7 @@ use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::RowMatch;
 use crate::options::Options;
+use crate::position::{PerRow, SheetRow};
 use crate::read::{self, ReadOutcome, Table};
 use crate::report::{Change, Outcome, RowEntry, Summary};
 use crate::roster::Roster;
@@ -109,7 +110,7 @@ pub enum EditError {
     /// The file has a file-level error, so its rows are not checked.
     NotChecked,
     /// No data row has this spreadsheet row number.
-    NoSuchRow(u32),
+    NoSuchRow(SheetRow),
     /// The file has no column for this field.
     NoSuchColumn(Field),
 }
@@ -140,11 +141,11 @@ pub struct Checker {
     file_diagnostics: Vec<Diagnostic>,
     fatal: bool,
     roster: Option<Roster>,
-    locals: Vec<LocalCheck>,
+    locals: PerRow<LocalCheck>,
     /// Per row: its keys in `index`.
-    keys: Vec<RowKeys>,
-    matches: Vec<RowMatch>,
-    results: Vec<RowResult>,
+    keys: PerRow<RowKeys>,
+    matches: PerRow<RowMatch>,
+    results: PerRow<RowResult>,
     index: FileIndex,
     summary: Summary,
 }

@@ -6,18 +6,19 @@ use std::borrow::Cow;
 use crate::code::Lang;
 use crate::cross;
 use crate::diagnostic::{AllInLang, Diagnostic, order_ties, sort_diagnostics};
+use crate::position::{RowIndex, StudentIndex};
 use crate::report::{Outcome, Report, RowEntry, RowEntryRef};
 use crate::roster::Roster;
 
 use super::{Checker, RowUpdate};
 
 impl Checker {
-    pub(super) fn entry(&self, i: usize) -> RowEntry {
+    pub(super) fn entry(&self, i: RowIndex) -> RowEntry {
         self.entry_ref(i).to_owned()
     }
 
     /// Row `i`'s report entry, borrowed from the checker.
-    pub(super) fn entry_ref(&self, i: usize) -> RowEntryRef<'_> {
+    pub(super) fn entry_ref(&self, i: RowIndex) -> RowEntryRef<'_> {
         let result = &self.results[i];
         let matched = &self.matches[i];
         let subject = matched
@@ -42,16 +43,16 @@ impl Checker {
     }
 
     /// Roster students no row matched or identified, in roster (export) order.
-    pub(super) fn absent_students(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(super) fn absent_students(&self) -> impl Iterator<Item = StudentIndex> + '_ {
         let count = if self.fatal {
             0
         } else {
             self.roster.as_ref().map_or(0, Roster::len)
         };
-        (0..count as u32).filter(|&s| !self.index.in_file(s))
+        crate::position::all(count).filter(|&s| !self.index.in_file(s))
     }
 
-    pub(super) fn absent_update(&self, student: u32) -> Option<RowUpdate> {
+    pub(super) fn absent_update(&self, student: StudentIndex) -> Option<RowUpdate> {
         let student = self.roster.as_ref()?.student(student);
         Some(RowUpdate {
             entry: RowEntry {
@@ -68,7 +69,7 @@ impl Checker {
 
     /// Whether row `i` has an entry in the report's `rows`: never a blank row; an unchanged
     /// row without diagnostics only with [`Options::all_rows`] (otherwise it is only counted).
-    pub(super) fn listed(&self, i: usize) -> bool {
+    pub(super) fn listed(&self, i: RowIndex) -> bool {
         let result = &self.results[i];
         match result.outcome {
             Outcome::Blank => false,
@@ -87,7 +88,7 @@ impl Checker {
         } else {
             absent.len()
         });
-        for (i, result) in self.results.iter().enumerate() {
+        for (i, result) in self.results.iter_enumerated() {
             diagnostics.extend(result.diagnostics.iter().cloned());
             if self.listed(i) {
                 rows.push(self.entry(i));
@@ -137,7 +138,7 @@ impl Checker {
         let write_chunk = |c: usize| {
             let mut out = Vec::with_capacity(chunk * 160);
             let rows = c * chunk..((c + 1) * chunk).min(self.results.len());
-            for i in rows {
+            for i in rows.map(RowIndex::at) {
                 if self.listed(i) {
                     out.push(b',');
                     crate::report::write_entry(&mut out, &self.entry_ref(i));

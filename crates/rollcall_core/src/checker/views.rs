@@ -8,6 +8,7 @@ use super::{Checker, Delta, RowUpdate};
 use crate::code::{Lang, Severity};
 use crate::diagnostic::{Diagnostic, order_ties};
 use crate::field::Field;
+use crate::position::RowIndex;
 use crate::report::Outcome;
 use crate::text::escape_formula;
 
@@ -17,9 +18,14 @@ impl Checker {
         self.results.len()
     }
 
+    /// Every data row's index, in order (see [`Checker::row_count`]).
+    pub fn row_indexes(&self) -> impl DoubleEndedIterator<Item = RowIndex> + use<> {
+        self.results.positions()
+    }
+
     /// Row `i`'s report entry and diagnostics (`i` counts data rows from 0; see
     /// [`crate::read::Table::row_number`] for its spreadsheet row).
-    pub fn row_state(&self, i: usize) -> RowUpdate {
+    pub fn row_state(&self, i: RowIndex) -> RowUpdate {
         RowUpdate {
             entry: self.entry(i),
             diagnostics: self.results[i].diagnostics.clone(),
@@ -27,12 +33,12 @@ impl Checker {
     }
 
     /// Row `i`'s diagnostics, borrowed.
-    pub fn diagnostics(&self, i: usize) -> &[Diagnostic] {
+    pub fn diagnostics(&self, i: RowIndex) -> &[Diagnostic] {
         &self.results[i].diagnostics
     }
 
     /// Row `i`'s outcome.
-    pub fn outcome(&self, i: usize) -> Outcome {
+    pub fn outcome(&self, i: RowIndex) -> Outcome {
         self.results[i].outcome
     }
 
@@ -51,7 +57,7 @@ impl Checker {
     pub fn usernames_to_confirm(&self) -> Vec<String> {
         let text = self.table.text();
         let mut names = BTreeSet::new();
-        for (i, local) in self.locals.iter().enumerate() {
+        for (i, local) in self.locals.iter_enumerated() {
             let Some(username) = local.values.username.map(|u| u.get(text)) else {
                 continue;
             };
@@ -65,7 +71,7 @@ impl Checker {
     }
 
     /// The username of the student row `i` matched is `username` (lower case) already.
-    fn holds_username(&self, i: usize, username: &str) -> bool {
+    fn holds_username(&self, i: RowIndex, username: &str) -> bool {
         let (Some(roster), Some(student)) = (&self.roster, self.matches[i].subject()) else {
             return false;
         };
@@ -85,7 +91,7 @@ impl Checker {
             let text = self.table.text();
             for username in &taken {
                 let rows = self.index.rows_with_username(text, username, Some(roster));
-                affected.extend(rows.iter().map(|&r| r as usize));
+                affected.extend(rows);
             }
         }
         if let Some(roster) = &mut self.roster {
@@ -106,7 +112,7 @@ impl Checker {
         let header = Field::ALL.iter().map(|f| f.header()).chain(["Error"]);
         // Writing into a Vec cannot fail.
         let _ = writer.write_record(header);
-        for (i, result) in self.results.iter().enumerate() {
+        for (i, result) in self.results.iter_enumerated() {
             if result.outcome != Outcome::Error {
                 continue;
             }
@@ -129,6 +135,7 @@ impl Checker {
 
 #[cfg(test)]
 mod tests {
+    use crate::position::{RowIndex, SheetRow};
     use crate::{Checker, Field, Input, Options, Outcome};
 
     const EXPORT: &str = "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n\
@@ -159,23 +166,23 @@ mod tests {
             f149f542-e935-4870-9734-6b4501eaf614,001,Grace,Cohen,KG,grace.cohen,\n\
             ,003,Li,Wu,02,li.wu,\n";
         let mut checker = checker(edited);
-        assert_eq!(checker.outcome(1), Outcome::Create);
+        assert_eq!(checker.outcome(RowIndex::new(1)), Outcome::Create);
         let delta = checker.mark_usernames_taken(&["LI.WU".to_owned(), " ".to_owned()]);
         assert_eq!(delta.rows.len(), 1);
-        assert_eq!(delta.rows[0].entry.row, Some(3));
+        assert_eq!(delta.rows[0].entry.row, Some(SheetRow::new(3)));
         assert_eq!(
             delta.rows[0].diagnostics[0].code().as_str(),
             "username-taken"
         );
-        assert_eq!(checker.outcome(1), Outcome::Error);
+        assert_eq!(checker.outcome(RowIndex::new(1)), Outcome::Error);
         assert_eq!(delta.summary.error, 1);
         // The incremental state equals a full check that knew it from the start.
         assert_eq!(checker.report(), checker.rechecked().report());
         // Fixing the cell clears it.
         checker
-            .set_cell(3, Field::Username, "li.wu2")
+            .set_cell(SheetRow::new(3), Field::Username, "li.wu2")
             .expect("edit");
-        assert_eq!(checker.outcome(1), Outcome::Create);
+        assert_eq!(checker.outcome(RowIndex::new(1)), Outcome::Create);
     }
 
     #[test]
@@ -203,6 +210,6 @@ mod tests {
             Some(Input::new(EXPORT.as_bytes(), Some("export.csv"))),
             &Options::default(),
         );
-        assert_eq!(again.outcome(0), Outcome::Error);
+        assert_eq!(again.outcome(RowIndex::new(0)), Outcome::Error);
     }
 }

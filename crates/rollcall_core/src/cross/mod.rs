@@ -17,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::RowMatch;
+use crate::position::{RowIndex, SheetRow};
 use crate::read::Table;
 use crate::report::Change;
 use crate::roster::{Roster, StudentRef};
@@ -27,7 +28,7 @@ pub struct RowContext<'a> {
     /// The student the row matched or identified, read from the roster once.
     pub subject: Option<StudentRef<'a>>,
     pub table: &'a Table,
-    pub index: usize,
+    pub index: RowIndex,
     pub values: &'a RowValues,
     pub matched: &'a RowMatch,
     /// The row's keys in `file`.
@@ -37,7 +38,7 @@ pub struct RowContext<'a> {
 }
 
 impl RowContext<'_> {
-    pub fn row(&self) -> u32 {
+    pub fn row(&self) -> SheetRow {
         self.table.row_number(self.index)
     }
 
@@ -57,10 +58,10 @@ impl RowContext<'_> {
     }
 
     /// Spreadsheet row numbers of `rows` (data row indexes) other than this row.
-    pub fn other_rows(&self, rows: &[u32]) -> Vec<u32> {
+    pub fn other_rows(&self, rows: &[RowIndex]) -> Vec<SheetRow> {
         rows.iter()
-            .filter(|&&r| r as usize != self.index)
-            .map(|&r| self.table.row_number(r as usize))
+            .filter(|&&r| r != self.index)
+            .map(|&r| self.table.row_number(r))
             .collect()
     }
 }

@@ -19,10 +19,16 @@ use crate::cross::RowContext;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::message::Owner;
+use crate::position::StudentIndex;
 use crate::roster::Roster;
 
 /// Who owns a value: a roster student not in the file, or an account outside the roster.
-fn owner(ctx: &RowContext, roster: &Roster, holders: &[u32], outside: bool) -> Option<Owner> {
+fn owner(
+    ctx: &RowContext,
+    roster: &Roster,
+    holders: &[StudentIndex],
+    outside: bool,
+) -> Option<Owner> {
     let subject = ctx.matched.subject();
     if let Some(&student) = holders
         .iter()

@@ -8,11 +8,12 @@ use crate::diagnostic::Diagnostic;
 use crate::field::{Field, HeaderMeaning, classify_header, column_letter};
 use crate::message::FileName;
 use crate::options::Options;
+use crate::position::SheetRow;
 use crate::read::{ColumnInfo, FileInfo, ReadOutcome, Table};
 use crate::text::trim;
 
 /// One row of a sheet, as the reader sees it.
-pub(crate) trait SheetRow {
+pub(crate) trait RowCells {
     fn len(&self) -> usize;
     /// The cell's text untrimmed, and whether it is a date cell.
     fn cell(&self, index: usize) -> (&str, bool);
@@ -23,7 +24,7 @@ pub(crate) trait SheetRow {
     }
 }
 
-impl SheetRow for [(std::borrow::Cow<'_, str>, bool)] {
+impl RowCells for [(std::borrow::Cow<'_, str>, bool)] {
     fn len(&self) -> usize {
         <[(std::borrow::Cow<'_, str>, bool)]>::len(self)
     }
@@ -42,7 +43,7 @@ pub(crate) enum Feed {
 }
 
 /// The width of a row: one past its last non-empty cell.
-fn width(row: &(impl SheetRow + ?Sized), offset: u32) -> u32 {
+fn width(row: &(impl RowCells + ?Sized), offset: u32) -> u32 {
     (0..row.len())
         .rev()
         .find(|&i| !trim(row.cell(i).0).is_empty())
@@ -59,7 +60,7 @@ fn clip(header: &str, most: u32) -> std::borrow::Cow<'_, str> {
 }
 
 /// Says which fields a header row names, for choosing a sheet.
-pub(crate) fn header_has_required(row: &(impl SheetRow + ?Sized)) -> bool {
+pub(crate) fn header_has_required(row: &(impl RowCells + ?Sized)) -> bool {
     let found: Vec<Field> = (0..row.len())
         .filter_map(|i| match classify_header(row.cell(i).0) {
             HeaderMeaning::Field(field) => Some(field),
@@ -133,7 +134,12 @@ impl<'a> TableBuilder<'a> {
     }
 
     /// Feeds one row of the sheet: spreadsheet row `row`, whose first cell is column `offset`.
-    pub(crate) fn push(&mut self, row: u32, offset: u32, cells: &(impl SheetRow + ?Sized)) -> Feed {
+    pub(crate) fn push(
+        &mut self,
+        row: SheetRow,
+        offset: u32,
+        cells: &(impl RowCells + ?Sized),
+    ) -> Feed {
         if self.stopped {
             return Feed::Stop;
         }
@@ -151,7 +157,7 @@ impl<'a> TableBuilder<'a> {
         }
     }
 
-    fn header(&mut self, offset: u32, cells: &(impl SheetRow + ?Sized)) {
+    fn header(&mut self, offset: u32, cells: &(impl RowCells + ?Sized)) {
         let mut info = self.info.take().unwrap_or_default();
         let mut columns_of: [Option<u32>; 7] = [None; 7];
         let width = width(cells, offset) as usize;
@@ -226,9 +232,9 @@ impl<'a> TableBuilder<'a> {
 
     fn data_row(
         &mut self,
-        row: u32,
+        row: SheetRow,
         offset: u32,
-        cells: &(impl SheetRow + ?Sized),
+        cells: &(impl RowCells + ?Sized),
         row_width: u32,
     ) -> Feed {
         let Some(table) = self.table.as_mut() else {

@@ -6,6 +6,7 @@ use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::message::FileName;
 use crate::options::Options;
+use crate::position::SheetRow;
 use crate::read::builder::{Feed, TableBuilder};
 use crate::read::csv_records::{MOST_FIELDS, Record, Records, TextRecord};
 use crate::read::{FileInfo, Format, ReadOutcome};
@@ -112,7 +113,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &FileName, options: &Options) -> Rea
     while records.next_into(&mut record) {
         for _ in 0..empty_lines_from(text.as_bytes(), record.start()) {
             row += 1;
-            if builder.push(row, 0, blank) == Feed::Stop {
+            if builder.push(SheetRow::new(row), 0, blank) == Feed::Stop {
                 return builder.finish();
             }
         }
@@ -123,7 +124,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &FileName, options: &Options) -> Rea
         }
         let feed = match record.whole() {
             Ok(whole) => builder.push(
-                row,
+                SheetRow::new(row),
                 0,
                 &TextRecord {
                     whole,
@@ -132,7 +133,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &FileName, options: &Options) -> Rea
             ),
             // Cannot happen (the text is UTF-8 and only ASCII quotes are taken out of it),
             // but if it did, the record would be read with replacement characters.
-            Err(_) => builder.push(row, 0, record.lossy().as_slice()),
+            Err(_) => builder.push(SheetRow::new(row), 0, record.lossy().as_slice()),
         };
         if feed == Feed::Stop {
             break;

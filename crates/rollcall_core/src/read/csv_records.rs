@@ -6,7 +6,7 @@
 //! more than 16,384 columns, so a record with more fields than that is `too-many-columns`
 //! whatever its cells hold, and the ends past that are counted, not kept.
 
-use crate::read::builder::SheetRow;
+use crate::read::builder::RowCells;
 
 /// The most fields a record keeps: a spreadsheet's last column.
 pub(crate) const MOST_FIELDS: usize = 16_384;
@@ -130,7 +130,7 @@ pub(crate) struct TextRecord<'a> {
     pub(crate) record: &'a Record,
 }
 
-impl SheetRow for TextRecord<'_> {
+impl RowCells for TextRecord<'_> {
     fn len(&self) -> usize {
         self.record.kept
     }

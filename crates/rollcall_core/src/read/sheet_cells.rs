@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 
 use crate::options::Limits;
+use crate::position::SheetRow;
 use crate::read::builder::{Feed, TableBuilder, header_has_required};
 use crate::text::trim;
 
@@ -26,7 +27,7 @@ pub(crate) type CellValue<'a> = (Cow<'a, str>, bool);
 /// One row: its 0-based number, where its cells are in `SheetCells::cells`, and how wide it is
 /// past the column limit (one past its last non-empty column there, or 0).
 #[derive(Debug, Clone, Copy)]
-struct SheetRow {
+struct SparseRow {
     row: u32,
     start: usize,
     end: usize,
@@ -37,7 +38,7 @@ struct SheetRow {
 #[derive(Debug)]
 pub(crate) struct SheetCells<'a> {
     /// The rows in the order they came; the last is the one cells are coming in for.
-    rows: Vec<SheetRow>,
+    rows: Vec<SparseRow>,
     /// Every kept cell, (column, value), row after row, each row's in the order the file gave
     /// them: one list for the sheet, not one per row.
     cells: Vec<(u32, CellValue<'a>)>,
@@ -68,7 +69,7 @@ impl<'a> SheetCells<'a> {
             return;
         }
         let here = self.cells.len();
-        let new_row = SheetRow {
+        let new_row = SparseRow {
             row,
             start: here,
             end: here,
@@ -144,7 +145,7 @@ impl<'a> SheetCells<'a> {
                 _ => {
                     let start = self.cells.len();
                     self.cells.extend(parts.iter().cloned());
-                    self.rows.push(SheetRow {
+                    self.rows.push(SparseRow {
                         row: part.row,
                         start,
                         end: self.cells.len(),
@@ -157,7 +158,7 @@ impl<'a> SheetCells<'a> {
     }
 
     /// The kept cells of `row`.
-    fn row_cells(&self, row: &SheetRow) -> &[(u32, CellValue<'a>)] {
+    fn row_cells(&self, row: &SparseRow) -> &[(u32, CellValue<'a>)] {
         &self.cells[row.start..row.end]
     }
 
@@ -202,7 +203,7 @@ impl<'a> SheetCells<'a> {
         for row in &self.rows {
             if let Some(next) = next {
                 for blank in (next..row.row).take(most_blank) {
-                    if builder.push(blank + 1, 0, none) == Feed::Stop {
+                    if builder.push(SheetRow::new(blank + 1), 0, none) == Feed::Stop {
                         return;
                     }
                 }
@@ -212,7 +213,7 @@ impl<'a> SheetCells<'a> {
                 return;
             }
             dense(self.row_cells(row), &mut cells);
-            if builder.push(row.row + 1, 0, cells.as_slice()) == Feed::Stop {
+            if builder.push(SheetRow::new(row.row + 1), 0, cells.as_slice()) == Feed::Stop {
                 return;
             }
             next = Some(row.row + 1);

@@ -1,6 +1,7 @@
 //! The table of roster cells read from a file, stored in one text buffer.
 
 use crate::field::Field;
+use crate::position::{RowIndex, SheetRow};
 use crate::read::FileInfo;
 use crate::text::{self, Span};
 
@@ -39,7 +40,7 @@ impl CellSpan {
 /// The rows of a table without its text: each row's number and where its cells are.
 #[derive(Debug)]
 pub struct RowSpans {
-    rows: Vec<u32>,
+    rows: Vec<SheetRow>,
     spans: Vec<CellSpan>,
 }
 
@@ -53,7 +54,8 @@ impl RowSpans {
     }
 
     /// Data row `index`: its spreadsheet row number and its cells in [`Field::ALL`] order.
-    pub fn row(&self, index: usize) -> (u32, [Span; FIELDS]) {
+    pub fn row(&self, index: RowIndex) -> (SheetRow, [Span; FIELDS]) {
+        let index = index.index();
         let cells = &self.spans[index * FIELDS..(index + 1) * FIELDS];
         (self.rows[index], std::array::from_fn(|k| cells[k].span()))
     }
@@ -82,7 +84,7 @@ pub struct Table {
     columns: [Option<u32>; FIELDS],
     /// Where each field's column is in `info.columns`.
     headers: [Option<usize>; FIELDS],
-    rows: Vec<u32>,
+    rows: Vec<SheetRow>,
     spans: Vec<CellSpan>,
     text: String,
 }
@@ -129,13 +131,13 @@ impl Table {
     }
 
     /// The spreadsheet row number of data row `index`.
-    pub fn row_number(&self, index: usize) -> u32 {
-        self.rows[index]
+    pub fn row_number(&self, index: RowIndex) -> SheetRow {
+        self.rows[index.index()]
     }
 
     /// The data row shown as spreadsheet row `row`, if there is one.
-    pub fn index_of_row(&self, row: u32) -> Option<usize> {
-        self.rows.binary_search(&row).ok()
+    pub fn index_of_row(&self, row: SheetRow) -> Option<RowIndex> {
+        self.rows.binary_search(&row).ok().map(RowIndex::at)
     }
 
     /// The column index of `field`, if the file has that column.
@@ -150,8 +152,8 @@ impl Table {
             .map_or(field.header(), |c| c.header.as_str())
     }
 
-    pub fn cell(&self, index: usize, field: Field) -> Cell<'_> {
-        let cell = self.spans[index * FIELDS + field.index()];
+    pub fn cell(&self, index: RowIndex, field: Field) -> Cell<'_> {
+        let cell = self.spans[index.index() * FIELDS + field.index()];
         Cell {
             text: cell.span().get(&self.text),
             date: cell.date(),
@@ -159,8 +161,8 @@ impl Table {
     }
 
     /// Where a cell's text lives in [`Table::text`].
-    pub fn span(&self, index: usize, field: Field) -> Span {
-        self.spans[index * FIELDS + field.index()].span()
+    pub fn span(&self, index: RowIndex, field: Field) -> Span {
+        self.spans[index.index() * FIELDS + field.index()].span()
     }
 
     /// Gives up the table for its text buffer and where each row's cells are in it.
@@ -178,14 +180,15 @@ impl Table {
     }
 
     /// True when every roster cell of the row is empty.
-    pub fn is_blank(&self, index: usize) -> bool {
+    pub fn is_blank(&self, index: RowIndex) -> bool {
+        let index = index.index();
         self.spans[index * FIELDS..(index + 1) * FIELDS]
             .iter()
             .all(|cell| cell.span().is_empty())
     }
 
     /// Appends a data row; `cells` are given in [`Field::ALL`] order, already trimmed.
-    pub(crate) fn push_row(&mut self, row: u32, cells: [(&str, bool); FIELDS]) {
+    pub(crate) fn push_row(&mut self, row: SheetRow, cells: [(&str, bool); FIELDS]) {
         self.rows.push(row);
         for (text, date) in cells {
             let span = self.store(text, date);
@@ -195,7 +198,12 @@ impl Table {
 
     /// Appends a data row whose cells are all slices of `whole`: `whole` is copied once and
     /// the cells point into the copy.
-    pub(crate) fn push_row_within(&mut self, row: u32, whole: &str, cells: [(&str, bool); FIELDS]) {
+    pub(crate) fn push_row_within(
+        &mut self,
+        row: SheetRow,
+        whole: &str,
+        cells: [(&str, bool); FIELDS],
+    ) {
         let base = self.text.len();
         let whole_start = whole.as_ptr() as usize;
         let mut spans = [CellSpan::default(); FIELDS];
@@ -238,14 +246,14 @@ impl Table {
 
     /// Replaces a cell with text typed by a person: trimmed like a read cell (passwords are
     /// taken as typed), never a date.
-    pub fn set_cell(&mut self, index: usize, field: Field, value: &str) {
+    pub fn set_cell(&mut self, index: RowIndex, field: Field, value: &str) {
         let text = if field == Field::Password {
             value
         } else {
             value.trim()
         };
         let span = self.store(text, false);
-        self.spans[index * FIELDS + field.index()] = span;
+        self.spans[index.index() * FIELDS + field.index()] = span;
     }
 
     fn store(&mut self, text: &str, date: bool) -> CellSpan {

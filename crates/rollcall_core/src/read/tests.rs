@@ -1,5 +1,6 @@
 use super::*;
 use crate::code::Lang;
+use crate::position::RowIndex;
 
 fn read_str(text: &str) -> ReadOutcome {
     read(text.as_bytes(), Some("edited.csv"), &Options::default())
@@ -8,11 +9,11 @@ fn read_str(text: &str) -> ReadOutcome {
 /// Every data row as (row number, first name, last name, grade).
 fn rows(outcome: &ReadOutcome) -> Vec<(u32, String, String, String)> {
     let table = &outcome.table;
-    (0..table.len())
+    crate::position::all(table.len())
         .filter(|&i| !table.is_blank(i))
         .map(|i| {
             (
-                table.row_number(i),
+                table.row_number(i).get(),
                 table.cell(i, Field::FirstName).text.to_owned(),
                 table.cell(i, Field::LastName).text.to_owned(),
                 table.cell(i, Field::Grade).text.to_owned(),
@@ -177,9 +178,12 @@ fn cells_are_trimmed_but_passwords_are_not() {
     let outcome =
         read_str("First Name,Last Name,Grade,Password\n\u{a0} Ana \t, Lo pez ,03, secret1 \n");
     let table = &outcome.table;
-    assert_eq!(table.cell(0, Field::FirstName).text, "Ana");
-    assert_eq!(table.cell(0, Field::LastName).text, "Lo pez");
-    assert_eq!(table.cell(0, Field::Password).text, " secret1 ");
+    assert_eq!(table.cell(RowIndex::new(0), Field::FirstName).text, "Ana");
+    assert_eq!(table.cell(RowIndex::new(0), Field::LastName).text, "Lo pez");
+    assert_eq!(
+        table.cell(RowIndex::new(0), Field::Password).text,
+        " secret1 "
+    );
 }
 
 #[test]

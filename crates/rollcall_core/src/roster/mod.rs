@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::key_index::{KeyId, KeyIndex, List};
+use crate::position::{RowIndex, SheetRow, StudentIndex};
 use crate::read::Table;
 use crate::rules::{grade, guid};
 use crate::text::{Span, fold_eq, store};
@@ -57,7 +58,7 @@ fn lowercase(text: &mut String, span: Span) -> Span {
 #[derive(Debug, Clone, Copy)]
 struct Record {
     guid: Span,
-    export_row: Option<u32>,
+    export_row: Option<SheetRow>,
     student_id: Option<Span>,
     first_name: Span,
     last_name: Span,
@@ -73,12 +74,12 @@ struct Record {
 pub struct Roster {
     text: String,
     records: Vec<Record>,
-    by_guid: KeyIndex,
-    by_student_id: KeyIndex,
-    by_username: KeyIndex,
+    by_guid: KeyIndex<StudentIndex>,
+    by_student_id: KeyIndex<StudentIndex>,
+    by_username: KeyIndex<StudentIndex>,
     /// By [`name_hash`], built on first use (only new students need it); lookups compare the
     /// folded names, so collisions are harmless.
-    by_name: OnceLock<FxHashMap<u64, List>>,
+    by_name: OnceLock<FxHashMap<u64, List<StudentIndex>>>,
     /// The part of that index a whole-file check asks for ([`Roster::prepare_names_for`]).
     names_asked: OnceLock<NamesAsked>,
     /// Usernames (lower case) held by accounts outside this roster (the server's other schools).
@@ -92,7 +93,7 @@ pub struct Roster {
 #[derive(Debug, Clone, Default)]
 struct NamesAsked {
     hashes: FxHashSet<u64>,
-    students: FxHashMap<u64, List>,
+    students: FxHashMap<u64, List<StudentIndex>>,
 }
 
 /// Builds a roster one student at a time.
@@ -118,7 +119,7 @@ impl Builder {
     /// its first student (and `false` says the record was not added).
     fn add(&mut self, mut record: Record) -> bool {
         let roster = &mut self.roster;
-        let index = roster.records.len() as u32;
+        let index = StudentIndex::at(roster.records.len());
         let text = roster.text.as_str();
         let guid = roster.by_guid.intern(text, record.guid);
         if !roster.by_guid.list(guid).is_empty() {
@@ -170,7 +171,7 @@ impl Roster {
     pub fn from_export(table: Table) -> Roster {
         let (text, cells) = table.into_parts();
         let mut builder = Builder::new(cells.len(), text);
-        for i in 0..cells.len() {
+        for i in crate::position::all::<RowIndex>(cells.len()) {
             let (row, spans) = cells.row(i);
             let [
                 guid,
@@ -215,8 +216,8 @@ impl Roster {
         self.records.is_empty()
     }
 
-    pub fn student(&self, index: u32) -> StudentRef<'_> {
-        let record = &self.records[index as usize];
+    pub fn student(&self, index: StudentIndex) -> StudentRef<'_> {
+        let record = &self.records[index.index()];
         let text = self.text.as_str();
         StudentRef {
             guid: record.guid.get(text),
@@ -230,31 +231,31 @@ impl Roster {
     }
 
     /// A student's GUID, without reading the rest of the record.
-    pub fn guid(&self, index: u32) -> &str {
-        self.records[index as usize].guid.get(&self.text)
+    pub fn guid(&self, index: StudentIndex) -> &str {
+        self.records[index.index()].guid.get(&self.text)
     }
 
     /// A student's row in the original export, if the roster came from one.
-    pub fn export_row(&self, index: u32) -> Option<u32> {
-        self.records[index as usize].export_row
+    pub fn export_row(&self, index: StudentIndex) -> Option<SheetRow> {
+        self.records[index.index()].export_row
     }
 
     /// Every student, in roster (export) order.
     pub fn students(&self) -> impl Iterator<Item = StudentRef<'_>> {
-        (0..self.records.len() as u32).map(|i| self.student(i))
+        crate::position::all(self.records.len()).map(|i| self.student(i))
     }
 
-    pub fn by_guid(&self, guid: &str) -> Option<u32> {
+    pub fn by_guid(&self, guid: &str) -> Option<StudentIndex> {
         self.by_guid.get(&self.text, guid).first().copied()
     }
 
     /// Students with this Student ID (compared ignoring case).
-    pub fn by_student_id(&self, id: &str) -> &[u32] {
+    pub fn by_student_id(&self, id: &str) -> &[StudentIndex] {
         self.by_student_id.get(&self.text, id)
     }
 
     /// Students with this username (compared ignoring case).
-    pub fn by_username(&self, username: &str) -> &[u32] {
+    pub fn by_username(&self, username: &str) -> &[StudentIndex] {
         self.by_username.get(&self.text, username)
     }
 
@@ -280,8 +281,8 @@ impl Roster {
 
     /// The key of a Student ID as matching sees it, knowing the row matched `student`: that
     /// student's own key when the row keeps their Student ID, without a lookup.
-    pub fn student_id_key_near(&self, student: u32, id: &str) -> Option<KeyId> {
-        let record = &self.records[student as usize];
+    pub fn student_id_key_near(&self, student: StudentIndex, id: &str) -> Option<KeyId> {
+        let record = &self.records[student.index()];
         match record.student_id {
             Some(own) if fold_eq(own.get(&self.text), id) => record.student_id_key,
             _ => self.student_id_key(id),
@@ -289,8 +290,8 @@ impl Roster {
     }
 
     /// Like [`Roster::student_id_key_near`], for usernames.
-    pub fn username_key_near(&self, student: u32, username: &str) -> Option<KeyId> {
-        let record = &self.records[student as usize];
+    pub fn username_key_near(&self, student: StudentIndex, username: &str) -> Option<KeyId> {
+        let record = &self.records[student.index()];
         match record.username {
             Some(own) if fold_eq(own.get(&self.text), username) => record.username_key,
             _ => self.username_key(username),
@@ -298,17 +299,17 @@ impl Roster {
     }
 
     /// Students holding a Student ID found earlier with [`Roster::student_id_key`].
-    pub fn with_student_id(&self, key: Option<KeyId>) -> &[u32] {
+    pub fn with_student_id(&self, key: Option<KeyId>) -> &[StudentIndex] {
         key.map_or(&[], |key| self.by_student_id.list(key))
     }
 
     /// Students holding a username found earlier with [`Roster::username_key`].
-    pub fn with_username(&self, key: Option<KeyId>) -> &[u32] {
+    pub fn with_username(&self, key: Option<KeyId>) -> &[StudentIndex] {
         key.map_or(&[], |key| self.by_username.list(key))
     }
 
     /// The first student with this first name, last name and grade (names folded).
-    pub fn by_name(&self, first: &str, last: &str, grade: &str) -> Option<u32> {
+    pub fn by_name(&self, first: &str, last: &str, grade: &str) -> Option<StudentIndex> {
         let hash = name_hash(first, last, grade);
         let candidates = match (self.by_name.get(), self.names_asked.get()) {
             (None, Some(asked)) if asked.hashes.contains(&hash) => asked.students.get(&hash),
@@ -323,13 +324,13 @@ impl Roster {
     }
 
     /// The name index, built the first time it is needed.
-    fn names(&self) -> &FxHashMap<u64, List> {
+    fn names(&self) -> &FxHashMap<u64, List<StudentIndex>> {
         self.by_name.get_or_init(|| {
-            let mut names: FxHashMap<u64, List> =
+            let mut names: FxHashMap<u64, List<StudentIndex>> =
                 FxHashMap::with_capacity_and_hasher(self.records.len(), Default::default());
             for (index, student) in self.students().enumerate() {
                 let hash = name_hash(student.first_name, student.last_name, student.grade);
-                names.entry(hash).or_default().push(index as u32);
+                names.entry(hash).or_default().push(StudentIndex::at(index));
             }
             names
         })
@@ -347,7 +348,7 @@ impl Roster {
             hashes.insert(name_hash(first, last, grade));
             signatures.insert(name_signature(first, last, grade));
         }
-        let mut students: FxHashMap<u64, List> = FxHashMap::default();
+        let mut students: FxHashMap<u64, List<StudentIndex>> = FxHashMap::default();
         if !hashes.is_empty() {
             let text = self.text.as_str();
             for (index, record) in self.records.iter().enumerate() {
@@ -358,7 +359,10 @@ impl Roster {
                 }
                 let hash = name_hash(first, last, grade);
                 if hashes.contains(&hash) {
-                    students.entry(hash).or_default().push(index as u32);
+                    students
+                        .entry(hash)
+                        .or_default()
+                        .push(StudentIndex::at(index));
                 }
             }
         }
@@ -386,7 +390,7 @@ mod tests {
     fn student(guid: &str, first: &str) -> Student {
         Student {
             guid: guid.to_owned(),
-            export_row: Some(2),
+            export_row: Some(SheetRow::new(2)),
             student_id: Some("00123".to_owned()),
             first_name: first.to_owned(),
             last_name: "García".to_owned(),
@@ -433,14 +437,20 @@ mod tests {
     fn fingerprint_is_stable_and_sees_every_field() {
         let a = student("F149F542-E935-4870-9734-6B4501EAF614", "Ana");
         let roster = Roster::new(std::slice::from_ref(&a));
-        let stored = roster.student(0);
+        let stored = roster.student(StudentIndex::new(0));
         assert_eq!(stored.guid, "f149f542-e935-4870-9734-6b4501eaf614");
         assert_eq!(stored.username, Some("ana.garcia"));
         let again = Roster::new(&[stored.to_owned()]);
-        assert_eq!(fingerprint(&stored), fingerprint(&again.student(0)));
+        assert_eq!(
+            fingerprint(&stored),
+            fingerprint(&again.student(StudentIndex::new(0)))
+        );
         assert_eq!(fingerprint(&stored).len(), 32);
         let renamed = Roster::new(&[student("f149f542-e935-4870-9734-6b4501eaf614", "Anne")]);
-        assert_ne!(fingerprint(&stored), fingerprint(&renamed.student(0)));
+        assert_ne!(
+            fingerprint(&stored),
+            fingerprint(&renamed.student(StudentIndex::new(0)))
+        );
     }
 
     #[test]
@@ -452,11 +462,14 @@ mod tests {
         assert_eq!(roster.len(), 1, "a repeated GUID keeps its first student");
         assert_eq!(
             roster.by_guid("F149F542-e935-4870-9734-6b4501eaf614"),
-            Some(0)
+            Some(StudentIndex::new(0))
         );
-        assert_eq!(roster.by_username("ANA.garcia"), &[0]);
-        assert_eq!(roster.by_student_id("00123"), &[0]);
-        assert_eq!(roster.by_name("ANA", "garcia", "03"), Some(0));
+        assert_eq!(roster.by_username("ANA.garcia"), &[StudentIndex::new(0)]);
+        assert_eq!(roster.by_student_id("00123"), &[StudentIndex::new(0)]);
+        assert_eq!(
+            roster.by_name("ANA", "garcia", "03"),
+            Some(StudentIndex::new(0))
+        );
         assert_eq!(roster.by_name("Ana", "Garcia", "04"), None);
     }
 
@@ -483,13 +496,25 @@ mod tests {
             roster.by_name.get().is_none(),
             "no whole index for the asked names"
         );
-        assert_eq!(roster.by_name(" Ana ", "García", "03"), Some(0));
-        assert_eq!(roster.by_name("ZOE", "garcia", "03"), Some(1));
+        assert_eq!(
+            roster.by_name(" Ana ", "García", "03"),
+            Some(StudentIndex::new(0))
+        );
+        assert_eq!(
+            roster.by_name("ZOE", "garcia", "03"),
+            Some(StudentIndex::new(1))
+        );
         assert!(roster.by_name.get().is_none());
         // A name nobody asked about is answered from the whole index, built for it.
-        assert_eq!(roster.by_name("ben", "garcia", "04"), Some(2));
+        assert_eq!(
+            roster.by_name("ben", "garcia", "04"),
+            Some(StudentIndex::new(2))
+        );
         assert_eq!(roster.by_name("Ben", "Garcia", "03"), None);
         assert!(roster.by_name.get().is_some());
-        assert_eq!(roster.by_name("Ana", "Garcia", "03"), Some(0));
+        assert_eq!(
+            roster.by_name("Ana", "Garcia", "03"),
+            Some(StudentIndex::new(0))
+        );
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::field::Field;
+use crate::position::SheetRow;
 
 /// An existing student, as a caller (the server) hands it over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,7 +14,7 @@ pub struct Student {
     pub guid: String,
     /// The student's row in the original export, when the roster came from one.
     #[serde(default)]
-    pub export_row: Option<u32>,
+    pub export_row: Option<SheetRow>,
     #[serde(default)]
     pub student_id: Option<String>,
     pub first_name: String,
@@ -27,7 +28,7 @@ pub struct Student {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StudentRef<'a> {
     pub guid: &'a str,
-    pub export_row: Option<u32>,
+    pub export_row: Option<SheetRow>,
     pub student_id: Option<&'a str>,
     pub first_name: &'a str,
     pub last_name: &'a str,

@@ -27,6 +27,7 @@ pub fn check(at: &CellAt, shown_as: &str) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::field::Field;
+    use crate::position::SheetRow;
     use crate::rules::test_support::at;
     use crate::{Code, Lang};
 
@@ -34,7 +35,7 @@ mod tests {
     fn a_date_cell_names_the_date() {
         let d = check(&at(Field::Grade), "2026-03-04");
         assert_eq!(d.code(), Code::InvalidValue);
-        assert_eq!(d.row, Some(5));
+        assert_eq!(d.row, Some(SheetRow::new(5)));
         assert!(
             d.message(Lang::En)
                 .contains("Grade Level holds a date or time (2026-03-04)"),

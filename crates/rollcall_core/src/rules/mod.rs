@@ -16,13 +16,14 @@ pub mod username;
 use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
+use crate::position::{RowIndex, SheetRow};
 use crate::read::Table;
 use crate::text::Span;
 
 /// Where a cell is, for building its diagnostics.
 #[derive(Debug, Clone, Copy)]
 pub struct CellAt<'a> {
-    pub row: u32,
+    pub row: SheetRow,
     pub field: Field,
     pub header: &'a str,
     pub column: Option<u32>,
@@ -81,7 +82,7 @@ pub struct LocalCheck {
 }
 
 /// Runs every value rule on data row `index` of `table`.
-pub fn check_row(table: &Table, index: usize, max_cell_chars: u32) -> LocalCheck {
+pub fn check_row(table: &Table, index: RowIndex, max_cell_chars: u32) -> LocalCheck {
     let mut check = LocalCheck {
         blank: table.is_blank(index),
         ..LocalCheck::default()
@@ -176,7 +177,7 @@ pub(crate) mod test_support {
     /// A cell position for rule tests: row 5 of a column headed like the field.
     pub fn at(field: Field) -> CellAt<'static> {
         CellAt {
-            row: 5,
+            row: SheetRow::new(5),
             field,
             header: field.header(),
             column: Some(field.index() as u32),

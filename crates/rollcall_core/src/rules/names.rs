@@ -95,6 +95,7 @@ mod tests {
     use super::*;
     use crate::Lang;
     use crate::field::Field;
+    use crate::position::SheetRow;
     use crate::rules::test_support::{at, codes};
 
     fn check_name(text: &str, expect: &[&str]) {
@@ -132,7 +133,7 @@ mod tests {
         let found = check(&at(Field::LastName), "Garcia\r\nLopez");
         let fix = found[0].fix.as_ref().expect("a fix");
         assert_eq!(fix.value, "Garcia Lopez");
-        assert_eq!((fix.row, fix.field), (5, Field::LastName));
+        assert_eq!((fix.row, fix.field), (SheetRow::new(5), Field::LastName));
         assert!(
             found[0].message(Lang::En).contains("\"Garcia⏎⏎Lopez\""),
             "{}",

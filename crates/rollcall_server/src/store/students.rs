@@ -1,5 +1,6 @@
 //! The students of a school as the store holds them, and reading and writing them.
 
+use rollcall_core::{SheetRow, StudentIndex};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -19,7 +20,7 @@ pub struct StudentRecord {
 
 impl StudentRecord {
     /// The core's view of this student, as the export at `row` shows it.
-    pub fn to_core(&self, export_row: Option<u32>) -> rollcall_core::Student {
+    pub fn to_core(&self, export_row: Option<SheetRow>) -> rollcall_core::Student {
         rollcall_core::Student {
             guid: self.guid.clone(),
             export_row,
@@ -48,7 +49,7 @@ impl StudentRecord {
     /// The change-set `base` of this student (rollcall_core's fingerprint).
     pub fn fingerprint(&self) -> String {
         let roster = rollcall_core::Roster::new(&[self.to_core(None)]);
-        rollcall_core::fingerprint(&roster.student(0))
+        rollcall_core::fingerprint(&roster.student(StudentIndex::new(0)))
     }
 }
 

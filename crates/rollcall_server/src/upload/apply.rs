@@ -3,7 +3,7 @@
 //! applies (a unique value taken meanwhile, a student changed or gone) fails with a message.
 
 use rollcall_core::message::Owner;
-use rollcall_core::{Diagnostic, Field, Finding, Lang, Op};
+use rollcall_core::{Diagnostic, Field, Finding, Lang, Op, SheetRow};
 
 use super::hashing::Hash;
 use super::messages;
@@ -30,7 +30,7 @@ fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
             owner: Owner::Someone,
         },
     };
-    error(&Diagnostic::new(finding, Some(row)), lang)
+    error(&Diagnostic::new(finding, Some(SheetRow::new(row))), lang)
 }
 
 /// What one batch writes: its rows' verdicts, passwords and hashes.

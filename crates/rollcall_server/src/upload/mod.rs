@@ -12,7 +12,9 @@ pub mod worker;
 
 use std::collections::{BTreeSet, HashMap};
 
-use rollcall_core::{ChangeSet, Checker, Field, Input, Lang, Op, Options, Severity};
+use rollcall_core::{
+    ChangeSet, Checker, Field, Input, Lang, Op, Options, RowIndex, Severity, SheetRow,
+};
 
 use crate::error::AppError;
 use crate::files::{HEADER, Sheet};
@@ -22,18 +24,12 @@ use validate::{CurrentRoster, error};
 /// The highest spreadsheet row a change-set may name.
 const MAX_ROW: u32 = 1_000_000;
 
-fn op_row(op: &Op) -> u32 {
-    match op {
-        Op::Update { row, .. } | Op::Create { row, .. } => *row,
-    }
-}
-
 /// A row as the history shows it: the export columns, the password blanked.
 fn cells_of(op: &Op) -> Vec<String> {
     let mut cells = vec![String::new(); HEADER.len()];
     let values = match op {
         Op::Update { guid, set, .. } => {
-            cells[0] = guid.clone();
+            cells[Field::Guid.index()] = guid.clone();
             set
         }
         Op::Create { values, .. } => values,
@@ -71,7 +67,7 @@ pub fn rows_of_change_set(set: &ChangeSet, school: &str) -> Result<Vec<NewUpload
     let mut seen = BTreeSet::new();
     let mut rows = Vec::with_capacity(set.ops.len());
     for op in &set.ops {
-        let row = op_row(op);
+        let row = op.row().get();
         if !(2..=MAX_ROW).contains(&row) {
             return Err(AppError::BadRequest(format!(
                 "Row {row} is not a data row (2 to {MAX_ROW})."
@@ -116,13 +112,13 @@ pub fn rows_of_file(
     if !file_errors.is_empty() {
         return Err(AppError::Unprocessable(file_errors.join(" ")));
     }
-    let mut ops: HashMap<u32, Op> = checker
+    let mut ops: HashMap<SheetRow, Op> = checker
         .change_set("", "", "")
         .ops
         .into_iter()
-        .map(|op| (op_row(&op), op))
+        .map(|op| (op.row(), op))
         .collect();
-    let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
+    let mut errors: HashMap<SheetRow, Vec<RowError>> = HashMap::new();
     for diagnostic in &report.diagnostics {
         if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity()) {
             errors.entry(row).or_default().push(error(diagnostic, lang));
@@ -130,7 +126,7 @@ pub fn rows_of_file(
     }
     let table = checker.table();
     let mut rows = Vec::new();
-    for index in 0..table.len() {
+    for index in (0..table.len()).map(RowIndex::at) {
         if table.is_blank(index) {
             continue;
         }
@@ -150,7 +146,7 @@ pub fn rows_of_file(
             (false, _) => None,
         };
         rows.push(NewUploadRow {
-            row,
+            row: row.get(),
             cells,
             op,
             errors,

@@ -55,12 +55,6 @@ pub fn error(diagnostic: &Diagnostic, lang: Lang) -> RowError {
     }
 }
 
-fn row_of(op: &Op) -> u32 {
-    match op {
-        Op::Update { row, .. } | Op::Create { row, .. } => *row,
-    }
-}
-
 /// Re-checks `ops` (sorted by row, one per row) against `current`.
 pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, Verdict)> {
     let by_guid: HashMap<String, &StudentRecord> = current
@@ -73,7 +67,7 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
     let mut next_row = 2;
     let mut stale: HashMap<u32, RowError> = HashMap::new();
     for op in ops {
-        let row = row_of(op);
+        let row = op.row().get();
         while next_row < row {
             let _ = writer.write_record([""; 7]);
             next_row += 1;
@@ -93,7 +87,7 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
                     {
                         let name = format!("{} {}", student.first_name, student.last_name);
                         let stale_row = Finding::StaleRow { name };
-                        let diagnostic = Diagnostic::new(stale_row, Some(row));
+                        let diagnostic = Diagnostic::new(stale_row, Some(op.row()));
                         stale.insert(row, error(&diagnostic, lang));
                     }
                 }
@@ -126,18 +120,21 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
     let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
     for diagnostic in &report.diagnostics {
         if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity()) {
-            errors.entry(row).or_default().push(error(diagnostic, lang));
+            errors
+                .entry(row.get())
+                .or_default()
+                .push(error(diagnostic, lang));
         }
     }
     let mut normalised: HashMap<u32, Op> = checker
         .change_set("", "", "")
         .ops
         .into_iter()
-        .map(|op| (row_of(&op), op))
+        .map(|op| (op.row().get(), op))
         .collect();
     ops.iter()
         .map(|op| {
-            let row = row_of(op);
+            let row = op.row().get();
             let verdict = if let Some(stale) = stale.remove(&row) {
                 Verdict::Failed(vec![stale])
             } else if !file_errors.is_empty() {

@@ -22,7 +22,9 @@ where
 fn check_enum<T>(all: &[T], table: &[(T, &str)])
 where
     T: Serialize + DeserializeOwned + PartialEq + fmt::Debug + Copy + FromStr + fmt::Display,
+    T: TryFrom<String>,
     <T as FromStr>::Err: fmt::Debug,
+    <T as TryFrom<String>>::Error: fmt::Debug,
 {
     assert_eq!(
         all.len(),
@@ -33,6 +35,7 @@ where
         round_trip(value, json!(text));
         assert_eq!(value.to_string(), *text);
         assert_eq!(&text.parse::<T>().expect("parses"), value);
+        assert_eq!(&T::try_from((*text).to_owned()).expect("reads"), value);
     }
 }
 
@@ -263,4 +266,29 @@ fn exports_usernames_and_errors() {
         &ErrorBody::new("not-found", "Not found."),
         json!({"error": {"code": "not-found", "message": "Not found."}}),
     );
+}
+
+#[test]
+fn the_upload_history_is_asked_for_by_page() {
+    round_trip(&HistoryQuery { page: Some(2) }, json!({"page": 2}));
+    round_trip(&HistoryQuery::default(), json!({}));
+    assert_eq!(HISTORY_PAGE_SIZE, 50);
+    assert_eq!(TOTAL_COUNT_HEADER, "X-Total-Count");
+    for (page, number, offset) in [
+        (None, Some(1), Some(0)),
+        (Some(1), Some(1), Some(0)),
+        (Some(3), Some(3), Some(100)),
+        (Some(0), None, None),
+    ] {
+        let query = HistoryQuery { page };
+        assert_eq!(query.page_number(), number, "{query:?}");
+        assert_eq!(query.offset(), offset, "{query:?}");
+    }
+    let last = HistoryQuery {
+        page: Some(u32::MAX),
+    };
+    assert_eq!(last.offset(), Some(u64::from(u32::MAX - 1) * 50));
+    for (total, pages) in [(0, 1), (1, 1), (50, 1), (51, 2), (120, 3)] {
+        assert_eq!(HistoryQuery::pages(total), pages, "{total} uploads");
+    }
 }

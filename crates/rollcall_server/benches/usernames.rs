@@ -103,7 +103,7 @@ impl Bench {
                         DISTRICT,
                         &values,
                         &password,
-                        std::time::SystemTime::now(),
+                        self.store.clock().now(),
                         &hints,
                     )
                     .await

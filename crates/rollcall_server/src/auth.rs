@@ -76,13 +76,6 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-pub fn now_seconds() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// The session cookie's name for a request over HTTPS (`secure`) or not.
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure { SECURE_COOKIE } else { COOKIE }
@@ -128,14 +121,13 @@ impl FromRequestParts<AppState> for Session {
         let token =
             cookie_token(&parts.headers, secure).ok_or(AppError::Unauthorized("Sign in first."))?;
         let hash = token_hash(&token);
-        let (teacher, csrf) =
-            state
-                .store
-                .session(&hash, now_seconds())
-                .await?
-                .ok_or(AppError::Unauthorized(
-                    "Your session has ended. Sign in again.",
-                ))?;
+        let (teacher, csrf) = state
+            .store
+            .session(&hash, state.store.clock().unix_seconds())
+            .await?
+            .ok_or(AppError::Unauthorized(
+                "Your session has ended. Sign in again.",
+            ))?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts

@@ -156,7 +156,7 @@ pub async fn seed(
     students_per_school: usize,
 ) -> Result<Vec<(String, String)>, String> {
     let fail = |e: sqlx::Error| format!("cannot seed the demo data: {e}");
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let now = store.clock().rfc3339_seconds();
     if !store.district_exists(DISTRICT).await.map_err(fail)? {
         store
             .insert_district(DISTRICT, "Demo District")

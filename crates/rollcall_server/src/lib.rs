@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod files;
@@ -27,6 +28,7 @@ use std::time::Duration;
 
 use axum::Router;
 
+pub use clock::Clock;
 pub use error::{AppError, AppResult};
 pub use limits::Limits;
 pub use routes::page;

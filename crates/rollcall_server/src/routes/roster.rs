@@ -50,7 +50,7 @@ pub async fn export(
     let format = FileFormat::parse(query.format.as_deref())?;
     let students = state.store.students(&scope.school.id).await?;
     let id = uuid::Uuid::new_v4().to_string();
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let now = state.store.clock().rfc3339_seconds();
     state
         .store
         .insert_export(

@@ -62,7 +62,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
     let attempt = state.brake.reserve(&email, address)?;
     // The same count in the database, which every process shares.
     let pair = address_text.clone().unwrap_or_default();
-    let now_ms = crate::upload::lease::now_millis();
+    let now_ms = state.store.clock().unix_millis();
     let window = throttle::FAILURE_WINDOW.as_millis() as i64;
     let most = i64::from(throttle::MAX_FAILURES);
     if let Err(Refused(wait)) = state
@@ -103,7 +103,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
     };
     attempt.succeeded();
     state.store.clear_sign_in(&email, &pair).await?;
-    let now = auth::now_seconds();
+    let now = state.store.clock().unix_seconds();
     if let Some(sent) = auth::cookie_token(&headers, secure) {
         state.store.delete_session(&auth::token_hash(&sent)).await?;
     }

@@ -2,10 +2,14 @@
 //! its three files.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rollcall_protocol::{UploadAccepted, UploadDetail, UploadKind, UploadStatus, UploadSummary};
+use rollcall_protocol::{
+    HISTORY_PAGE_SIZE, HistoryQuery, TOTAL_COUNT_HEADER, UploadAccepted, UploadDetail, UploadKind,
+    UploadStatus, UploadSummary,
+};
 
 use crate::AppState;
 use crate::auth::SchoolScope;
@@ -195,7 +199,7 @@ pub async fn upload(
         ));
     };
     let id = uuid::Uuid::new_v4().to_string();
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let now = state.store.clock().rfc3339_seconds();
     let header: Vec<String> = crate::files::HEADER
         .iter()
         .map(|h| (*h).to_owned())
@@ -268,16 +272,34 @@ async fn read_file_field(multipart: &mut Multipart) -> Result<(String, Vec<u8>),
     ))
 }
 
-/// `GET …/uploads`: the Upload History, newest first.
-pub async fn history(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
+/// `GET …/uploads?page=N`: one page of the Upload History, newest first: at most
+/// [`HISTORY_PAGE_SIZE`] entries, page 1 unless asked (a page past the end is empty), and in
+/// [`TOTAL_COUNT_HEADER`] how many uploads the whole history holds. A page that is not a whole
+/// number from 1 up is a 400.
+pub async fn history(
+    State(state): State<AppState>,
+    scope: SchoolScope,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    let offset = query
+        .ok()
+        .and_then(|Query(query)| query.offset())
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "The page (?page=) must be a whole number from 1 up; page 1 is the newest."
+                    .to_owned(),
+            )
+        })?;
+    let school = &scope.school.id;
+    let total = state.store.upload_count(school).await?;
     let uploads: Vec<UploadSummary> = state
         .store
-        .uploads(&scope.school.id)
+        .uploads_page(school, offset, i64::from(HISTORY_PAGE_SIZE))
         .await?
         .into_iter()
         .map(|upload| upload.summary)
         .collect();
-    Ok(Json(uploads).into_response())
+    Ok(([(TOTAL_COUNT_HEADER, total.to_string())], Json(uploads)).into_response())
 }
 
 /// `GET …/uploads/{id}`: one upload with its rows' results.

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rollcall_core::Field;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::uploads::RowState;
 use super::{Store, StudentRecord};
@@ -277,17 +277,14 @@ impl Store {
             "SELECT guid, student_id, first_name, last_name, grade, username
              FROM students WHERE school_id = $1 AND guid IN ({list})"
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(school);
+        let mut query = sqlx::query_as::<_, StudentRecord>(sqlx::AssertSqlSafe(sql)).bind(school);
         for guid in guids {
             query = query.bind(guid.to_lowercase());
         }
         let rows = query.fetch_all(&mut *tx).await?;
         Ok(rows
-            .iter()
-            .map(|row| {
-                let student = super::student(row);
-                (student.guid.to_lowercase(), student)
-            })
+            .into_iter()
+            .map(|student| (student.guid.to_lowercase(), student))
             .collect())
     }
 
@@ -366,7 +363,7 @@ impl Store {
         .bind(school)
         .fetch_one(&mut *tx)
         .await?;
-        let stamp = |t: std::time::SystemTime| humantime::format_rfc3339_seconds(t).to_string();
+        let stamp = crate::clock::rfc3339_seconds;
         let expires = password
             .temporary
             .as_ref()
@@ -460,7 +457,7 @@ impl Store {
         let tx = conn;
         let result = match guid {
             Some(guid) => {
-                let found = sqlx::query(
+                let found: Option<StudentRecord> = sqlx::query_as(
                     "SELECT guid, student_id, first_name, last_name, grade, username FROM students
                      WHERE guid = $1 AND school_id = $2",
                 )
@@ -468,28 +465,10 @@ impl Store {
                 .bind(school)
                 .fetch_optional(&mut *tx)
                 .await?;
-                found.map(|row| super::student(&row).export_cells(""))
+                found.map(|student| student.export_cells(""))
             }
             None => None,
         };
         Self::set_result(tx, upload, row, &result.unwrap_or_default()).await
-    }
-
-    /// A student's password hash and whether it is temporary (for tests and sign-in later).
-    pub async fn student_password(
-        &self,
-        guid: &str,
-    ) -> Result<Option<(Option<String>, bool, Option<String>)>, sqlx::Error> {
-        let row = sqlx::query("SELECT password_hash, password_temporary, password_expires_at FROM students WHERE guid = $1")
-            .bind(guid)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|row| {
-            (
-                row.get("password_hash"),
-                row.get::<i64, _>("password_temporary") != 0,
-                row.get("password_expires_at"),
-            )
-        }))
     }
 }

@@ -2,7 +2,6 @@
 //! teacher (when known), the time, the client's address (when known) and the email tried.
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::Store;
 
@@ -21,9 +20,10 @@ pub struct NewAuditEntry<'a> {
 }
 
 /// One audit row as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub kind: String,
+    #[sqlx(rename = "teacher_id")]
     pub teacher: Option<String>,
     pub email: Option<String>,
     /// RFC 3339, UTC, milliseconds.
@@ -34,7 +34,7 @@ pub struct AuditEntry {
 
 impl Store {
     pub async fn record_audit(&self, entry: &NewAuditEntry<'_>) -> Result<(), sqlx::Error> {
-        let at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+        let at = self.clock.rfc3339_millis();
         sqlx::query(
             "INSERT INTO audit (id, kind, teacher_id, email, at, address, detail)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -53,21 +53,10 @@ impl Store {
 
     /// Every audit row, oldest first.
     pub async fn audit_entries(&self) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let rows = sqlx::query(
+        sqlx::query_as(
             "SELECT kind, teacher_id, email, at, address, detail FROM audit ORDER BY at, id",
         )
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|row| AuditEntry {
-                kind: row.get("kind"),
-                teacher: row.get("teacher_id"),
-                email: row.get("email"),
-                at: row.get("at"),
-                address: row.get("address"),
-                detail: row.get("detail"),
-            })
-            .collect())
+        .await
     }
 }

@@ -1,22 +1,46 @@
 //! Districts, schools and teachers, and which schools a teacher teaches in.
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use super::{School, Store, Teacher};
 
-pub(super) fn teacher_row(row: &AnyRow) -> Teacher {
-    Teacher {
-        id: row.get("id"),
-        email: row.get("email"),
-        name: row.get("name"),
+/// A teacher as read (`id`, `email`, `name`), as the API shows one.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct TeacherRecord {
+    id: String,
+    email: String,
+    name: String,
+}
+
+impl From<TeacherRecord> for Teacher {
+    fn from(record: TeacherRecord) -> Teacher {
+        Teacher {
+            id: record.id,
+            email: record.email,
+            name: record.name,
+        }
     }
 }
 
-fn school_row(row: &AnyRow) -> School {
-    School {
-        id: row.get("id"),
-        name: row.get("name"),
+/// A teacher and the password hash.
+#[derive(Debug, sqlx::FromRow)]
+struct TeacherWithHash {
+    #[sqlx(flatten)]
+    teacher: TeacherRecord,
+    password_hash: String,
+}
+
+/// A school as read (`id`, `name`).
+#[derive(Debug, sqlx::FromRow)]
+struct SchoolRecord {
+    id: String,
+    name: String,
+}
+
+impl From<SchoolRecord> for School {
+    fn from(record: SchoolRecord) -> School {
+        School {
+            id: record.id,
+            name: record.name,
+        }
     }
 }
 
@@ -95,25 +119,25 @@ impl Store {
         &self,
         email: &str,
     ) -> Result<Option<(Teacher, String)>, sqlx::Error> {
-        let row = sqlx::query(
+        let row: Option<TeacherWithHash> = sqlx::query_as(
             "SELECT id, email, name, password_hash FROM teachers WHERE lower(email) = lower($1)",
         )
         .bind(email)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| (teacher_row(&row), row.get("password_hash"))))
+        Ok(row.map(|row| (row.teacher.into(), row.password_hash)))
     }
 
     /// The schools a teacher works in, by name.
     pub async fn schools_of(&self, teacher: &str) -> Result<Vec<School>, sqlx::Error> {
-        let rows = sqlx::query(
+        let rows: Vec<SchoolRecord> = sqlx::query_as(
             "SELECT s.id, s.name FROM schools s JOIN teacher_schools t ON t.school_id = s.id
              WHERE t.teacher_id = $1 ORDER BY s.name",
         )
         .bind(teacher)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(school_row).collect())
+        Ok(rows.into_iter().map(School::from).collect())
     }
 
     /// The school, if the teacher works in it.
@@ -122,7 +146,7 @@ impl Store {
         teacher: &str,
         school: &str,
     ) -> Result<Option<School>, sqlx::Error> {
-        let row = sqlx::query(
+        let row: Option<SchoolRecord> = sqlx::query_as(
             "SELECT s.id, s.name FROM schools s JOIN teacher_schools t ON t.school_id = s.id
              WHERE t.teacher_id = $1 AND s.id = $2",
         )
@@ -130,7 +154,15 @@ impl Store {
         .bind(school)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(school_row))
+        Ok(row.map(School::from))
+    }
+
+    /// The district a school belongs to.
+    pub async fn district_of(&self, school: &str) -> Result<String, sqlx::Error> {
+        sqlx::query_scalar("SELECT district_id FROM schools WHERE id = $1")
+            .bind(school)
+            .fetch_one(&self.pool)
+            .await
     }
 
     // Sessions.

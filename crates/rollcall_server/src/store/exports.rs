@@ -1,11 +1,17 @@
 //! Export Students downloads: each one's id and rows as exported, for the page's original.
 
-use sqlx::Row;
-
-use super::{Store, StudentRecord, sequence, student};
+use super::{Store, StudentRecord, sequence};
 
 /// One Export Students download, as the page lists them.
 pub use rollcall_protocol::ExportSummary;
+
+/// An export as listed.
+#[derive(Debug, sqlx::FromRow)]
+struct ExportRecord {
+    id: String,
+    format: String,
+    created_at: String,
+}
 
 impl Store {
     /// Records an export and its snapshot rows (row 2 onwards, as in the file).
@@ -25,7 +31,7 @@ impl Store {
             .bind(teacher)
             .bind(format)
             .bind(created_at)
-            .bind(sequence())
+            .bind(sequence(&self.clock))
             .execute(&mut *tx)
             .await?;
         for (i, s) in students.iter().enumerate() {
@@ -64,14 +70,14 @@ impl Store {
         if found.is_none() {
             return Ok(None);
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT guid, student_id, first_name, last_name, grade, username FROM export_rows
              WHERE export_id = $1 ORDER BY row",
         )
         .bind(export)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(rows.iter().map(student).collect()))
+        Ok(Some(rows))
     }
 
     /// A teacher's exports of a school, newest first.
@@ -81,9 +87,9 @@ impl Store {
         teacher: &str,
         limit: i64,
     ) -> Result<Vec<ExportSummary>, sqlx::Error> {
-        let rows = sqlx::query(
+        let rows: Vec<ExportRecord> = sqlx::query_as(
             "SELECT id, format, created_at FROM exports WHERE school_id = $1 AND teacher_id = $2
-             ORDER BY created_at DESC, seq DESC LIMIT $3",
+             ORDER BY created_at DESC, seq DESC, id DESC LIMIT $3",
         )
         .bind(school)
         .bind(teacher)
@@ -91,11 +97,11 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
-            .iter()
+            .into_iter()
             .map(|row| ExportSummary {
-                id: row.get("id"),
-                format: row.get("format"),
-                created_at: row.get("created_at"),
+                id: row.id,
+                format: row.format,
+                created_at: row.created_at,
             })
             .collect())
     }

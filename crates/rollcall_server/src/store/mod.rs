@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod audit;
+mod claims;
 mod directory;
 mod exports;
 pub mod retry;
@@ -14,6 +15,7 @@ mod sessions;
 pub mod sign_ins;
 mod students;
 pub mod update_batch;
+mod upload_rows;
 pub mod uploads;
 
 use std::sync::Once;
@@ -22,14 +24,13 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
-/// A number that orders what this process stores: microseconds since 1970, one more than the
-/// last when the clock has not moved on (or went back).
-pub(crate) fn sequence() -> i64 {
+use crate::clock::Clock;
+
+/// A number that orders what this process stores: microseconds since 1970 by `clock`, one more
+/// than the last when the clock has not moved on (or went back, or is fixed).
+pub(crate) fn sequence(clock: &Clock) -> i64 {
     static LAST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or_default();
+    let now = clock.unix_micros();
     let mut last = LAST.load(std::sync::atomic::Ordering::Relaxed);
     loop {
         let next = now.max(last + 1);
@@ -60,7 +61,6 @@ fn sqlite_url_creating(url: &str) -> String {
 pub use rollcall_protocol::{School, Teacher};
 
 pub use exports::ExportSummary;
-pub(crate) use students::student;
 pub use students::{NewStudent, StudentRecord};
 
 /// The PostgreSQL channel on which a stored upload wakes every process's queue.
@@ -105,6 +105,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: String,
+    /// Where every time the store writes comes from.
+    clock: Clock,
 }
 
 impl Store {
@@ -159,12 +161,25 @@ impl Store {
             pool,
             backend,
             url: url.to_owned(),
+            clock: Clock::system(),
         };
         store
             .migrate()
             .await
             .map_err(|e| format!("cannot migrate the database {url}: {e}"))?;
         Ok(store)
+    }
+
+    /// The same store reading the time from `clock` (a test's fixed clock); its clones, the
+    /// queue's among them, share it.
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock every time the server stores or shows comes from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,10 +1,16 @@
 //! Sessions: starting, finding and ending one, ending the expired ones, and a teacher's others
 //! when the password changes.
 
-use sqlx::Row;
-
-use super::directory::teacher_row;
+use super::directory::TeacherRecord;
 use super::{Store, Teacher};
+
+/// A session's teacher and CSRF token.
+#[derive(Debug, sqlx::FromRow)]
+struct SessionRecord {
+    #[sqlx(flatten)]
+    teacher: TeacherRecord,
+    csrf: String,
+}
 
 impl Store {
     /// Deletes every session expired at `now`; returns how many.
@@ -72,7 +78,7 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<(Teacher, String)>, sqlx::Error> {
-        let row = sqlx::query(
+        let row: Option<SessionRecord> = sqlx::query_as(
             "SELECT t.id, t.email, t.name, s.csrf FROM sessions s JOIN teachers t ON t.id = s.teacher_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
@@ -80,7 +86,7 @@ impl Store {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| (teacher_row(&row), row.get("csrf"))))
+        Ok(row.map(|row| (row.teacher.into(), row.csrf)))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {

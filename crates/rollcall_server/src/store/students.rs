@@ -2,13 +2,11 @@
 
 use rollcall_core::{SheetRow, StudentIndex};
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use super::Store;
 
 /// A student as stored (the password hash stays in the store).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct StudentRecord {
     pub guid: String,
     pub student_id: Option<String>,
@@ -53,6 +51,15 @@ impl StudentRecord {
     }
 }
 
+/// A student's password as stored: its hash, whether it is temporary (0 or 1), and when a
+/// temporary one expires.
+#[derive(Debug, sqlx::FromRow)]
+struct PasswordRecord {
+    password_hash: Option<String>,
+    password_temporary: i64,
+    password_expires_at: Option<String>,
+}
+
 /// A new student to insert.
 #[derive(Debug, Clone)]
 pub struct NewStudent {
@@ -60,28 +67,16 @@ pub struct NewStudent {
     pub password_hash: Option<String>,
 }
 
-pub(crate) fn student(row: &AnyRow) -> StudentRecord {
-    StudentRecord {
-        guid: row.get("guid"),
-        student_id: row.get("student_id"),
-        first_name: row.get("first_name"),
-        last_name: row.get("last_name"),
-        grade: row.get("grade"),
-        username: row.get("username"),
-    }
-}
-
 impl Store {
     /// A school's students in roster order.
     pub async fn students(&self, school: &str) -> Result<Vec<StudentRecord>, sqlx::Error> {
-        let rows = sqlx::query(
+        sqlx::query_as(
             "SELECT guid, student_id, first_name, last_name, grade, username FROM students
              WHERE school_id = $1 ORDER BY position, guid",
         )
         .bind(school)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(student).collect())
+        .await
     }
 
     pub async fn insert_students(
@@ -145,5 +140,46 @@ impl Store {
         Ok(taken)
     }
 
-    // Exports.
+    /// Every student of the school by GUID, and what the rest of the server holds: usernames
+    /// (lower case) of other schools and Student IDs (lower case) of the district's other schools.
+    pub async fn roster_with_outside(
+        &self,
+        school: &str,
+    ) -> Result<(Vec<StudentRecord>, Vec<String>, Vec<String>), sqlx::Error> {
+        let students = self.students(school).await?;
+        let usernames: Vec<String> =
+            sqlx::query_scalar("SELECT username_key FROM students WHERE school_id <> $1")
+                .bind(school)
+                .fetch_all(&self.pool)
+                .await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT lower(student_id) FROM students WHERE school_id <> $1 AND student_id IS NOT NULL
+               AND district_id = (SELECT district_id FROM schools WHERE id = $1)",
+        )
+        .bind(school)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((students, usernames, ids))
+    }
+
+    /// A student's password hash and whether it is temporary (for tests and sign-in later).
+    pub async fn student_password(
+        &self,
+        guid: &str,
+    ) -> Result<Option<(Option<String>, bool, Option<String>)>, sqlx::Error> {
+        let row: Option<PasswordRecord> = sqlx::query_as(
+            "SELECT password_hash, password_temporary, password_expires_at FROM students
+             WHERE guid = $1",
+        )
+        .bind(guid)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            (
+                row.password_hash,
+                row.password_temporary != 0,
+                row.password_expires_at,
+            )
+        }))
+    }
 }

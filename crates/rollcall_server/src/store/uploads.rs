@@ -1,11 +1,11 @@
-//! The statements of uploads and their rows: the durable queue and the Upload History.
+//! The statements of uploads: storing one with its rows, finding one, and the Upload History.
+//! The queue's claims and leases are in `claims`, the rows' states in `upload_rows`.
 
 use serde::Serialize;
-use sqlx::Row;
 
 pub use rollcall_protocol::{RowError, RowState, UploadCounts, UploadKind, UploadStatus};
 
-use super::{Backend, Store, StudentRecord};
+use super::{Backend, Store};
 
 /// An upload as stored: its Upload History entry and what the worker needs besides.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,38 +75,55 @@ pub struct PendingRow {
     pub op: String,
 }
 
-/// A status or state column's text as its enum. The server writes only the enum's own
-/// texts, so anything else is a damaged database.
-fn parse_column<T>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, sqlx::Error>
-where
-    T: std::str::FromStr<Err = rollcall_protocol::UnknownValue>,
-{
-    let text: String = row.try_get(column)?;
-    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: Box::new(e),
-    })
+/// `SELECT` of the columns an [`UploadRecord`] reads, from `uploads`, followed by `$rest`.
+macro_rules! select_upload {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, file_name, status, created_at, finished_at, counts, school_id, header, lang
+             FROM uploads ",
+            $rest
+        )
+    };
+}
+pub(super) use select_upload;
+
+/// A row of `uploads` as read. The status is the enum's own text (the server writes no other),
+/// so anything else is a damaged database and an error, as a missing column is.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct UploadRecord {
+    id: String,
+    file_name: String,
+    #[sqlx(try_from = "String")]
+    status: UploadStatus,
+    created_at: String,
+    finished_at: Option<String>,
+    /// JSON: [`UploadCounts`].
+    counts: String,
+    school_id: String,
+    /// JSON: the uploaded file's columns.
+    header: String,
+    lang: String,
 }
 
-fn summary(row: &sqlx::any::AnyRow) -> Result<StoredUpload, sqlx::Error> {
-    let counts: String = row.get("counts");
-    let header: String = row.get("header");
-    Ok(StoredUpload {
-        summary: rollcall_protocol::UploadSummary {
-            id: row.get("id"),
-            file_name: row.get("file_name"),
-            status: parse_column(row, "status")?,
-            created_at: row.get("created_at"),
-            finished_at: row.get("finished_at"),
-            counts: serde_json::from_str(&counts).unwrap_or_default(),
-        },
-        school_id: row.get("school_id"),
-        header: serde_json::from_str(&header).unwrap_or_default(),
-        lang: rollcall_core::Lang::parse(&row.get::<String, _>("lang")).unwrap_or_default(),
-    })
+impl From<UploadRecord> for StoredUpload {
+    fn from(record: UploadRecord) -> StoredUpload {
+        StoredUpload {
+            summary: rollcall_protocol::UploadSummary {
+                id: record.id,
+                file_name: record.file_name,
+                status: record.status,
+                created_at: record.created_at,
+                finished_at: record.finished_at,
+                counts: serde_json::from_str(&record.counts).unwrap_or_default(),
+            },
+            school_id: record.school_id,
+            header: serde_json::from_str(&record.header).unwrap_or_default(),
+            lang: rollcall_core::Lang::parse(&record.lang).unwrap_or_default(),
+        }
+    }
 }
 
-fn json<T: Serialize>(value: &T) -> String {
+pub(super) fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
@@ -115,7 +132,7 @@ const ROWS_PER_INSERT: usize = 500;
 
 /// One process's claim of an upload: it worked on it from `claimed_at` to at most `until`
 /// (its lease's last expiry, or when it finished), in milliseconds since 1970.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Claim {
     pub owner: String,
     pub claimed_at: i64,
@@ -137,12 +154,12 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         if self.backend == Backend::Postgres {
             // PostgreSQL syncs every commit (synchronous_commit = on, its default).
-            return Self::insert_upload_in(&mut conn, self.backend, upload).await;
+            return Self::insert_upload_in(&mut conn, self.backend, &self.clock, upload).await;
         }
         sqlx::query("PRAGMA synchronous = FULL")
             .execute(&mut *conn)
             .await?;
-        let stored = Self::insert_upload_in(&mut conn, self.backend, upload).await;
+        let stored = Self::insert_upload_in(&mut conn, self.backend, &self.clock, upload).await;
         let normal = sqlx::query("PRAGMA synchronous = NORMAL")
             .execute(&mut *conn)
             .await;
@@ -156,6 +173,7 @@ impl Store {
     async fn insert_upload_in(
         conn: &mut sqlx::AnyConnection,
         backend: Backend,
+        clock: &crate::Clock,
         upload: &NewUpload<'_>,
     ) -> Result<bool, sqlx::Error> {
         use sqlx::Connection;
@@ -183,7 +201,7 @@ impl Store {
         }))
         .bind(upload.lang.as_str())
         .bind(upload.idempotency_key)
-        .bind(super::sequence())
+        .bind(super::sequence(clock))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -235,12 +253,14 @@ impl Store {
         school: &str,
         changeset: &str,
     ) -> Result<Option<StoredUpload>, sqlx::Error> {
-        let row = sqlx::query("SELECT * FROM uploads WHERE school_id = $1 AND changeset_id = $2")
-            .bind(school)
-            .bind(changeset)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(summary).transpose()
+        let row = sqlx::query_as::<_, UploadRecord>(select_upload!(
+            "WHERE school_id = $1 AND changeset_id = $2"
+        ))
+        .bind(school)
+        .bind(changeset)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(StoredUpload::from))
     }
 
     /// The teacher's file upload to this school with this Idempotency-Key.
@@ -250,15 +270,15 @@ impl Store {
         teacher: &str,
         key: &str,
     ) -> Result<Option<StoredUpload>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT * FROM uploads WHERE school_id = $1 AND teacher_id = $2 AND idempotency_key = $3",
-        )
+        let row = sqlx::query_as::<_, UploadRecord>(select_upload!(
+            "WHERE school_id = $1 AND teacher_id = $2 AND idempotency_key = $3"
+        ))
         .bind(school)
         .bind(teacher)
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(summary).transpose()
+        Ok(row.map(StoredUpload::from))
     }
 
     /// The upload, if it belongs to `school`.
@@ -267,317 +287,43 @@ impl Store {
         school: &str,
         id: &str,
     ) -> Result<Option<StoredUpload>, sqlx::Error> {
-        let row = sqlx::query("SELECT * FROM uploads WHERE school_id = $1 AND id = $2")
-            .bind(school)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(summary).transpose()
+        let row =
+            sqlx::query_as::<_, UploadRecord>(select_upload!("WHERE school_id = $1 AND id = $2"))
+                .bind(school)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(StoredUpload::from))
     }
 
     /// A school's Upload History, newest first.
     pub async fn uploads(&self, school: &str) -> Result<Vec<StoredUpload>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT * FROM uploads WHERE school_id = $1 ORDER BY created_at DESC, seq DESC",
-        )
-        .bind(school)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(summary).collect()
+        self.uploads_page(school, 0, i64::MAX).await
     }
 
-    pub async fn upload_rows(&self, upload: &str) -> Result<Vec<UploadRow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT row, state, cells, result, errors FROM upload_rows WHERE upload_id = $1 ORDER BY row")
-            .bind(upload)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let cells: String = row.get("cells");
-                let result: Option<String> = row.get("result");
-                let errors: String = row.get("errors");
-                Ok(UploadRow {
-                    row: row.get::<i64, _>("row") as u32,
-                    state: parse_column(row, "state")?,
-                    cells: serde_json::from_str(&cells).unwrap_or_default(),
-                    result: result.and_then(|r| serde_json::from_str(&r).ok()),
-                    errors: serde_json::from_str(&errors).unwrap_or_default(),
-                })
-            })
-            .collect()
-    }
-
-    /// Takes the oldest upload still to finish whose lease is free or lapsed (`lease_until`
-    /// before `now`; one a stopped server left In Progress first) for `owner` until `until`,
-    /// and marks it In Progress. The lease is taken by a conditional UPDATE, so of two
-    /// processes that chose the same upload only one gets it (the other one's UPDATE changes no
-    /// row and it tries the next). Times are milliseconds since 1970.
-    pub async fn claim_upload(
-        &self,
-        owner: &str,
-        now: i64,
-        until: i64,
-    ) -> Result<Option<StoredUpload>, sqlx::Error> {
-        // Oldest first (one left In Progress before any other), and never an upload of a
-        // school another live lease is working on: one upload per school at a time, so a
-        // school's uploads apply in order and a 50,000-row upload holds one worker while the
-        // other workers and processes serve every other school.
-        let candidates: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM uploads u
-             WHERE status IN ($1, $2) AND (lease_until IS NULL OR lease_until < $3)
-               AND NOT EXISTS (
-                   SELECT 1 FROM uploads busy
-                   WHERE busy.school_id = u.school_id AND busy.id <> u.id
-                     AND busy.status = $1 AND busy.lease_until >= $3)
-             ORDER BY CASE status WHEN $1 THEN 0 ELSE 1 END, created_at, seq LIMIT 8",
-        )
-        .bind(UploadStatus::InProgress.as_str())
-        .bind(UploadStatus::Queued.as_str())
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
-        for id in candidates {
-            let mut tx = self.begin_write().await?;
-            // Without taking turns, two PostgreSQL processes could each claim a different
-            // upload of one school, neither seeing the other's claim.
-            self.take_turn(&mut tx, super::Turn::Claim).await?;
-            let taken = sqlx::query(
-                "UPDATE uploads SET status = $2, lease_owner = $4, lease_until = $5
-                 WHERE id = $1 AND status IN ($2, $3) AND (lease_until IS NULL OR lease_until < $6)
-                   AND NOT EXISTS (
-                       SELECT 1 FROM uploads busy
-                       WHERE busy.school_id = uploads.school_id AND busy.id <> uploads.id
-                         AND busy.status = $2 AND busy.lease_until >= $6)",
-            )
-            .bind(&id)
-            .bind(UploadStatus::InProgress.as_str())
-            .bind(UploadStatus::Queued.as_str())
-            .bind(owner)
-            .bind(until)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if taken == 1 {
-                sqlx::query(
-                    "INSERT INTO upload_claims (upload_id, owner, claimed_at, until)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&id)
-                .bind(owner)
-                .bind(now)
-                .bind(until)
-                .execute(&mut *tx)
-                .await?;
-                let row = sqlx::query("SELECT * FROM uploads WHERE id = $1")
-                    .bind(&id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let upload = summary(&row)?;
-                tx.commit().await?;
-                return Ok(Some(upload));
-            }
-            tx.commit().await?;
-        }
-        Ok(None)
-    }
-
-    /// Every claim of an upload, oldest first: (owner, claimed at, held until), milliseconds.
-    pub async fn upload_claims(&self, upload: &str) -> Result<Vec<Claim>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT owner, claimed_at, until FROM upload_claims WHERE upload_id = $1
-             ORDER BY claimed_at",
-        )
-        .bind(upload)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|row| Claim {
-                owner: row.get("owner"),
-                claimed_at: row.get("claimed_at"),
-                until: row.get("until"),
-            })
-            .collect())
-    }
-
-    /// Moves the end of `owner`'s latest claim of `upload` to `until`.
-    async fn claim_held_until(
-        tx: &mut sqlx::AnyConnection,
-        upload: &str,
-        owner: &str,
-        until: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE upload_claims SET until = $3
-             WHERE upload_id = $1 AND owner = $2 AND claimed_at = (
-                 SELECT MAX(claimed_at) FROM upload_claims WHERE upload_id = $1 AND owner = $2)",
-        )
-        .bind(upload)
-        .bind(owner)
-        .bind(until)
-        .execute(&mut *tx)
-        .await?;
-        Ok(())
-    }
-
-    /// Extends `owner`'s lease on an upload to `until`; `false` when it no longer holds it.
-    pub async fn renew_lease(
-        &self,
-        id: &str,
-        owner: &str,
-        until: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let renewed = sqlx::query(
-            "UPDATE uploads SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = $4",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(until)
-        .bind(UploadStatus::InProgress.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if renewed == 1 {
-            Self::claim_held_until(&mut tx, id, owner, until).await?;
-        }
-        tx.commit().await?;
-        Ok(renewed == 1)
-    }
-
-    /// Gives an upload its final status and counts and ends `owner`'s lease; `false` (and
-    /// nothing changed) when `owner` no longer holds the lease.
-    pub async fn finish_upload(
-        &self,
-        id: &str,
-        owner: &str,
-        status: UploadStatus,
-        finished_at: &str,
-        counts: &UploadCounts,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let finished = sqlx::query(
-            "UPDATE uploads SET status = $3, finished_at = $4, counts = $5, lease_owner = NULL,
-                 lease_until = NULL
-             WHERE id = $1 AND lease_owner = $2",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(status.as_str())
-        .bind(finished_at)
-        .bind(json(counts))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if finished == 1 {
-            let now = crate::upload::lease::now_millis();
-            Self::claim_held_until(&mut tx, id, owner, now).await?;
-        }
-        tx.commit().await?;
-        Ok(finished == 1)
-    }
-
-    /// Fails every row of the upload still pending with `errors`, if `owner` holds its lease;
-    /// returns how many.
-    pub async fn fail_pending_rows(
-        &self,
-        upload: &str,
-        owner: &str,
-        errors: &[RowError],
-    ) -> Result<u64, sqlx::Error> {
-        let failed = sqlx::query(
-            "UPDATE upload_rows SET state = $4, op = NULL, errors = $3
-             WHERE upload_id = $1 AND state = $5
-               AND EXISTS (SELECT 1 FROM uploads WHERE id = $1 AND lease_owner = $2)",
-        )
-        .bind(upload)
-        .bind(owner)
-        .bind(json(&errors))
-        .bind(RowState::Failed.as_str())
-        .bind(RowState::Pending.as_str())
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(failed)
-    }
-
-    pub async fn pending_rows(&self, upload: &str) -> Result<Vec<PendingRow>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT row, op FROM upload_rows WHERE upload_id = $1 AND state = $2 ORDER BY row",
-        )
-        .bind(upload)
-        .bind(RowState::Pending.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|row| PendingRow {
-                row: row.get::<i64, _>("row") as u32,
-                op: row.get::<Option<String>, _>("op").unwrap_or_default(),
-            })
-            .collect())
-    }
-
-    /// Marks a pending row failed and forgets its op (and any password in it); `false` when
-    /// the row was no longer pending (another process applied or failed it), which changes
-    /// nothing.
-    pub async fn fail_row(
-        &self,
-        upload: &str,
-        row: u32,
-        errors: &[RowError],
-    ) -> Result<bool, sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
-        Store::fail_row_in(&mut conn, upload, row, errors).await
-    }
-
-    /// [`Store::fail_row`] inside the caller's transaction.
-    pub async fn fail_row_in(
-        conn: &mut sqlx::AnyConnection,
-        upload: &str,
-        row: u32,
-        errors: &[RowError],
-    ) -> Result<bool, sqlx::Error> {
-        let failed = sqlx::query(
-            "UPDATE upload_rows SET state = $4, op = NULL, errors = $3
-             WHERE upload_id = $1 AND row = $2 AND state = $5",
-        )
-        .bind(upload)
-        .bind(i64::from(row))
-        .bind(json(&errors))
-        .bind(RowState::Failed.as_str())
-        .bind(RowState::Pending.as_str())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        Ok(failed == 1)
-    }
-
-    /// Every student of the school by GUID, and what the rest of the server holds: usernames
-    /// (lower case) of other schools and Student IDs (lower case) of the district's other schools.
-    pub async fn roster_with_outside(
+    /// At most `limit` entries of a school's Upload History, newest first, after the first
+    /// `offset`. The order is total (time, then the order stored, then id), so the pages of one
+    /// history neither repeat nor skip an upload.
+    pub async fn uploads_page(
         &self,
         school: &str,
-    ) -> Result<(Vec<StudentRecord>, Vec<String>, Vec<String>), sqlx::Error> {
-        let students = self.students(school).await?;
-        let usernames: Vec<String> =
-            sqlx::query_scalar("SELECT username_key FROM students WHERE school_id <> $1")
-                .bind(school)
-                .fetch_all(&self.pool)
-                .await?;
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT lower(student_id) FROM students WHERE school_id <> $1 AND student_id IS NOT NULL
-               AND district_id = (SELECT district_id FROM schools WHERE id = $1)",
-        )
+        offset: u64,
+        limit: i64,
+    ) -> Result<Vec<StoredUpload>, sqlx::Error> {
+        let rows = sqlx::query_as::<_, UploadRecord>(select_upload!(
+            "WHERE school_id = $1 ORDER BY created_at DESC, seq DESC, id DESC LIMIT $2 OFFSET $3"
+        ))
         .bind(school)
+        .bind(limit)
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
-        Ok((students, usernames, ids))
+        Ok(rows.into_iter().map(StoredUpload::from).collect())
     }
 
-    pub async fn district_of(&self, school: &str) -> Result<String, sqlx::Error> {
-        sqlx::query_scalar("SELECT district_id FROM schools WHERE id = $1")
+    /// How many uploads a school's Upload History holds.
+    pub async fn upload_count(&self, school: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM uploads WHERE school_id = $1")
             .bind(school)
             .fetch_one(&self.pool)
             .await

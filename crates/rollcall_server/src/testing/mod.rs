@@ -7,6 +7,18 @@ use std::path::Path;
 
 pub mod doc_examples;
 
+/// The time a test's fixed clock starts at: 2026-03-02T08:15:30.250Z (a quarter second past,
+/// so that times written to the second and to the millisecond differ).
+pub fn fixed_time() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_772_439_330_250)
+}
+
+/// A clock fixed at [`fixed_time`], for a store made with `Store::with_clock`: every time the
+/// server writes is then known in advance. Move it on with `Clock::advance` or `Clock::set`.
+pub fn fixed_clock() -> crate::Clock {
+    crate::Clock::fixed(fixed_time())
+}
+
 /// The file in a test's folder that names its PostgreSQL schema.
 const SCHEMA_NOTE: &str = "postgres-schema";
 

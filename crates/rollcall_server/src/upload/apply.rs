@@ -8,7 +8,7 @@ use rollcall_core::{Diagnostic, Field, Finding, Lang, Op, SheetRow};
 use super::hashing::Hash;
 use super::messages;
 use super::validate::{Verdict, error};
-use super::worker::now;
+use crate::clock::Clock;
 use crate::store::Store;
 use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
 use crate::store::retry;
@@ -46,6 +46,8 @@ pub(super) struct Target<'a> {
     pub(super) school: &'a str,
     pub(super) district: &'a str,
     pub(super) lang: Lang,
+    /// The time rows are applied at.
+    pub(super) clock: &'a Clock,
 }
 
 /// Applies one batch in one transaction, each row taken from `pending` first.
@@ -174,7 +176,7 @@ async fn apply_row(
                 target.district,
                 values,
                 &password,
-                std::time::SystemTime::now(),
+                target.clock.now(),
                 usernames,
             )
             .await?
@@ -220,7 +222,7 @@ async fn apply_updates(
     // Rows another process applied or failed already are left alone.
     let taken = Store::take_rows_with_results(tx, upload, &results).await?;
     ready.retain(|item| taken.contains(&item.row));
-    let conflicts = Store::write_updates(tx, &ready, &now()).await?;
+    let conflicts = Store::write_updates(tx, &ready, &target.clock.rfc3339_seconds()).await?;
     for (item, conflict) in ready.iter().zip(conflicts) {
         if let Some(conflict) = conflict {
             let errors = [conflict_error(&conflict, item.row, target.lang)];

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::clock::Clock;
 use crate::store::Store;
 
 /// How long a claim lasts without renewal.
@@ -17,17 +18,17 @@ pub const LEASE: Duration = Duration::from_secs(30);
 /// How often a held lease is renewed.
 const RENEW_EVERY: Duration = Duration::from_secs(10);
 
-/// Milliseconds since 1970, the unit of `lease_until`.
+/// The system clock's milliseconds since 1970: what a `rollcall serve` process (which runs on
+/// the system clock) compares `lease_until` with. For tests that run such processes; the server
+/// itself reads its store's [`Clock`].
 pub fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
+    Clock::system().unix_millis()
 }
 
-/// The expiry of a lease taken or renewed now.
-pub fn expiry() -> i64 {
-    now_millis() + LEASE.as_millis() as i64
+/// The expiry of a lease taken or renewed now by `clock`, in milliseconds since 1970 (the unit
+/// of `lease_until`).
+pub fn expiry(clock: &Clock) -> i64 {
+    clock.unix_millis() + LEASE.as_millis() as i64
 }
 
 /// A held lease, renewed in the background until dropped.
@@ -55,7 +56,7 @@ impl Lease {
         let renewer = tokio::spawn(async move {
             loop {
                 tokio::time::sleep(RENEW_EVERY).await;
-                match store.renew_lease(&id, &owner, expiry()).await {
+                match store.renew_lease(&id, &owner, expiry(store.clock())).await {
                     Ok(true) => {}
                     Ok(false) => {
                         flag.store(true, Ordering::Relaxed);

@@ -121,8 +121,9 @@ impl Queue {
 
     async fn run(self, store: Store) {
         loop {
-            let now = lease::now_millis();
-            match store.claim_upload(&self.owner, now, lease::expiry()).await {
+            let now = store.clock().unix_millis();
+            let until = lease::expiry(store.clock());
+            match store.claim_upload(&self.owner, now, until).await {
                 Ok(Some(upload)) => self.work_on(&store, upload).await,
                 Ok(None) => {
                     let _ = tokio::time::timeout(POLL, self.notify.notified()).await;
@@ -200,11 +201,6 @@ impl Queue {
     }
 }
 
-/// The time now, as the store writes it (RFC 3339, seconds).
-pub(super) fn now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
-}
-
 /// Finishes one claimed upload (the lease held by the caller).
 async fn process(
     store: Store,
@@ -263,6 +259,7 @@ async fn process(
         school,
         district: &district,
         lang,
+        clock: store.clock(),
     };
     let usernames = UsernameHints::default();
     // The next batch is hashed on both cores while this one is written.
@@ -338,6 +335,6 @@ async fn finish(
         UploadStatus::CompletedWithErrors
     });
     store
-        .finish_upload(id, owner, status, &now(), &counts)
+        .finish_upload(id, owner, status, &store.clock().rfc3339_seconds(), &counts)
         .await
 }

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
-use rollcall_server::{AppState, Store, app, demo};
+use rollcall_server::{AppState, Clock, Store, app, demo};
 use tower::ServiceExt;
 
 pub struct Server {
@@ -108,14 +108,33 @@ impl Server {
         server
     }
 
+    /// [`Server::demo`] reading the time from `clock` (a fixed one,
+    /// `rollcall_server::testing::fixed_clock()`): the seed, sessions, uploads, exports and the
+    /// audit table all write its time, and the test moves it on.
+    pub async fn demo_with_clock(clock: Clock) -> Server {
+        let server =
+            Server::demo_stopped_with_clock(std::time::Duration::from_secs(10), clock).await;
+        server.state.start_worker();
+        server
+    }
+
     /// A fresh demo database whose writes wait at most `busy_timeout` for a lock, its queue
     /// worker not started: set `state.queue`'s hooks and retries, then `state.start_worker()`.
     pub async fn demo_stopped(busy_timeout: std::time::Duration) -> Server {
+        Server::demo_stopped_with_clock(busy_timeout, Clock::system()).await
+    }
+
+    /// [`Server::demo_stopped`] reading the time from `clock`.
+    pub async fn demo_stopped_with_clock(
+        busy_timeout: std::time::Duration,
+        clock: Clock,
+    ) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = database_url(&dir).await;
         let store = Store::open_with_busy_timeout(&url, busy_timeout)
             .await
-            .expect("store");
+            .expect("store")
+            .with_clock(clock);
         let passwords = demo::seed(&store, demo::STUDENTS).await.expect("seed");
         Server {
             state: AppState::new(store),
@@ -126,9 +145,12 @@ impl Server {
     }
 
     /// A second server on the same database, as a second `rollcall serve` process would be:
-    /// its own store (pool), state and queue; its worker not started.
+    /// its own store (pool), state and queue, the same clock; its worker not started.
     pub async fn sibling(&self) -> Server {
-        let store = Store::open(&self.url).await.expect("store");
+        let store = Store::open(&self.url)
+            .await
+            .expect("store")
+            .with_clock(self.state.store.clock().clone());
         Server {
             state: AppState::new(store),
             passwords: self.passwords.clone(),

@@ -65,7 +65,7 @@ async function signInPage(email) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(server.passwords[email]);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Upload History' }).waitFor();
+  await page.getByRole('link', { name: 'Upload History' }).waitFor();
 }
 
 before(async () => {
@@ -227,8 +227,78 @@ test('Upload posts the change-set; the history reaches Completed and offers the 
   assert.equal(roster.length, 61);
 });
 
+test('each view has an address: back, forward, reload and a bookmark of one upload work', async () => {
+  // The upload above left the page on the Upload History.
+  await page.waitForURL(/\/history$/);
+  const historyLink = page.getByRole('link', { name: 'Upload History' });
+  assert.equal(await historyLink.getAttribute('aria-current'), 'page');
+  await page.locator('tr[data-upload] .file-name a').first().click();
+  await page.waitForURL(/\/history\/[0-9a-f-]{36}$/);
+  await page.locator('#upload-rows').waitFor();
+  assert.equal(await page.locator('#upload-title').textContent(), edited.name);
+  const states = await page.locator('#upload-rows tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.state));
+  assert.deepEqual(states, ['applied', 'applied', 'applied'], 'the three changes were applied');
+  assert.match(await page.locator('#upload-rows').textContent(), /Applied/);
+  await page.screenshot({ path: artifact('page-upload-en.png'), fullPage: true });
+  const bookmark = page.url();
+
+  await page.goBack();
+  await page.waitForURL(/\/history$/);
+  await page.locator('tr[data-upload]').first().waitFor();
+  await page.goBack();
+  await page.waitForURL((url) => url.pathname === '/');
+  await page.locator('#file').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Import Students/Rosters' }).getAttribute('aria-current'), 'page');
+  await page.goForward();
+  await page.waitForURL(/\/history$/);
+  await page.locator('tr[data-upload]').first().waitFor();
+
+  // A bookmark (or a reload) opens the same view.
+  await page.goto(bookmark);
+  await page.locator('#upload-rows').waitFor();
+  assert.equal(await page.locator('#upload-title').textContent(), edited.name);
+  await page.reload();
+  await page.locator('#upload-rows').waitFor();
+  await page.getByRole('link', { name: '← Upload History' }).click();
+  await page.waitForURL(/\/history$/);
+});
+
+test('the Upload History shows 50 uploads a page, newest first, with its page in the address', async () => {
+  const api = await signIn(server, 'teacher@demo.school');
+  const roster = await (await api.get(`/api/schools/${LINCOLN}/roster`)).json();
+  const student = roster.find((s) => s.first_name !== 'Renamed');
+  // 50 more uploads (each one small change-set) make 51 with the one above.
+  for (let i = 0; i < 50; i++) {
+    const set = {
+      id: crypto.randomUUID(),
+      school: LINCOLN,
+      created_at: new Date().toISOString(),
+      ops: [{ op: 'update', row: 2, guid: student.guid, set: { last_name: `Page${i}` } }],
+    };
+    const response = await api.post(`/api/schools/${LINCOLN}/uploads?file_name=page-${i}.csv`, set);
+    assert.equal(response.status, 202, await response.text());
+  }
+  await page.goto(`${server.url}/history`);
+  await page.locator('#history-pager').waitFor();
+  assert.equal(await page.locator('tr[data-upload]').count(), 50);
+  assert.equal(await page.locator('tr[data-upload] .file-name').first().textContent(), 'page-49.csv');
+  assert.match(await page.locator('#history-pager').textContent(), /Page 1 of 2/);
+  await page.getByRole('link', { name: 'Older' }).click();
+  await page.waitForURL(/\/history\?page=2$/);
+  await page.locator('#history-pager').filter({ hasText: 'Page 2 of 2' }).waitFor();
+  assert.deepEqual(await page.locator('tr[data-upload] .file-name').allTextContents(), [edited.name], 'the oldest upload');
+  await page.goBack();
+  await page.locator('#history-pager').filter({ hasText: 'Page 1 of 2' }).waitFor();
+  assert.equal(await page.locator('tr[data-upload]').count(), 50);
+  await page.goto(`${server.url}/history?page=2`);
+  await page.locator('#history-pager').filter({ hasText: 'Page 2 of 2' }).waitFor();
+  await page.getByRole('link', { name: 'Newer' }).click();
+  await page.waitForURL(/\/history$/);
+  await page.screenshot({ path: artifact('page-history-pages-en.png'), fullPage: true });
+});
+
 test('an XLSX export edited and renamed is found by its properties; Spanish everywhere, remembered', async () => {
-  await page.getByRole('button', { name: 'Import Students/Rosters' }).click();
+  await page.getByRole('link', { name: 'Import Students/Rosters' }).click();
   const xlsx = await download(page.getByRole('link', { name: 'Export XLSX' }));
   assert.match(xlsx.name, new RegExp(`^students-${LINCOLN}-[0-9a-f-]{36}\\.xlsx$`));
   const workbook = XLSX.read(fs.readFileSync(xlsx.path));
@@ -250,7 +320,7 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
   fs.writeFileSync(renamed, XLSX.write(edited, { type: 'buffer', bookType: 'xlsx' }));
 
   await page.getByRole('button', { name: 'Español' }).click();
-  await page.getByRole('button', { name: 'Historial de cargas' }).waitFor();
+  await page.getByRole('link', { name: 'Historial de cargas' }).waitFor();
   // The document's language follows once the reworded page is drawn.
   await page.locator('html[lang="es"]').waitFor({ state: 'attached', timeout: 2000 });
   assert.equal(await page.locator('html').getAttribute('lang'), 'es');
@@ -272,10 +342,10 @@ test('an XLSX export edited and renamed is found by its properties; Spanish ever
 
   // Remembered on the next visit, and switching back changes every text again.
   await page.reload();
-  await page.getByRole('button', { name: 'Historial de cargas' }).waitFor();
+  await page.getByRole('link', { name: 'Historial de cargas' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Español' }).getAttribute('aria-pressed'), 'true');
   await page.getByRole('button', { name: 'English' }).click();
-  await page.getByRole('button', { name: 'Upload History' }).waitFor();
+  await page.getByRole('link', { name: 'Upload History' }).waitFor();
   assert.equal(await page.getByText('Importar alumnos/listas').count(), 0);
 });
 
@@ -342,7 +412,7 @@ test('a file dropped on the page is checked like a chosen one', async () => {
 test('the page at phone width keeps every control reachable', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await choose(edited.path);
-  await page.getByRole('button', { name: 'Upload History' }).waitFor();
+  await page.getByRole('link', { name: 'Upload History' }).waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 400, `no sideways scrolling of the page itself (${width}px); the table scrolls in its box`);
   await page.screenshot({ path: artifact('page-phone.png'), fullPage: true });

@@ -2,8 +2,8 @@
 //! services the page needs: local storage, file bytes and saving a file.
 
 use js_sys::{Array, Uint8Array};
-use rollcall_protocol::{ErrorBody, SignIn};
-pub use rollcall_protocol::{ExportSummary, Session, UploadSummary};
+use rollcall_protocol::{ErrorBody, SignIn, TOTAL_COUNT_HEADER};
+pub use rollcall_protocol::{ExportSummary, Session, UploadDetail, UploadSummary};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -155,6 +155,22 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
 
 pub async fn get_json<T: DeserializeOwned>(path: &str, lang: &str) -> Result<T, ApiError> {
     json(send("GET", path, None, None, lang).await?).await
+}
+
+/// [`get_json`] for a list given in pages: the page, and how many there are in all (the
+/// answer's total count header, when it has one).
+pub async fn get_json_counted<T: DeserializeOwned>(
+    path: &str,
+    lang: &str,
+) -> Result<(T, Option<u32>), ApiError> {
+    let response = send("GET", path, None, None, lang).await?;
+    let total = response
+        .headers()
+        .get(TOTAL_COUNT_HEADER)
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse::<u32>().ok());
+    Ok((json(response).await?, total))
 }
 
 pub async fn get_bytes(path: &str, lang: &str) -> Result<Vec<u8>, ApiError> {

@@ -1,15 +1,20 @@
 //! The page's frame: sign-in, the header (organization, language, navigation, sign out) and
-//! the two pages.
+//! the views, each at its own address: Import (`/`), the Upload History (`/history`, by page)
+//! and one upload (`/history/{id}`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
 use rollcall_core::Lang;
 
 use crate::api::{self, Session};
-use crate::ctx::{Ctx, View};
+use crate::ctx::Ctx;
 use crate::history::HistoryPage;
 use crate::i18n::texts;
 use crate::import::{ImportPage, ImportState};
+use crate::paths;
+use crate::upload::UploadPage;
 
 const LANG_KEY: &str = "rollcall.lang";
 const SCHOOL_KEY: &str = "rollcall.school";
@@ -39,7 +44,6 @@ pub fn App() -> impl IntoView {
         lang: RwSignal::new(initial_lang()),
         session: RwSignal::new(None),
         school: RwSignal::new(None),
-        view: RwSignal::new(View::Import),
         flash: RwSignal::new(None),
         expired: RwSignal::new(false),
     };
@@ -87,6 +91,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
+        <Router>
         <a class="skip" href="#main">{move || match ctx.lang.get() { Lang::En => "Skip to content", Lang::Es => "Ir al contenido" }}</a>
         <Header/>
         <main id="main" tabindex="-1">
@@ -99,16 +104,29 @@ pub fn App() -> impl IntoView {
                                 aria-label=move || match ctx.lang.get() { Lang::En => "Dismiss", Lang::Es => "Cerrar" }>"×"</button>
                         </div>
                     })}
-                    {move || match ctx.view.get() {
-                        View::Import => view! { <ImportPage/> }.into_any(),
-                        View::History => view! { <HistoryPage/> }.into_any(),
-                    }}
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=ImportPage/>
+                        <Route path=path!("/history") view=HistoryPage/>
+                        <Route path=path!("/history/:id") view=UploadPage/>
+                    </Routes>
                 </Show>
             </Show>
         </main>
         <footer class="footer muted">
             {move || ctx.t().tagline}
         </footer>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <section class="card">
+            <h1 class="page-title">{move || ctx.t().not_found}</h1>
+            <A href=paths::IMPORT>{move || ctx.t().go_import}</A>
+        </section>
     }
 }
 
@@ -124,7 +142,6 @@ fn Header() -> impl IntoView {
             import.clear();
             ctx.session.set(None);
             ctx.flash.set(None);
-            ctx.view.set(View::Import);
         });
     };
     let on_school = move |ev: leptos::ev::Event| {
@@ -141,15 +158,16 @@ fn Header() -> impl IntoView {
                 on:click=move |_| ctx.lang.set(lang)>{label}</button>
         }
     };
-    let nav_button = move |view: View| {
-        view! {
-            <button type="button" class="nav"
-                aria-current=move || (ctx.view.get() == view).then_some("page")
-                on:click=move |_| { ctx.flash.set(None); ctx.view.set(view) }>
-                {move || match view { View::Import => ctx.t().nav_import, View::History => ctx.t().nav_history }}
-            </button>
-        }
-    };
+    // The links mark the current view with `aria-current="page"`; the History link also
+    // for one upload.
+    let nav_link =
+        move |href: &'static str, exact: bool, label: fn(&crate::i18n::Texts) -> &'static str| {
+            view! {
+                <span class="nav-item" on:click=move |_| ctx.flash.set(None)>
+                    <A href=href exact=exact attr:class="nav">{move || label(ctx.t())}</A>
+                </span>
+            }
+        };
     view! {
         <header class="top">
             <div class="brand">
@@ -181,8 +199,8 @@ fn Header() -> impl IntoView {
         </header>
         <Show when=signed_in>
             <nav class="tabs" aria-label=move || ctx.t().main_nav>
-                {nav_button(View::Import)}
-                {nav_button(View::History)}
+                {nav_link(paths::IMPORT, true, |t| t.nav_import)}
+                {nav_link(paths::HISTORY, false, |t| t.nav_history)}
             </nav>
         </Show>
     }
@@ -213,7 +231,6 @@ fn SignIn() -> impl IntoView {
                     ctx.expired.set(false);
                     ctx.school.set(choose_school(&session));
                     ctx.session.set(Some(session));
-                    ctx.view.set(View::Import);
                 }
                 Err(e) => {
                     let t = texts(ctx.lang.get_untracked());

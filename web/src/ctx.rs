@@ -1,5 +1,6 @@
-//! What every part of the page shares (the language, the session, the school, the view shown),
-//! at the bottom of the page's layers: pages and components use it, it uses none of them.
+//! What every part of the page shares (the language, the session, the school), at the bottom of
+//! the page's layers: pages and components use it, it uses none of them. Which view is shown is
+//! the address's business (`paths.rs`).
 
 use leptos::prelude::*;
 use rollcall_core::Lang;
@@ -7,19 +8,12 @@ use rollcall_core::Lang;
 use crate::api::{self, ApiError, Session};
 use crate::i18n::{Texts, texts};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Import,
-    History,
-}
-
 /// What every part of the page shares.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
     pub session: RwSignal<Option<Session>>,
     pub school: RwSignal<Option<String>>,
-    pub view: RwSignal<View>,
     /// A note shown at the top of the next page (for example "upload queued").
     pub flash: RwSignal<Option<String>>,
     /// Set when the server says the session ended.

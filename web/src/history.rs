@@ -1,18 +1,23 @@
-//! The Upload History: every upload of this school, its status (in words and colour), counts,
-//! and its three files; refreshed automatically until every upload is final.
+//! The Upload History: the uploads of this school, newest first, in pages of
+//! [`HISTORY_PAGE_SIZE`] (the page number is in the address); each upload's status (in words
+//! and colour), counts, its three files and a link to its rows; refreshed automatically until
+//! every upload shown is final.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use rollcall_core::Lang;
-use rollcall_protocol::{UploadCounts, UploadStatus};
+use rollcall_protocol::{HISTORY_PAGE_SIZE, UploadCounts, UploadStatus};
 
 use crate::api::{self, UploadSummary};
 use crate::ctx::Ctx;
-use crate::i18n::{status_label, when};
+use crate::i18n::{self, status_label, when};
+use crate::paths;
 
-fn status_class(status: UploadStatus) -> &'static str {
+pub(crate) fn status_class(status: UploadStatus) -> &'static str {
     match status {
         UploadStatus::Queued => "queued",
         UploadStatus::InProgress => "progress",
@@ -22,7 +27,7 @@ fn status_class(status: UploadStatus) -> &'static str {
     }
 }
 
-fn status_icon(status: UploadStatus) -> &'static str {
+pub(crate) fn status_icon(status: UploadStatus) -> &'static str {
     match status {
         UploadStatus::Queued => "⏳",
         UploadStatus::InProgress => "↻",
@@ -32,7 +37,7 @@ fn status_icon(status: UploadStatus) -> &'static str {
     }
 }
 
-fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
+pub(crate) fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
     let rows = counts.rows;
     let mut parts = vec![match lang {
         Lang::En => format!("{rows} rows"),
@@ -54,23 +59,59 @@ fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
     parts.join(" · ")
 }
 
+/// The links to an upload's three files, CSV and XLSX each.
+pub(crate) fn file_links(ctx: Ctx, id: &str) -> impl IntoView + use<> {
+    let link = move |which: &'static str, label: fn(&i18n::Texts) -> &'static str| {
+        let base = ctx.school_path(&format!("/uploads/{}/files/{which}", api::encode(id)));
+        let csv = format!("{base}?format=csv");
+        let xlsx = format!("{base}?format=xlsx");
+        view! {
+            <div class="file-link">
+                <span>{move || label(ctx.t())}</span>" "
+                <a href=csv download="" aria-label=move || format!("{} CSV", label(ctx.t()))>"CSV"</a>
+                " · "
+                <a href=xlsx download="" aria-label=move || format!("{} XLSX", label(ctx.t()))>"XLSX"</a>
+            </div>
+        }
+    };
+    (
+        link("uploaded", |t| t.uploaded_file),
+        link("completed", |t| t.completed_file),
+        link("error", |t| t.error_file),
+    )
+}
+
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let query = use_query_map();
+    // The page asked for in the address (`?page=N`, from 1).
+    let page = Memo::new(move |_| {
+        query
+            .with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()))
+            .filter(|&p| p >= 1)
+            .unwrap_or(1)
+    });
     let uploads = RwSignal::new(None::<Vec<UploadSummary>>);
+    let total = RwSignal::new(None::<u32>);
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
+    // Each load is numbered; an answer to an older one (another page, another school) is dropped.
+    let latest = StoredValue::new(0u64);
     let load = move || {
-        if loading.get_untracked() {
-            return;
-        }
+        latest.update_value(|n| *n += 1);
+        let this = latest.get_value();
         loading.set(true);
+        let path = ctx.school_path(&format!("/uploads?page={}", page.get_untracked()));
         spawn_local(async move {
-            match api::get_json::<Vec<UploadSummary>>(&ctx.school_path("/uploads"), ctx.lang_code())
-                .await
-            {
-                Ok(list) => {
+            let result = api::get_json_counted::<Vec<UploadSummary>>(&path, ctx.lang_code()).await;
+            if latest.get_value() != this {
+                return;
+            }
+            match result {
+                Ok((list, count)) => {
                     uploads.set(Some(list));
+                    total.set(count);
                     error.set(None);
                 }
                 Err(e) => error.set(Some(ctx.failed(&e))),
@@ -78,11 +119,13 @@ pub fn HistoryPage() -> impl IntoView {
             loading.set(false);
         });
     };
-    // Load now and whenever the school changes.
+    // Load now and whenever the school or the page changes.
     Effect::new(move |_| {
         ctx.school.track();
+        page.track();
         load();
     });
+    let pages = move || total.get().unwrap_or(0).div_ceil(HISTORY_PAGE_SIZE).max(1);
     let pending = move || {
         uploads.with(|u| {
             u.as_ref()
@@ -100,24 +143,6 @@ pub fn HistoryPage() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
-    let file_link = move |upload: &UploadSummary,
-                          which: &'static str,
-                          label: fn(&crate::i18n::Texts) -> &'static str| {
-        let base = ctx.school_path(&format!(
-            "/uploads/{}/files/{which}",
-            api::encode(&upload.id)
-        ));
-        let csv = format!("{base}?format=csv");
-        let xlsx = format!("{base}?format=xlsx");
-        view! {
-            <div class="file-link">
-                <span>{move || label(ctx.t())}</span>" "
-                <a href=csv download="" aria-label=move || format!("{} CSV", label(ctx.t()))>"CSV"</a>
-                " · "
-                <a href=xlsx download="" aria-label=move || format!("{} XLSX", label(ctx.t()))>"XLSX"</a>
-            </div>
-        }
-    };
     view! {
         <h1 class="page-title">{move || ctx.t().history_title}</h1>
         <section class="card" aria-labelledby="history-title">
@@ -151,7 +176,7 @@ pub fn HistoryPage() -> impl IntoView {
                                     let counts = upload.counts;
                                     view! {
                                         <tr data-upload=upload.id.clone()>
-                                            <td class="file-name">{upload.file_name.clone()}</td>
+                                            <td class="file-name"><A href=paths::upload(&upload.id)>{upload.file_name.clone()}</A></td>
                                             <td>{let at = upload.created_at.clone(); move || when(&at, ctx.lang.get())}</td>
                                             <td>
                                                 <span class=format!("status {}", status_class(status)) data-status=status.as_str()>
@@ -160,11 +185,7 @@ pub fn HistoryPage() -> impl IntoView {
                                                 </span>
                                             </td>
                                             <td class="small">{move || counts_text(&counts, ctx.lang.get())}</td>
-                                            <td class="files">
-                                                {file_link(&upload, "uploaded", |t| t.uploaded_file)}
-                                                {file_link(&upload, "completed", |t| t.completed_file)}
-                                                {file_link(&upload, "error", |t| t.error_file)}
-                                            </td>
+                                            <td class="files">{file_links(ctx, &upload.id)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -173,6 +194,17 @@ pub fn HistoryPage() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
+            <Show when=move || { pages() > 1 }>
+                <nav class="pager" id="history-pager" aria-label=move || ctx.t().history_pages>
+                    <Show when=move || { page.get() > 1 }>
+                        <A href=move || paths::history_page(page.get() - 1) attr:class="button secondary" attr:rel="prev">{move || ctx.t().history_newer}</A>
+                    </Show>
+                    <span aria-current="page">{move || i18n::page_of(page.get(), pages(), ctx.lang.get())}</span>
+                    <Show when=move || { page.get() < pages() }>
+                        <A href=move || paths::history_page(page.get() + 1) attr:class="button secondary" attr:rel="next">{move || ctx.t().history_older}</A>
+                    </Show>
+                </nav>
+            </Show>
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! engine in the same language.
 
 use rollcall_core::{Field, Lang, Outcome, SheetRow};
-use rollcall_protocol::UploadStatus;
+use rollcall_protocol::{RowState, UploadStatus};
 
 /// The page's texts in one language.
 pub struct Texts {
@@ -84,6 +84,17 @@ pub struct Texts {
     pub counts_failed: &'static str,
     pub counts_unchanged: &'static str,
     pub edit_refused: &'static str,
+    pub history_newer: &'static str,
+    pub history_older: &'static str,
+    pub history_pages: &'static str,
+    pub back_to_history: &'static str,
+    pub upload_rows: &'static str,
+    pub col_state: &'static str,
+    pub col_student: &'static str,
+    pub col_errors: &'static str,
+    pub no_upload_rows: &'static str,
+    pub not_found: &'static str,
+    pub go_import: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -165,6 +176,17 @@ pub const EN: Texts = Texts {
     counts_failed: "failed",
     counts_unchanged: "unchanged",
     edit_refused: "This cell cannot be edited:",
+    history_newer: "Newer",
+    history_older: "Older",
+    history_pages: "Upload History pages",
+    back_to_history: "← Upload History",
+    upload_rows: "Rows of this upload",
+    col_state: "Result",
+    col_student: "Student",
+    col_errors: "Errors",
+    no_upload_rows: "This upload has no rows.",
+    not_found: "This page does not exist.",
+    go_import: "Go to Import Students/Rosters",
 };
 
 pub const ES: Texts = Texts {
@@ -246,6 +268,17 @@ pub const ES: Texts = Texts {
     counts_failed: "fallidas",
     counts_unchanged: "sin cambios",
     edit_refused: "Esta celda no se puede editar:",
+    history_newer: "Más recientes",
+    history_older: "Anteriores",
+    history_pages: "Páginas del historial de cargas",
+    back_to_history: "← Historial de cargas",
+    upload_rows: "Filas de esta carga",
+    col_state: "Resultado",
+    col_student: "Alumno",
+    col_errors: "Errores",
+    no_upload_rows: "Esta carga no tiene filas.",
+    not_found: "Esta página no existe.",
+    go_import: "Ir a Importar alumnos/listas",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -376,6 +409,26 @@ pub fn when(at: &str, lang: Lang) -> String {
         format!("{} {} UTC", &at[..10], &at[11..16])
     } else {
         at.to_owned()
+    }
+}
+
+/// "Page 2 of 4".
+pub fn page_of(page: u32, pages: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Page {page} of {pages}"),
+        Lang::Es => format!("Página {page} de {pages}"),
+    }
+}
+
+/// What became of one row of an upload.
+pub fn row_state_label(state: RowState, lang: Lang) -> &'static str {
+    match (state, lang) {
+        (RowState::Pending, Lang::En) => "Waiting",
+        (RowState::Pending, Lang::Es) => "En espera",
+        (RowState::Applied, Lang::En) => "Applied",
+        (RowState::Applied, Lang::Es) => "Aplicada",
+        (RowState::Failed, Lang::En) => "Not applied",
+        (RowState::Failed, Lang::Es) => "No aplicada",
     }
 }
 

@@ -9,6 +9,8 @@ pub mod ctx;
 pub mod history;
 pub mod i18n;
 pub mod import;
+pub mod paths;
+pub mod upload;
 pub mod work;
 
 #[cfg(target_arch = "wasm32")]

@@ -186,7 +186,7 @@ const POSTGRES_VAR: &str = "ROLLCALL_BENCH_POSTGRES";
 
 /// The server's benchmarks: uploads through the HTTP API on SQLite and on PostgreSQL
 /// (crates/rollcall_server/benches/uploads.rs), and the throughput of one and of three
-/// `rollcall serve` processes on one PostgreSQL (benches/throughput.rs). PostgreSQL is a
+/// `rollcall serve` processes on one PostgreSQL (benches/throughput/). PostgreSQL is a
 /// throw-away one with its durable defaults, started for these and stopped after them.
 fn server_table(table: &mut String) -> Result<bool, String> {
     crate::release_cli("the throughput benchmark")?;

@@ -6,6 +6,7 @@ use rollcall_core::Summary;
 use crate::api;
 use crate::ctx::Ctx;
 use crate::i18n::{self, row_list, when};
+use crate::paths;
 
 use super::state::{Compared, ImportState, Phase};
 use super::table::ResultTable;
@@ -87,6 +88,7 @@ pub fn ImportPage() -> impl IntoView {
 fn Result() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let state = expect_context::<ImportState>();
+    let navigate = leptos_router::hooks::use_navigate();
     let compared = move || {
         let t = ctx.t();
         state.compared.get().map(|compared| match compared {
@@ -150,7 +152,7 @@ fn Result() -> impl IntoView {
                     disabled=move || state.summary.get().errors == 0>{move || ctx.t().apply_all}</button>
                 <button type="button" class="secondary" on:click=move |_| state.download_errors(ctx.lang.get_untracked())
                     disabled=move || state.summary.get().error == 0>{move || ctx.t().download_errors}</button>
-                <button type="button" class="primary" id="upload" on:click=move |_| state.upload(ctx)
+                <button type="button" class="primary" id="upload" on:click=move |_| { let navigate = navigate.clone(); state.upload(ctx, move || navigate(paths::HISTORY, Default::default())) }
                     disabled=move || changes() == 0 || state.busy.get()>
                     {move || if state.busy.get() { ctx.t().uploading.to_owned() } else { i18n::upload_button(changes(), ctx.lang.get()) }}
                 </button>

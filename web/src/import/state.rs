@@ -7,7 +7,7 @@ use rollcall_core::{Delta, Diagnostic, Field, Lang, SheetRow, Summary};
 use rollcall_protocol::{TakenUsernames, UploadAccepted, UsernamesQuery};
 
 use crate::api;
-use crate::ctx::{Ctx, View};
+use crate::ctx::Ctx;
 use crate::i18n::{self, row_list, texts};
 use crate::work::{Filter, Line, Original, Work};
 
@@ -357,8 +357,9 @@ impl ImportState {
         let _ = api::save_file(&name, &bytes, "text/csv;charset=utf-8");
     }
 
-    /// Posts the change-set; rows with errors stay behind. Then shows the Upload History.
-    pub fn upload(&self, ctx: Ctx) {
+    /// Posts the change-set; rows with errors stay behind. Then `queued` runs (the page shows
+    /// the Upload History).
+    pub fn upload(&self, ctx: Ctx, queued: impl FnOnce() + 'static) {
         let state = *self;
         let school = ctx.school.get_untracked().unwrap_or_default();
         let Some((body, count, name, held)) = self.work.with_value(|w| {
@@ -392,7 +393,7 @@ impl ImportState {
                     }
                     state.clear();
                     ctx.flash.set(Some(note));
-                    ctx.view.set(View::History);
+                    queued();
                 }
                 Err(e) => state.message.set(Some(ctx.failed(&e))),
             }

@@ -18,15 +18,28 @@ pub(crate) use uploads::request_lang;
 const NO_PAGE: &str = "Rollcall server. The page is not built: run `cargo xtask web`, then start \
 the server again. The API is under /api: POST /api/session to sign in, then /api/schools/{school}/…\n";
 
+/// The page's own addresses besides `/` (its views; see `web/src/paths.rs`): each is answered
+/// with the page, which shows the view the address names.
+const PAGE_VIEWS: [&str; 2] = ["/history", "/history/{id}"];
+
 /// The page's files (index.html, its script, WebAssembly and styles), or a note saying how to
 /// build them.
 pub fn page(dir: Option<&std::path::Path>) -> Router {
     let page = match dir {
-        Some(dir) => Router::new().fallback_service(
-            tower_http::services::ServeDir::new(dir)
-                .append_index_html_on_directories(true)
-                .precompressed_gzip(),
-        ),
+        Some(dir) => {
+            let index =
+                tower_http::services::ServeFile::new(dir.join("index.html")).precompressed_gzip();
+            PAGE_VIEWS
+                .iter()
+                .fold(Router::new(), |router, view| {
+                    router.route_service(view, index.clone())
+                })
+                .fallback_service(
+                    tower_http::services::ServeDir::new(dir)
+                        .append_index_html_on_directories(true)
+                        .precompressed_gzip(),
+                )
+        }
         None => Router::new().route("/", get(|| async { NO_PAGE })),
     };
     page.layer(from_fn(security::headers))

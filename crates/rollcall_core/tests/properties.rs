@@ -227,7 +227,7 @@ proptest! {
         // Rows with errors never become operations; creates carry their names.
         let error_rows: Vec<SheetRow> = report.rows.iter().filter(|r| r.outcome == Outcome::Error).filter_map(|r| r.row).collect();
         for op in &change_set.ops {
-            let row = match op { Op::Update { row, .. } | Op::Create { row, .. } => *row };
+            let row = op.row();
             prop_assert!(!error_rows.contains(&row));
             if let Op::Create { values, row } = op {
                 let index = checker.table().index_of_row(*row).expect("row");

@@ -14,12 +14,7 @@ fn check_against_itself(bytes: &[u8], name: &str) -> rollcall_core::Report {
 async fn export_csv_has_the_spec_columns_text_ids_and_no_passwords() {
     let server = Server::demo().await;
     let teacher = server.sign_in(TEACHER).await;
-    let reply = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{LINCOLN}/export?format=csv"),
-        )
-        .await;
+    let reply = server.export(&teacher, LINCOLN, "csv").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
         reply.header(header::CONTENT_TYPE),
@@ -92,18 +87,8 @@ fn zipped_part(bytes: &[u8], name: &str) -> String {
 async fn export_xlsx_keeps_leading_zeros_and_names_its_export() {
     let server = Server::demo().await;
     let teacher = server.sign_in(TEACHER).await;
-    let csv = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{LINCOLN}/export?format=csv"),
-        )
-        .await;
-    let reply = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{LINCOLN}/export?format=xlsx"),
-        )
-        .await;
+    let csv = server.export(&teacher, LINCOLN, "csv").await;
+    let reply = server.export(&teacher, LINCOLN, "xlsx").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
         reply.header(header::CONTENT_TYPE),
@@ -170,13 +155,7 @@ async fn formula_like_cells_are_escaped_in_both_formats() {
         .await
         .expect("insert");
     let teacher = server.sign_in(TEACHER).await;
-    let csv = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{LINCOLN}/export?format=csv"),
-        )
-        .await
-        .text();
+    let csv = server.export(&teacher, LINCOLN, "csv").await.text();
     let first_names: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
         .records()
         .map(|record| record.expect("CSV record")[2].to_owned())
@@ -191,12 +170,7 @@ async fn formula_like_cells_are_escaped_in_both_formats() {
             "{name:?} written as is"
         );
     }
-    let xlsx = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{LINCOLN}/export?format=xlsx"),
-        )
-        .await;
+    let xlsx = server.export(&teacher, LINCOLN, "xlsx").await;
     let styles = zipped_part(&xlsx.body, "xl/styles.xml");
     assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
     let sheet = zipped_part(&xlsx.body, "xl/worksheets/sheet1.xml");
@@ -219,17 +193,11 @@ async fn the_exports_list_is_the_teachers_own_newest_first() {
         serde_json::json!([])
     );
     let first = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{ROOSEVELT}/export?format=csv"),
-        )
+        .export(&teacher, ROOSEVELT, "csv")
         .await
         .export_id(ROOSEVELT);
     let second = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{ROOSEVELT}/export?format=xlsx"),
-        )
+        .export(&teacher, ROOSEVELT, "xlsx")
         .await
         .export_id(ROOSEVELT);
     let list = server.get(Some(&teacher), &path).await.json();

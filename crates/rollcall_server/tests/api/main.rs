@@ -75,12 +75,7 @@ async fn request(
 /// A Lincoln export made by the teacher of both schools; returns its id.
 async fn lincoln_export(server: &Server) -> String {
     let teacher = server.sign_in(TEACHER).await;
-    let reply = server
-        .get(
-            Some(&teacher),
-            &format!("/api/schools/{LINCOLN}/export?format=csv"),
-        )
-        .await;
+    let reply = server.export(&teacher, LINCOLN, "csv").await;
     assert_eq!(reply.status, StatusCode::OK);
     reply.export_id(LINCOLN)
 }

@@ -204,6 +204,12 @@ impl Server {
             .await
     }
 
+    /// The school's export in `format` (`csv` or `xlsx`) as `who` downloads it.
+    pub async fn export(&self, who: &SignedIn, school: &str, format: &str) -> Reply {
+        let path = format!("/api/schools/{school}/export?format={format}");
+        self.get(Some(who), &path).await
+    }
+
     /// An unsafe request with the session's CSRF token.
     pub async fn post_json(&self, who: &SignedIn, path: &str, body: serde_json::Value) -> Reply {
         self.send(

@@ -4,12 +4,7 @@ use super::*;
 
 /// Exports Lincoln as CSV.
 async fn lincoln_csv(server: &Server, who: &SignedIn) -> Vec<u8> {
-    let reply = server
-        .get(
-            Some(who),
-            &format!("/api/schools/{LINCOLN}/export?format=csv"),
-        )
-        .await;
+    let reply = server.export(who, LINCOLN, "csv").await;
     assert_eq!(reply.status, StatusCode::OK);
     reply.body
 }

@@ -25,9 +25,7 @@ async fn a_change_set_is_queued_rechecked_applied_and_its_three_files_downloaded
             .into_iter()
             .collect(),
     });
-    set.ops.sort_by_key(|op| match op {
-        rollcall_core::Op::Update { row, .. } | rollcall_core::Op::Create { row, .. } => *row,
-    });
+    set.ops.sort_by_key(rollcall_core::Op::row);
     let reply = server
         .post_json(
             &teacher,

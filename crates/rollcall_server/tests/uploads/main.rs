@@ -20,12 +20,7 @@ const SECRET: &str = "Sunflower!Garden42";
 
 /// Exports Lincoln as CSV: (export id, bytes).
 async fn export(server: &Server, who: &SignedIn) -> (String, Vec<u8>) {
-    let reply = server
-        .get(
-            Some(who),
-            &format!("/api/schools/{LINCOLN}/export?format=csv"),
-        )
-        .await;
+    let reply = server.export(who, LINCOLN, "csv").await;
     assert_eq!(reply.status, StatusCode::OK);
     (reply.export_id(LINCOLN), reply.body)
 }

@@ -789,7 +789,7 @@ fn run(backend: &str, url: &str, count: usize) {
     cluster.alive[victim].store(false, Ordering::SeqCst);
     processes.0[victim].child.kill().expect("kill");
     let killed_at = Instant::now();
-    let killed_at_millis = rollcall_server::upload::lease::now_millis();
+    let killed_at_millis = rollcall_server::Clock::system().unix_millis();
     let status = processes.0[victim].child.wait().expect("wait");
     let rows = runtime.block_on(store.upload_rows(&large)).expect("rows");
     let applied_after_kill = rows.iter().filter(|r| r.state == RowState::Applied).count();

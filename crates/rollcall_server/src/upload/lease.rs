@@ -18,13 +18,6 @@ pub const LEASE: Duration = Duration::from_secs(30);
 /// How often a held lease is renewed.
 const RENEW_EVERY: Duration = Duration::from_secs(10);
 
-/// The system clock's milliseconds since 1970: what a `rollcall serve` process (which runs on
-/// the system clock) compares `lease_until` with. For tests that run such processes; the server
-/// itself reads its store's [`Clock`].
-pub fn now_millis() -> i64 {
-    Clock::system().unix_millis()
-}
-
 /// The expiry of a lease taken or renewed now by `clock`, in milliseconds since 1970 (the unit
 /// of `lease_until`).
 pub fn expiry(clock: &Clock) -> i64 {

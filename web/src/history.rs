@@ -59,6 +59,21 @@ pub(crate) fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
     parts.join(" · ")
 }
 
+/// Runs `load` every 1.5 s while `pending` (an upload shown is not final), for as long as the
+/// view that calls it is shown.
+pub(crate) fn refresh_while(pending: impl Fn() -> bool + 'static, load: impl Fn() + 'static) {
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if pending() {
+                load();
+            }
+        },
+        Duration::from_millis(1500),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+}
+
 /// The links to an upload's three files, CSV and XLSX each.
 pub(crate) fn file_links(ctx: Ctx, id: &str) -> impl IntoView + use<> {
     let link = move |which: &'static str, label: fn(&i18n::Texts) -> &'static str| {
@@ -132,17 +147,7 @@ pub fn HistoryPage() -> impl IntoView {
                 .is_some_and(|u| u.iter().any(|u| !u.status.is_final()))
         })
     };
-    // Refresh every 1.5 s while an upload is not final.
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            if pending() {
-                load();
-            }
-        },
-        Duration::from_millis(1500),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+    refresh_while(pending, load);
     view! {
         <h1 class="page-title">{move || ctx.t().history_title}</h1>
         <section class="card" aria-labelledby="history-title">

@@ -2,8 +2,6 @@
 //! of it — applied (with the student's username), waiting, or not applied with its errors.
 //! Refreshed automatically until the upload is final.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -12,7 +10,7 @@ use rollcall_protocol::{RowState, UploadRow};
 
 use crate::api::{self, UploadDetail};
 use crate::ctx::Ctx;
-use crate::history::{counts_text, file_links, status_class, status_icon};
+use crate::history::{counts_text, file_links, refresh_while, status_class, status_icon};
 use crate::i18n::{row_state_label, status_label, when};
 use crate::paths;
 
@@ -51,16 +49,7 @@ pub fn UploadPage() -> impl IntoView {
         load();
     });
     let pending = move || detail.with(|d| d.as_ref().is_some_and(|d| !d.upload.status.is_final()));
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            if pending() {
-                load();
-            }
-        },
-        Duration::from_millis(1500),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+    refresh_while(pending, load);
     view! {
         <p class="back"><A href=paths::HISTORY>{move || ctx.t().back_to_history}</A></p>
         {move || error.get().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}

@@ -67,6 +67,8 @@ macro_rules! position {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        #[derive(serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
         #[repr(transparent)]
         pub struct $name(u32);
 
@@ -124,18 +126,6 @@ position!(
 impl fmt::Display for SheetRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
-    }
-}
-
-impl serde::Serialize for SheetRow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SheetRow {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SheetRow, D::Error> {
-        u32::deserialize(deserializer).map(SheetRow)
     }
 }
 

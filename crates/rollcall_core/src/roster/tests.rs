@@ -1,0 +1,133 @@
+use super::names::first_folded;
+use super::*;
+
+fn student(guid: &str, first: &str) -> Student {
+    Student {
+        guid: guid.to_owned(),
+        export_row: Some(SheetRow::new(2)),
+        student_id: Some("00123".to_owned()),
+        first_name: first.to_owned(),
+        last_name: "García".to_owned(),
+        grade: "03".to_owned(),
+        username: Some("Ana.Garcia".to_owned()),
+    }
+}
+
+#[test]
+fn names_that_fold_alike_share_a_signature() {
+    for (a, b) in [
+        ("José", "  jose"),
+        ("Ángel", "angel"),
+        ("\u{301}Ana", "ana"),
+        ("Nguyễn", "NGUYEN"),
+    ] {
+        assert_eq!(fold_name(a), fold_name(b), "{a} {b}");
+        assert_eq!(first_folded(a), fold_name(a).chars().next(), "{a}");
+        assert_eq!(
+            name_signature(a, b, "03"),
+            name_signature(b, a, "03"),
+            "{a} {b}"
+        );
+    }
+    assert_eq!(first_folded(" \u{301} "), None);
+    assert_ne!(
+        name_signature("Ana", "Lopez", "03"),
+        name_signature("Ana", "Lopez", "04")
+    );
+    assert_ne!(
+        name_signature("Ana", "Lopez", "03"),
+        name_signature("Ben", "Lopez", "03")
+    );
+}
+
+#[test]
+fn names_fold_case_accents_and_spaces() {
+    assert_eq!(fold_name("José  María"), fold_name("jose maria"));
+    assert_eq!(fold_name("Nguyễn"), "nguyen");
+    assert_ne!(fold_name("Ana"), fold_name("Anna"));
+}
+
+#[test]
+fn fingerprint_is_stable_and_sees_every_field() {
+    let a = student("F149F542-E935-4870-9734-6B4501EAF614", "Ana");
+    let roster = Roster::new(std::slice::from_ref(&a));
+    let stored = roster.student(StudentIndex::new(0));
+    assert_eq!(stored.guid, "f149f542-e935-4870-9734-6b4501eaf614");
+    assert_eq!(stored.username, Some("ana.garcia"));
+    let again = Roster::new(&[stored.to_owned()]);
+    assert_eq!(
+        fingerprint(&stored),
+        fingerprint(&again.student(StudentIndex::new(0)))
+    );
+    assert_eq!(fingerprint(&stored).len(), 32);
+    let renamed = Roster::new(&[student("f149f542-e935-4870-9734-6b4501eaf614", "Anne")]);
+    assert_ne!(
+        fingerprint(&stored),
+        fingerprint(&renamed.student(StudentIndex::new(0)))
+    );
+}
+
+#[test]
+fn indexes_fold_keys() {
+    let roster = Roster::new(&[
+        student("F149F542-E935-4870-9734-6B4501EAF614", "Ana"),
+        student("f149f542-e935-4870-9734-6b4501eaf614", "Duplicate"),
+    ]);
+    assert_eq!(roster.len(), 1, "a repeated GUID keeps its first student");
+    assert_eq!(
+        roster.by_guid("F149F542-e935-4870-9734-6b4501eaf614"),
+        Some(StudentIndex::new(0))
+    );
+    assert_eq!(roster.by_username("ANA.garcia"), &[StudentIndex::new(0)]);
+    assert_eq!(roster.by_student_id("00123"), &[StudentIndex::new(0)]);
+    assert_eq!(
+        roster.by_name("ANA", "garcia", "03"),
+        Some(StudentIndex::new(0))
+    );
+    assert_eq!(roster.by_name("Ana", "Garcia", "04"), None);
+}
+
+#[test]
+fn names_asked_ahead_are_answered_like_the_whole_index_and_others_still_are() {
+    let mut students = vec![
+        student("f149f542-e935-4870-9734-6b4501eaf614", "Ana"),
+        student("0c1d1b4e-5d0b-4c51-9f43-3c1e0b1f2a01", "Zoë"),
+        student("6a0d2c5e-27f4-4a53-8d2b-1f3e4d5c6b02", "Ben"),
+    ];
+    students[2].grade = "04".to_owned();
+    let roster = Roster::new(&students);
+    roster.prepare_names_for([("ana", "GARCIA", "03"), ("Zoe", "Garcia", "03")].into_iter());
+    let asked = roster.names_asked.get().expect("prepared");
+    assert_eq!(
+        asked
+            .students
+            .values()
+            .map(|list| list.len())
+            .sum::<usize>(),
+        2
+    );
+    assert!(
+        roster.by_name.get().is_none(),
+        "no whole index for the asked names"
+    );
+    assert_eq!(
+        roster.by_name(" Ana ", "García", "03"),
+        Some(StudentIndex::new(0))
+    );
+    assert_eq!(
+        roster.by_name("ZOE", "garcia", "03"),
+        Some(StudentIndex::new(1))
+    );
+    assert!(roster.by_name.get().is_none());
+    // A name nobody asked about is answered from the whole index, built for it.
+    assert_eq!(
+        roster.by_name("ben", "garcia", "04"),
+        Some(StudentIndex::new(2))
+    );
+    assert_eq!(roster.by_name("Ben", "Garcia", "03"), None);
+    assert!(roster.by_name.get().is_some());
+    assert_eq!(
+        roster.by_name("Ana", "Garcia", "03"),
+        Some(StudentIndex::new(0))
+    );
+}

@@ -332,6 +332,32 @@ pub struct TakenUsernames {
     pub taken: Vec<String>,
 }
 
+text_enum! {
+    /// An error answer's stable code: what a client may act on (the message is for people).
+    pub enum ErrorCode ("error code") {
+        /// 400: the request is malformed.
+        BadRequest = "bad-request",
+        /// 401: not signed in, or a wrong email or password.
+        Unauthorized = "unauthorized",
+        /// 403: an unsafe request without the session's CSRF token.
+        BadCsrfToken = "bad-csrf-token",
+        /// 404: unknown, or another school's.
+        NotFound = "not-found",
+        /// 413: the body or file is too large.
+        TooLarge = "too-large",
+        /// 422: the file failed a file-level rule.
+        FileRejected = "file-rejected",
+        /// 408: the request did not arrive in time.
+        RequestTimeout = "request-timeout",
+        /// 429: too many requests; the answer says when to try again.
+        TooManyRequests = "too-many-requests",
+        /// 503: the server is too busy now; the answer says when to try again.
+        Busy = "busy",
+        /// 500: something failed inside the server.
+        Internal = "internal",
+    }
+}
+
 /// Every error answer: `{"error": {"code": "…", "message": "…"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -341,15 +367,15 @@ pub struct ErrorBody {
 /// An error's stable code and its message in the request's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl ErrorBody {
-    pub fn new(code: &str, message: &str) -> ErrorBody {
+    pub fn new(code: ErrorCode, message: &str) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
-                code: code.to_owned(),
+                code,
                 message: message.to_owned(),
             },
         }

@@ -93,6 +93,25 @@ fn upload_kinds_are_spelled_in_lower_case() {
 }
 
 #[test]
+fn error_codes_are_spelled_as_the_api_documents_them() {
+    check_enum(
+        ErrorCode::ALL,
+        &[
+            (ErrorCode::BadRequest, "bad-request"),
+            (ErrorCode::Unauthorized, "unauthorized"),
+            (ErrorCode::BadCsrfToken, "bad-csrf-token"),
+            (ErrorCode::NotFound, "not-found"),
+            (ErrorCode::TooLarge, "too-large"),
+            (ErrorCode::FileRejected, "file-rejected"),
+            (ErrorCode::RequestTimeout, "request-timeout"),
+            (ErrorCode::TooManyRequests, "too-many-requests"),
+            (ErrorCode::Busy, "busy"),
+            (ErrorCode::Internal, "internal"),
+        ],
+    );
+}
+
+#[test]
 fn an_unknown_or_differently_cased_value_is_refused() {
     for text in ["queued", "In progress", "Completed With Errors", ""] {
         let error = text.parse::<UploadStatus>().expect_err(text);
@@ -263,7 +282,7 @@ fn exports_usernames_and_errors() {
         json!({"taken": ["ana.li"]}),
     );
     round_trip(
-        &ErrorBody::new("not-found", "Not found."),
+        &ErrorBody::new(ErrorCode::NotFound, "Not found."),
         json!({"error": {"code": "not-found", "message": "Not found."}}),
     );
 }

@@ -1,11 +1,12 @@
-//! The server's and the page's sources never spell an upload status themselves, nor write a
-//! row state into SQL text: they use this crate's enums, so a value has one spelling.
+//! The server's and the page's sources never spell an upload status or an error code
+//! themselves, nor write a row state into SQL text: they use this crate's enums, so a value has
+//! one spelling.
 //! (Row states and upload kinds in lower case also read as English words, CSS classes and
 //! HTML attributes, so only their SQL form is looked for.)
 
 use std::path::{Path, PathBuf};
 
-use rollcall_protocol::{RowState, UploadStatus};
+use rollcall_protocol::{ErrorCode, RowState, UploadStatus};
 
 fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
@@ -19,7 +20,7 @@ fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn no_source_of_the_server_or_the_page_spells_a_status_or_state_itself() {
+fn no_source_of_the_server_or_the_page_spells_a_status_state_or_error_code_itself() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
     for dir in [
@@ -35,6 +36,7 @@ fn no_source_of_the_server_or_the_page_spells_a_status_or_state_itself() {
         .map(|s| format!("\"{}\"", s.as_str()))
         .collect();
     spelled.extend(RowState::ALL.iter().map(|s| format!("'{}'", s.as_str())));
+    spelled.extend(ErrorCode::ALL.iter().map(|c| format!("\"{}\"", c.as_str())));
     let mut found = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("readable");

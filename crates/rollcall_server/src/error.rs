@@ -15,7 +15,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rollcall_protocol::ErrorBody;
+use rollcall_protocol::{ErrorBody, ErrorCode};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -27,8 +27,6 @@ pub enum AppError {
     Forbidden,
     /// 404: unknown, or another school's.
     NotFound,
-    /// 409: the request conflicts with the current state.
-    Conflict(String),
     /// 413: the body or file is too large.
     TooLarge(String),
     /// 422: the file failed a file-level rule.
@@ -68,56 +66,53 @@ impl AppError {
     }
 
     /// The status, the code, the English message and, for a fixed message, the Spanish one.
-    fn parts(&self) -> (StatusCode, &'static str, String, Option<String>) {
+    fn parts(&self) -> (StatusCode, ErrorCode, String, Option<String>) {
         match self {
             AppError::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
-                "bad-request",
+                ErrorCode::BadRequest,
                 message.clone(),
                 None,
             ),
             AppError::Unauthorized(message) => (
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 (*message).to_owned(),
                 spanish(message).map(str::to_owned),
             ),
             AppError::Forbidden => fixed(
                 StatusCode::FORBIDDEN,
-                "bad-csrf-token",
+                ErrorCode::BadCsrfToken,
                 "The X-CSRF-Token header is missing or wrong. Sign in again.",
                 "Falta la cabecera X-CSRF-Token o es incorrecta. Vuelva a iniciar sesión.",
             ),
             AppError::NotFound => fixed(
                 StatusCode::NOT_FOUND,
-                "not-found",
+                ErrorCode::NotFound,
                 "Not found.",
                 "No se encontró.",
             ),
-            AppError::Conflict(message) => {
-                (StatusCode::CONFLICT, "conflict", message.clone(), None)
-            }
             AppError::TooLarge(message) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
+                ErrorCode::TooLarge,
                 message.clone(),
                 None,
             ),
             AppError::Unprocessable(message) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "file-rejected",
+                ErrorCode::FileRejected,
                 message.clone(),
                 None,
             ),
             AppError::RequestTimeout => fixed(
                 StatusCode::REQUEST_TIMEOUT,
-                "request-timeout",
+                ErrorCode::RequestTimeout,
                 "The request took too long to arrive. Try again.",
                 "La solicitud tardó demasiado en llegar. Vuelva a intentarlo.",
             ),
             AppError::TooManyRequests(seconds) => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "too-many-requests",
+                ErrorCode::TooManyRequests,
                 format!("Too many attempts. Try again in {seconds} seconds."),
                 Some(format!(
                     "Demasiados intentos. Vuelva a intentarlo dentro de {seconds} segundos."
@@ -125,13 +120,13 @@ impl AppError {
             ),
             AppError::Busy => fixed(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
+                ErrorCode::Busy,
                 "The server is busy. Try again in a moment.",
                 "El servidor está ocupado. Vuelva a intentarlo en un momento.",
             ),
             AppError::Internal(_) => fixed(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
+                ErrorCode::Internal,
                 "Something went wrong on the server. Try again.",
                 "Algo falló en el servidor. Vuelva a intentarlo.",
             ),
@@ -153,10 +148,10 @@ const BUSY_RETRY_SECONDS: u64 = 2;
 
 fn fixed(
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     english: &str,
     spanish: &str,
-) -> (StatusCode, &'static str, String, Option<String>) {
+) -> (StatusCode, ErrorCode, String, Option<String>) {
     (status, code, english.to_owned(), Some(spanish.to_owned()))
 }
 
@@ -175,7 +170,7 @@ fn spanish(english: &str) -> Option<&'static str> {
 /// An error answer's code and Spanish message, for `security::localise`.
 #[derive(Debug, Clone)]
 pub struct SpanishError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -259,7 +254,7 @@ mod tests {
             .expect("the error travels with the answer");
         assert_eq!(kept.chain(), "the store failed: disk full");
         let AppError::Internal(message) = AppError::internal("no hash") else {
-            panic!("internal");
+            panic!("an internal error");
         };
         assert_eq!(message.chain(), "no hash");
     }

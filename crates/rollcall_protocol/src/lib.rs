@@ -319,6 +319,18 @@ pub struct ExportSummary {
     pub created_at: String,
 }
 
+/// One student of the school's roster (`GET …/roster`), as the server holds it; the page checks
+/// a file against these when it came from no export of the teacher's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterStudent {
+    pub guid: String,
+    pub student_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub grade: String,
+    pub username: String,
+}
+
 /// `POST …/usernames`'s body: the usernames to ask about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

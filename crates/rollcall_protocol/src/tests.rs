@@ -288,6 +288,23 @@ fn exports_usernames_and_errors() {
 }
 
 #[test]
+fn a_roster_student_has_the_exports_fields_without_a_password() {
+    round_trip(
+        &RosterStudent {
+            guid: "f149f542-e935-4870-9734-6b4501eaf614".to_owned(),
+            student_id: None,
+            first_name: "Grace".to_owned(),
+            last_name: "Cohen".to_owned(),
+            grade: "KG".to_owned(),
+            username: "grace.cohen".to_owned(),
+        },
+        json!({"guid": "f149f542-e935-4870-9734-6b4501eaf614", "student_id": null,
+               "first_name": "Grace", "last_name": "Cohen", "grade": "KG",
+               "username": "grace.cohen"}),
+    );
+}
+
+#[test]
 fn the_upload_history_is_asked_for_by_page() {
     round_trip(&HistoryQuery { page: Some(2) }, json!({"page": 2}));
     round_trip(&HistoryQuery::default(), json!({}));

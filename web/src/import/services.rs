@@ -1,6 +1,7 @@
 //! What the Import page asks the server for beyond the session: the export a file came from.
 
 use rollcall_core::Student;
+use rollcall_protocol::RosterStudent;
 
 use crate::api::{self, ExportSummary};
 use crate::ctx::Ctx;
@@ -46,8 +47,23 @@ pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<
             bytes: export,
         });
     }
-    let roster: Vec<Student> = api::get_json(&ctx.school_path("/roster"), lang)
+    let roster: Vec<RosterStudent> = api::get_json(&ctx.school_path("/roster"), lang)
         .await
         .map_err(|e| ctx.failed(&e))?;
-    Ok(Original::Roster(roster))
+    Ok(Original::Roster(
+        roster.into_iter().map(checked_against).collect(),
+    ))
+}
+
+/// A student of the roster as the rule engine checks a file against it (no export row).
+fn checked_against(student: RosterStudent) -> Student {
+    Student {
+        guid: student.guid,
+        export_row: None,
+        student_id: student.student_id,
+        first_name: student.first_name,
+        last_name: student.last_name,
+        grade: student.grade,
+        username: Some(student.username),
+    }
 }

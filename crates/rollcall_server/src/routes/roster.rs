@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use rollcall_protocol::{TakenUsernames, UsernamesQuery};
+use rollcall_protocol::{RosterStudent, TakenUsernames, UsernamesQuery};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -21,6 +21,7 @@ pub struct FormatQuery {
 /// `GET …/roster`: the current roster as JSON rows.
 pub async fn roster(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
     let students = state.store.students(&scope.school.id).await?;
+    let students: Vec<RosterStudent> = students.into_iter().map(RosterStudent::from).collect();
     Ok(Json(students).into_response())
 }
 

@@ -1,12 +1,11 @@
 //! The students of a school as the store holds them, and reading and writing them.
 
 use rollcall_core::{SheetRow, StudentIndex};
-use serde::Serialize;
 
 use super::Store;
 
 /// A student as stored (the password hash stays in the store).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StudentRecord {
     pub guid: String,
     pub student_id: Option<String>,
@@ -14,6 +13,27 @@ pub struct StudentRecord {
     pub last_name: String,
     pub grade: String,
     pub username: String,
+}
+
+impl From<StudentRecord> for rollcall_protocol::RosterStudent {
+    fn from(record: StudentRecord) -> rollcall_protocol::RosterStudent {
+        let StudentRecord {
+            guid,
+            student_id,
+            first_name,
+            last_name,
+            grade,
+            username,
+        } = record;
+        rollcall_protocol::RosterStudent {
+            guid,
+            student_id,
+            first_name,
+            last_name,
+            grade,
+            username,
+        }
+    }
 }
 
 impl StudentRecord {

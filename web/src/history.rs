@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use rollcall_core::Lang;
-use rollcall_protocol::{HISTORY_PAGE_SIZE, UploadCounts, UploadStatus};
+use rollcall_protocol::{FileFormat, HISTORY_PAGE_SIZE, UploadCounts, UploadFile, UploadStatus};
 
 use crate::api::{self, UploadSummary};
 use crate::ctx::Ctx;
@@ -76,10 +76,10 @@ pub(crate) fn refresh_while(pending: impl Fn() -> bool + 'static, load: impl Fn(
 
 /// The links to an upload's three files, CSV and XLSX each.
 pub(crate) fn file_links(ctx: Ctx, id: &str) -> impl IntoView + use<> {
-    let link = move |which: &'static str, label: fn(&i18n::Texts) -> &'static str| {
+    let link = move |which: UploadFile, label: fn(&i18n::Texts) -> &'static str| {
         let base = ctx.school_path(&format!("/uploads/{}/files/{which}", api::encode(id)));
-        let csv = format!("{base}?format=csv");
-        let xlsx = format!("{base}?format=xlsx");
+        let csv = format!("{base}?format={}", FileFormat::Csv);
+        let xlsx = format!("{base}?format={}", FileFormat::Xlsx);
         view! {
             <div class="file-link">
                 <span>{move || label(ctx.t())}</span>" "
@@ -90,9 +90,9 @@ pub(crate) fn file_links(ctx: Ctx, id: &str) -> impl IntoView + use<> {
         }
     };
     (
-        link("uploaded", |t| t.uploaded_file),
-        link("completed", |t| t.completed_file),
-        link("error", |t| t.error_file),
+        link(UploadFile::Uploaded, |t| t.uploaded_file),
+        link(UploadFile::Completed, |t| t.completed_file),
+        link(UploadFile::Error, |t| t.error_file),
     )
 }
 

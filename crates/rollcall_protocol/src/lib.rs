@@ -157,6 +157,36 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// How a file is asked for: an export's or an upload file's `?format=`.
+    pub enum FileFormat ("file format") {
+        Csv = "csv",
+        Xlsx = "xlsx",
+    }
+}
+
+impl FileFormat {
+    /// The answer's `Content-Type`.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "text/csv; charset=utf-8",
+            FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+text_enum! {
+    /// An upload's three files (`…/uploads/{id}/files/{file}`).
+    pub enum UploadFile ("upload file") {
+        /// The rows as uploaded, passwords left out.
+        Uploaded = "uploaded",
+        /// The rows applied, as the roster now holds them.
+        Completed = "completed",
+        /// The rows not applied, with an Error column.
+        Error = "error",
+    }
+}
+
 /// An upload's row counts. A queued or running upload has only `rows`; a finished one has
 /// all five.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

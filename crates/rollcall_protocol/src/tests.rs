@@ -112,6 +112,23 @@ fn error_codes_are_spelled_as_the_api_documents_them() {
 }
 
 #[test]
+fn file_formats_and_upload_files_are_spelled_in_lower_case() {
+    check_enum(
+        FileFormat::ALL,
+        &[(FileFormat::Csv, "csv"), (FileFormat::Xlsx, "xlsx")],
+    );
+    check_enum(
+        UploadFile::ALL,
+        &[
+            (UploadFile::Uploaded, "uploaded"),
+            (UploadFile::Completed, "completed"),
+            (UploadFile::Error, "error"),
+        ],
+    );
+    assert_eq!(FileFormat::Csv.content_type(), "text/csv; charset=utf-8");
+}
+
+#[test]
 fn an_unknown_or_differently_cased_value_is_refused() {
     for text in ["queued", "In progress", "Completed With Errors", ""] {
         let error = text.parse::<UploadStatus>().expect_err(text);

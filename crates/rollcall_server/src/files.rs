@@ -21,36 +21,15 @@ pub const HEADER: [&str; 7] = [
 
 pub use rollcall_core::export_id::EXPORT_ID_PROPERTY;
 
-/// CSV or XLSX.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    Csv,
-    Xlsx,
-}
+pub use rollcall_protocol::FileFormat;
 
-impl FileFormat {
-    pub fn parse(text: Option<&str>) -> Result<FileFormat, AppError> {
-        match text.map(str::to_ascii_lowercase).as_deref() {
-            None | Some("csv") => Ok(FileFormat::Csv),
-            Some("xlsx") => Ok(FileFormat::Xlsx),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "Unknown format {other:?}: ask for csv or xlsx."
-            ))),
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            FileFormat::Csv => "csv",
-            FileFormat::Xlsx => "xlsx",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            FileFormat::Csv => "text/csv; charset=utf-8",
-            FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
+/// The format a request asks for (`?format=`, any case): CSV when it names none.
+pub fn requested_format(text: Option<&str>) -> Result<FileFormat, AppError> {
+    match text {
+        None => Ok(FileFormat::Csv),
+        Some(text) => text.to_ascii_lowercase().parse().map_err(|_| {
+            AppError::BadRequest(format!("Unknown format {text:?}: ask for csv or xlsx."))
+        }),
     }
 }
 
@@ -133,5 +112,23 @@ impl Sheet {
             }
         }
         workbook.save_to_buffer().map_err(AppError::internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_asks_for_csv_unless_it_names_xlsx_in_any_case() {
+        assert_eq!(requested_format(None).ok(), Some(FileFormat::Csv));
+        assert_eq!(requested_format(Some("csv")).ok(), Some(FileFormat::Csv));
+        assert_eq!(requested_format(Some("XLSX")).ok(), Some(FileFormat::Xlsx));
+        match requested_format(Some("pdf")) {
+            Err(AppError::BadRequest(message)) => {
+                assert_eq!(message, "Unknown format \"pdf\": ask for csv or xlsx.");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

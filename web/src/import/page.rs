@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use rollcall_core::Summary;
+use rollcall_protocol::FileFormat;
 
 use crate::api;
 use crate::ctx::Ctx;
@@ -16,7 +17,7 @@ pub fn ImportPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let state = expect_context::<ImportState>();
     let dragging = RwSignal::new(false);
-    let export_href = move |format: &str| {
+    let export_href = move |format: FileFormat| {
         ctx.school.get().map(|school| {
             format!(
                 "/api/schools/{}/export?format={format}",
@@ -49,8 +50,8 @@ pub fn ImportPage() -> impl IntoView {
             <h2 id="export-title">{move || ctx.t().export_title}</h2>
             <p class="muted">{move || ctx.t().export_help}</p>
             <div class="actions">
-                <a class="button secondary" href=move || export_href("csv") download="">{move || ctx.t().export_csv}</a>
-                <a class="button secondary" href=move || export_href("xlsx") download="">{move || ctx.t().export_xlsx}</a>
+                <a class="button secondary" href=move || export_href(FileFormat::Csv) download="">{move || ctx.t().export_csv}</a>
+                <a class="button secondary" href=move || export_href(FileFormat::Xlsx) download="">{move || ctx.t().export_xlsx}</a>
             </div>
         </section>
         <section class="card" aria-labelledby="import-title">

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::SchoolScope;
 use crate::error::{AppError, AppResult};
-use crate::files::{FileFormat, Sheet};
+use crate::files::{FileFormat, Sheet, requested_format};
 use crate::json::JsonBody;
 
 #[derive(Debug, Deserialize)]
@@ -48,7 +48,7 @@ pub async fn export(
     scope: SchoolScope,
     Query(query): Query<FormatQuery>,
 ) -> AppResult<Response> {
-    let format = FileFormat::parse(query.format.as_deref())?;
+    let format = requested_format(query.format.as_deref())?;
     let students = state.store.students(&scope.school.id).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let now = state.store.clock().rfc3339_seconds();
@@ -58,13 +58,13 @@ pub async fn export(
             &id,
             &scope.school.id,
             &scope.session.teacher.id,
-            format.extension(),
+            format.as_str(),
             &now,
             &students,
         )
         .await?;
     let bytes = Sheet::students(&students).write(format, Some(&id))?;
-    let name = format!("students-{}-{id}.{}", scope.school.id, format.extension());
+    let name = format!("students-{}-{id}.{format}", scope.school.id);
     Ok(attachment(format, &name, bytes))
 }
 

@@ -7,18 +7,18 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rollcall_protocol::{
-    HISTORY_PAGE_SIZE, HistoryQuery, TOTAL_COUNT_HEADER, UploadAccepted, UploadDetail, UploadKind,
-    UploadStatus, UploadSummary,
+    HISTORY_PAGE_SIZE, HistoryQuery, TOTAL_COUNT_HEADER, UploadAccepted, UploadDetail, UploadFile,
+    UploadKind, UploadStatus, UploadSummary,
 };
 
 use crate::AppState;
 use crate::auth::SchoolScope;
 use crate::error::{AppError, AppResult};
-use crate::files::FileFormat;
+use crate::files::requested_format;
 use crate::routes::roster::{FormatQuery, attachment};
 use crate::store::uploads::{NewUpload, StoredUpload, UploadRow};
 use crate::upload::validate::CurrentRoster;
-use crate::upload::{Download, rows_of_change_set, rows_of_file};
+use crate::upload::{file_sheet, rows_of_change_set, rows_of_file};
 
 /// The teacher's language from `Accept-Language`: Spanish when it comes before English.
 pub fn request_lang(headers: &axum::http::HeaderMap) -> rollcall_core::Lang {
@@ -328,16 +328,16 @@ pub async fn file(
     Path((_, id, which)): Path<(String, String, String)>,
     Query(query): Query<FormatQuery>,
 ) -> AppResult<Response> {
-    let which = Download::parse(&which).ok_or(AppError::NotFound)?;
-    let format = FileFormat::parse(query.format.as_deref())?;
+    let which: UploadFile = which.parse().map_err(|_| AppError::NotFound)?;
+    let format = requested_format(query.format.as_deref())?;
     state
         .store
         .upload(&scope.school.id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = state.store.upload_rows(&id).await?;
-    let bytes = which.sheet(&rows).write(format, None)?;
-    let name = format!("{}-{id}.{}", which.name(), format.extension());
+    let bytes = file_sheet(which, &rows).write(format, None)?;
+    let name = format!("{which}-{id}.{format}");
     Ok(attachment(format, &name, bytes))
 }
 

@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use rollcall_core::{
     ChangeSet, Checker, Field, Input, Lang, Op, Options, RowIndex, Severity, SheetRow,
 };
+use rollcall_protocol::UploadFile;
 
 use crate::error::AppError;
 use crate::files::{HEADER, Sheet};
@@ -155,66 +156,39 @@ pub fn rows_of_file(
     Ok(rows)
 }
 
-/// Which of the three files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Download {
-    Uploaded,
-    Completed,
-    Error,
-}
-
-impl Download {
-    pub fn parse(name: &str) -> Option<Download> {
-        match name {
-            "uploaded" => Some(Download::Uploaded),
-            "completed" => Some(Download::Completed),
-            "error" => Some(Download::Error),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Download::Uploaded => "uploaded",
-            Download::Completed => "completed",
-            Download::Error => "error",
-        }
-    }
-
-    /// The file's table. The uploaded cells never hold a password; the Completed File shows
-    /// generated temporary passwords, the only place they appear.
-    pub fn sheet(self, rows: &[UploadRow]) -> Sheet {
-        let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
-        match self {
-            Download::Uploaded => Sheet {
-                header,
-                rows: rows.iter().map(|r| r.cells.clone()).collect(),
-            },
-            Download::Completed => Sheet {
+/// One of an upload's three files as a table. The uploaded cells never hold a password; the
+/// Completed File shows generated temporary passwords, the only place they appear.
+pub fn file_sheet(file: UploadFile, rows: &[UploadRow]) -> Sheet {
+    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+    match file {
+        UploadFile::Uploaded => Sheet {
+            header,
+            rows: rows.iter().map(|r| r.cells.clone()).collect(),
+        },
+        UploadFile::Completed => Sheet {
+            header,
+            rows: rows
+                .iter()
+                .filter(|r| r.state == RowState::Applied)
+                .map(|r| r.result.clone().unwrap_or_else(|| r.cells.clone()))
+                .collect(),
+        },
+        UploadFile::Error => {
+            let mut header = header;
+            header.push("Error".to_owned());
+            Sheet {
                 header,
                 rows: rows
                     .iter()
-                    .filter(|r| r.state == RowState::Applied)
-                    .map(|r| r.result.clone().unwrap_or_else(|| r.cells.clone()))
+                    .filter(|r| r.state == RowState::Failed)
+                    .map(|r| {
+                        let mut cells = r.cells.clone();
+                        let messages: Vec<&str> =
+                            r.errors.iter().map(|e| e.message.as_str()).collect();
+                        cells.push(messages.join(" "));
+                        cells
+                    })
                     .collect(),
-            },
-            Download::Error => {
-                let mut header = header;
-                header.push("Error".to_owned());
-                Sheet {
-                    header,
-                    rows: rows
-                        .iter()
-                        .filter(|r| r.state == RowState::Failed)
-                        .map(|r| {
-                            let mut cells = r.cells.clone();
-                            let messages: Vec<&str> =
-                                r.errors.iter().map(|e| e.message.as_str()).collect();
-                            cells.push(messages.join(" "));
-                            cells
-                        })
-                        .collect(),
-                }
             }
         }
     }

@@ -40,7 +40,7 @@ pub fn build() -> Result<(), String> {
     })?;
     cmd::step(
         "web: optimise with wasm-opt (binaryen 132 from npm)",
-        || pkg::wasm_opt(&dist.join("rollcall_web_bg.wasm")),
+        || pkg::wasm_opt(&dist.join("rollcall_web_bg.wasm"), "-O3"),
     )?;
     cmd::step("web: gzip and sizes", || {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)

@@ -7,6 +7,7 @@
 use std::num::NonZeroU32;
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
@@ -159,20 +160,23 @@ impl<P: Position> KeyIndex<P> {
         let text = key.get(buffer);
         let hash = fold_hash(text);
         let keys = &self.keys;
-        let found = self
-            .table
-            .find(hash, |&id| fold_eq(keys[id as usize].get(buffer), text));
-        if let Some(&id) = found {
-            return KeyId::new(id);
+        // One probe finds the key or the place for it; growing the table (before the new key
+        // is added) re-hashes the keys from their text.
+        let entry = self.table.entry(
+            hash,
+            |&id| fold_eq(keys[id as usize].get(buffer), text),
+            |&id| fold_hash(keys[id as usize].get(buffer)),
+        );
+        match entry {
+            Entry::Occupied(found) => KeyId::new(*found.get()),
+            Entry::Vacant(place) => {
+                let id = self.keys.len() as u32;
+                self.keys.push(key);
+                self.lists.push_empty();
+                place.insert(id);
+                KeyId::new(id)
+            }
         }
-        let id = self.keys.len() as u32;
-        self.keys.push(key);
-        self.lists.push_empty();
-        let keys = &self.keys;
-        // Growing the table re-hashes the keys from their text.
-        self.table
-            .insert_unique(hash, id, |&id| fold_hash(keys[id as usize].get(buffer)));
-        KeyId::new(id)
     }
 
     /// The id of `key`, if it was ever interned (compared ignoring case with `buffer`'s text).

@@ -86,6 +86,8 @@ pub(crate) struct TableBuilder<'a> {
     stopped: bool,
     /// About how many bytes of text the sheet holds, to size the table once.
     size_hint: usize,
+    /// The whole text of a CSV file, which the table adopts (see [`TableBuilder::source`]).
+    source: &'a str,
 }
 
 impl<'a> TableBuilder<'a> {
@@ -102,12 +104,20 @@ impl<'a> TableBuilder<'a> {
             kept_rows: 0,
             stopped: false,
             size_hint: 0,
+            source: "",
         }
     }
 
     /// Tells the builder about how many bytes of text the sheet holds.
     pub(crate) fn size_hint(&mut self, bytes: usize) {
         self.size_hint = bytes;
+    }
+
+    /// Tells the builder the whole text of the file its rows are slices of: the table starts
+    /// with a copy of it, and rows point into that copy.
+    pub(crate) fn source(&mut self, text: &'a str) {
+        self.source = text;
+        self.size_hint = text.len();
     }
 
     /// A file-level diagnostic found by the reader itself (encoding, sheet choice).
@@ -226,7 +236,11 @@ impl<'a> TableBuilder<'a> {
             .filter(|&index| self.unnamed[index as usize])
             .collect();
         let mut table = Table::with_columns(info, columns_of);
-        table.reserve(self.size_hint);
+        if self.source.is_empty() {
+            table.reserve(self.size_hint);
+        } else {
+            table.adopt(self.source);
+        }
         self.table = Some(table);
     }
 
@@ -277,7 +291,7 @@ impl<'a> TableBuilder<'a> {
             }
         }
         match cells.whole() {
-            Some(whole) => table.push_row_within(row, whole, values),
+            Some(whole) => table.push_row_within(row, whole, self.source, values),
             None => table.push_row(row, values),
         }
         // The sheet ends at its last row with any non-empty cell, ignored columns included.

@@ -102,7 +102,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &FileName, options: &Options) -> Rea
         columns: Vec::new(),
     };
     let mut builder = TableBuilder::new(info, label.clone(), options);
-    builder.size_hint(text.len());
+    builder.source(&text);
     if fallback {
         builder.note(Diagnostic::new(Finding::EncodingFallback {}, None));
     }
@@ -122,7 +122,7 @@ pub(crate) fn read_csv(bytes: &[u8], label: &FileName, options: &Options) -> Rea
             builder.too_many_columns(u32::try_from(record.fields()).unwrap_or(u32::MAX));
             break;
         }
-        let feed = match record.whole() {
+        let feed = match records.whole(&record) {
             Ok(whole) => builder.push(
                 SheetRow::new(row),
                 0,

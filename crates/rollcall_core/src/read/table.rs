@@ -87,6 +87,9 @@ pub struct Table {
     rows: Vec<SheetRow>,
     spans: Vec<CellSpan>,
     text: String,
+    /// How many bytes at the start of `text` are a copy of the file's whole text (see
+    /// [`Table::adopt`]).
+    adopted: usize,
 }
 
 impl Table {
@@ -98,6 +101,7 @@ impl Table {
             rows: Vec::new(),
             spans: Vec::new(),
             text: String::new(),
+            adopted: 0,
         }
     }
 
@@ -119,6 +123,18 @@ impl Table {
         let rows = bytes / 48;
         self.rows.reserve(rows);
         self.spans.reserve(rows * FIELDS);
+    }
+
+    /// Starts the text with `source`, the whole text of the file, copied at once: rows read
+    /// from it ([`Table::push_row_within`]) then point into the copy instead of copying their
+    /// text one by one. Room is made for rows as [`Table::reserve`] does, and for some text
+    /// after it (a roster adds its lower-cased keys).
+    pub(crate) fn adopt(&mut self, source: &str) {
+        if self.text.is_empty() {
+            self.reserve(source.len() + source.len() / 16);
+            self.text.push_str(source);
+            self.adopted = source.len();
+        }
     }
 
     /// Number of data rows (blank rows included).
@@ -196,16 +212,23 @@ impl Table {
         }
     }
 
-    /// Appends a data row whose cells are all slices of `whole`: `whole` is copied once and
-    /// the cells point into the copy.
+    /// Appends a data row whose cells are all slices of `whole`: the cells point into the
+    /// copy of `whole` in the text, made now unless `whole` lies within `source`, the text
+    /// the table adopted ([`Table::adopt`]).
     pub(crate) fn push_row_within(
         &mut self,
         row: SheetRow,
         whole: &str,
+        source: &str,
         cells: [(&str, bool); FIELDS],
     ) {
-        let base = self.text.len();
         let whole_start = whole.as_ptr() as usize;
+        // Where `whole` starts in `source`; past its end when it is not in `source`.
+        let in_source = whole_start.wrapping_sub(source.as_ptr() as usize);
+        let adopted = source.len() == self.adopted
+            && in_source <= source.len()
+            && source.len() - in_source >= whole.len();
+        let base = if adopted { in_source } else { self.text.len() };
         let mut spans = [CellSpan::default(); FIELDS];
         for (span, (text, date)) in spans.iter_mut().zip(cells) {
             let offset = if text.is_empty() {
@@ -227,7 +250,9 @@ impl Table {
                 date,
             );
         }
-        self.text.push_str(whole);
+        if !adopted {
+            self.text.push_str(whole);
+        }
         self.rows.push(row);
         self.spans.extend_from_slice(&spans);
     }
@@ -242,6 +267,7 @@ impl Table {
     pub(crate) fn clear_rows(&mut self) {
         self.truncate(0);
         self.text.clear();
+        self.adopted = 0;
     }
 
     /// Replaces a cell with text typed by a person: trimmed like a read cell (passwords are

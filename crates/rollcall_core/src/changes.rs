@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use crate::field::Field;
 use crate::read::Table;
 use crate::report::{Change, MASK};
-use crate::roster::StudentRef;
-use crate::rules::RowValues;
+use crate::roster::{Roster, StudentRef};
+use crate::rules::{RowValues, classes};
 
 /// The row's value of `field` as typed (trimmed; the grade in its standard form), or `None`
 /// when the cell leaves the field as it is (blank, or a value that failed its rule).
@@ -20,6 +20,8 @@ fn typed<'a>(text: &'a str, values: &RowValues, field: Field) -> Option<&'a str>
         Field::Grade => values.grade,
         Field::Username => values.username.map(|s| s.get(text)),
         Field::Password => values.password.map(|s| s.get(text)),
+        // A list, compared and written by [`classes_change`].
+        Field::Classes => None,
     };
     value.filter(|v| !v.is_empty())
 }
@@ -56,9 +58,62 @@ pub fn new_value<'a>(table: &'a Table, values: &RowValues, field: Field) -> Opti
     typed(table.text(), values, field).map(|typed| stored(field, typed))
 }
 
+/// The classes the row lists, each in the spelling its class has in `roster` (as given when it
+/// is no class yet), sorted as Rollcall writes a list; `None` when the row leaves the student's
+/// classes as they are (no Classes column, or a refused cell).
+pub fn new_classes<'a>(
+    table: &'a Table,
+    values: &RowValues,
+    roster: Option<&'a Roster>,
+) -> Option<Vec<String>> {
+    table.column(Field::Classes)?;
+    let cell = values.classes?.get(table.text());
+    let (names, _) = classes::names(cell);
+    let mut spelled: Vec<String> = match roster {
+        Some(roster) => roster
+            .spell_classes(&names)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        None => names.into_iter().map(|name| name.into_owned()).collect(),
+    };
+    spelled.sort_by(|a, b| classes::compare(a, b));
+    Some(spelled)
+}
+
+/// The change of the student's classes the row means, if any: a matched student's list is
+/// replaced in full (an empty cell clears it), a new student gets the classes listed.
+fn classes_change(
+    table: &Table,
+    values: &RowValues,
+    student: Option<&StudentRef>,
+    roster: Option<&Roster>,
+) -> Option<Change> {
+    let old = student.map(|s| s.classes);
+    let cell = values.classes?.get(table.text());
+    // An exported list the teacher left alone reads exactly as the roster writes it.
+    if old == Some(cell) {
+        return None;
+    }
+    let new = new_classes(table, values, roster)?.join(classes::SEPARATOR);
+    if old == Some(new.as_str()) || (old.is_none() && new.is_empty()) {
+        return None;
+    }
+    Some(Change {
+        field: Field::Classes,
+        old: old.filter(|o| !o.is_empty()).map(str::to_owned),
+        new,
+    })
+}
+
 /// The fields the row changes on `student`, or every value it gives a new student (`None`).
-/// Passwords are shown as [`MASK`].
-pub fn changes(table: &Table, values: &RowValues, student: Option<&StudentRef>) -> Vec<Change> {
+/// Passwords are shown as [`MASK`]. Class names are spelled as `roster` has them.
+pub fn changes(
+    table: &Table,
+    values: &RowValues,
+    student: Option<&StudentRef>,
+    roster: Option<&Roster>,
+) -> Vec<Change> {
     let text = table.text();
     let mut found = Vec::new();
     for field in Field::ALL {
@@ -85,6 +140,9 @@ pub fn changes(table: &Table, values: &RowValues, student: Option<&StudentRef>) 
             old: old.map(str::to_owned),
             new: stored(field, typed).into_owned(),
         });
+    }
+    if table.column(Field::Classes).is_some() {
+        found.extend(classes_change(table, values, student, roster));
     }
     found
 }

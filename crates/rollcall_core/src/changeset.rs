@@ -18,12 +18,33 @@ pub enum Op {
         /// when the file was checked without a roster.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         base: Option<String>,
-        set: BTreeMap<Field, String>,
+        set: Values,
     },
     Create {
         row: SheetRow,
-        values: BTreeMap<Field, String>,
+        values: Values,
     },
+}
+
+/// The values an operation sets: text fields by name, and the student's classes, which are a
+/// list and, when present, the student's complete list of the teacher's classes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Values {
+    #[serde(flatten)]
+    pub fields: BTreeMap<Field, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
+}
+
+impl Values {
+    /// The text of a field, if the operation sets it.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.fields.get(&field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.classes.is_none()
+    }
 }
 
 impl Op {

@@ -8,7 +8,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::field::Field;
-use crate::message::{Arg, Bytes, FileName, Identity, Owner, PasswordProblem, Rows};
+use crate::message::{Arg, Bytes, ClassProblem, FileName, Identity, Owner, PasswordProblem, Rows};
 use crate::read::Unreadable;
 
 /// How bad a finding is. Errors keep a row out of the change-set; warnings and infos do not.
@@ -233,6 +233,16 @@ registry! {
         "Una celda de la lista contiene una fecha u hora en lugar de texto.",
         "{column} holds a date or time ({value}), not text. Format the column as Text and type the value again.",
         "{column} contiene una fecha u hora ({value}), no texto. Dé formato de Texto a la columna y escriba el valor de nuevo.";
+    InvalidClass = "invalid-class", Error, "value", { value: String, reason: ClassProblem },
+        "A class name in the Classes cell breaks the rules for class names.",
+        "Un nombre de clase de la celda Classes no cumple las reglas de los nombres de clase.",
+        "Classes \"{value}\" {reason}. Separate class names with ; and give each 1 to 64 characters, without line breaks and not starting with =, +, - or @; a student has at most 20 classes.",
+        "Clases «{value}» {reason}. Separe los nombres de clase con ; y dé a cada uno de 1 a 64 caracteres, sin saltos de línea y sin empezar por =, +, - o @; un alumno tiene como máximo 20 clases.";
+    ClassesNormalized = "classes-normalized", Info, "value", { value: String, fixed: String },
+        "The Classes cell names a class twice; it will be kept once.",
+        "La celda Classes nombra una clase dos veces; se conservará una vez.",
+        "Classes \"{value}\" name a class twice; they will be saved as \"{fixed}\".",
+        "Las clases «{value}» nombran una clase dos veces; se guardarán como «{fixed}».";
     UnknownGuid = "unknown-guid", Error, "matching", { value: String },
         "The Student GUID belongs to no student of this school.",
         "El GUID de alumno no pertenece a ningún alumno de esta escuela.",
@@ -243,6 +253,16 @@ registry! {
         "Un alumno nuevo tiene el mismo nombre y grado que un alumno existente.",
         "{name}, grade {grade}, already exists ({student}). This row creates a second account; to update that student instead, put their Student GUID or Student ID in this row.",
         "{name}, grado {grade}, ya existe ({student}). Esta fila crea una segunda cuenta; para actualizar a ese alumno, ponga su GUID o su ID de alumno en esta fila.";
+    NewClass = "new-class", Info, "matching", { class: String },
+        "A class name is not one of the teacher's classes yet; the import creates it.",
+        "Un nombre de clase aún no es una de las clases del docente; la importación la crea.",
+        "Class \"{class}\" does not exist yet; this import will create it.",
+        "La clase «{class}» aún no existe; esta importación la creará.";
+    SimilarClass = "similar-class", Warning, "matching", { class: String, existing: String },
+        "A new class name is nearly the same as an existing class: probably a typo.",
+        "Un nombre de clase nuevo es casi igual al de una clase existente: probablemente una errata.",
+        "Class \"{class}\" is not one of your classes but is close to \"{existing}\". Use \"{existing}\", or keep \"{class}\" to create a new class.",
+        "La clase «{class}» no es una de sus clases, pero se parece a «{existing}». Use «{existing}», o mantenga «{class}» para crear una clase nueva.";
     DuplicateGuid = "duplicate-guid", Error, "matching", { value: String, rows: Rows },
         "The same Student GUID is on several rows.",
         "El mismo GUID de alumno está en varias filas.",

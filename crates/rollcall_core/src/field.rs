@@ -13,11 +13,13 @@ pub enum Field {
     Grade,
     Username,
     Password,
+    /// The importing teacher's classes of the student, listed in full.
+    Classes,
 }
 
 impl Field {
     /// Every field, in export column order.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Guid,
         Field::StudentId,
         Field::FirstName,
@@ -25,6 +27,7 @@ impl Field {
         Field::Grade,
         Field::Username,
         Field::Password,
+        Field::Classes,
     ];
 
     /// The fields a file must have a column for.
@@ -43,6 +46,7 @@ impl Field {
             Field::Grade => "grade",
             Field::Username => "username",
             Field::Password => "password",
+            Field::Classes => "classes",
         }
     }
 
@@ -60,6 +64,7 @@ impl Field {
             Field::Grade => "Grade Level",
             Field::Username => "Username",
             Field::Password => "Password",
+            Field::Classes => "Classes",
         }
     }
 
@@ -73,6 +78,7 @@ impl Field {
             Field::Grade => &["grade level", "grade"],
             Field::Username => &["username", "user name", "login"],
             Field::Password => &["password"],
+            Field::Classes => &["classes", "class", "class names", "class name"],
         }
     }
 }
@@ -158,6 +164,9 @@ mod tests {
         check("User Name", HeaderMeaning::Field(Field::Username));
         check("User GUID", HeaderMeaning::Field(Field::Guid));
         check("PASSWORD", HeaderMeaning::Field(Field::Password));
+        check("Class Names", HeaderMeaning::Field(Field::Classes));
+        check("class_name", HeaderMeaning::Field(Field::Classes));
+        check("CLASS", HeaderMeaning::Field(Field::Classes));
     }
 
     #[test]

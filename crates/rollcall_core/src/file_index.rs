@@ -5,6 +5,7 @@
 //! the rules reach the rows sharing a key without hashing it again. A Student ID or username
 //! the roster holds takes the roster's id ([`SharedKeys`]): matching has found it already.
 
+use crate::class_index::NewClasses;
 use crate::key_index::{KeyId, KeyIndex, Lists, SharedKeys};
 use crate::matching::RowMatch;
 use crate::position::{IndexVec, PerRow, RowIndex, StudentIndex};
@@ -37,6 +38,8 @@ pub struct FileIndex {
     /// Per roster student: the rows that matched or identified them (the student is "in the
     /// file" when this is not zero).
     in_file: IndexVec<StudentIndex, u32>,
+    /// The class names rows list that the roster has no class for.
+    pub new_classes: NewClasses,
 }
 
 impl FileIndex {
@@ -65,6 +68,7 @@ impl FileIndex {
             usernames: SharedKeys::default(),
             matched: Lists::default(),
             in_file: IndexVec::default(),
+            new_classes: NewClasses::default(),
         };
         (index, keys)
     }

@@ -27,7 +27,7 @@ impl KeyId {
     }
 
     /// The key's number: its place in the index's key list.
-    fn number(self) -> u32 {
+    pub(crate) fn number(self) -> u32 {
         self.0.get() - 1
     }
 }
@@ -203,6 +203,16 @@ impl<P: Position> KeyIndex<P> {
     /// The list under `key`, empty when the key is unknown.
     pub fn get(&self, buffer: &str, key: &str) -> &[P] {
         self.find(buffer, key).map_or(&[], |id| self.list(id))
+    }
+
+    /// Where the text of key `id` is in the buffer it was interned from.
+    pub fn key(&self, id: KeyId) -> Span {
+        self.keys[id.number() as usize]
+    }
+
+    /// Where each key's text is, in id order.
+    pub fn keys(&self) -> impl Iterator<Item = Span> + '_ {
+        self.keys.iter().copied()
     }
 
     /// How many distinct keys the index holds (ids are below this).

@@ -24,6 +24,7 @@
 pub mod changes;
 pub mod changeset;
 pub mod checker;
+pub mod class_index;
 pub mod code;
 pub mod cross;
 pub mod diagnostic;
@@ -42,7 +43,7 @@ pub mod roster;
 pub mod rules;
 pub mod text;
 
-pub use changeset::{ChangeSet, Op};
+pub use changeset::{ChangeSet, Op, Values};
 pub use checker::{Checker, Delta, EditError, Input, RowUpdate};
 pub use code::{CODES, Code, CodeInfo, Finding, Lang, Severity};
 pub use diagnostic::{Diagnostic, Fix};

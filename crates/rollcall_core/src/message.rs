@@ -315,6 +315,48 @@ impl Arg for PasswordProblem {
     }
 }
 
+/// Why a Classes cell is refused (`invalid-class`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassProblem {
+    TooLong,
+    Characters,
+    FormulaLike,
+    TooMany,
+}
+
+impl Arg for ClassProblem {
+    fn value(&self) -> Option<String> {
+        Some(
+            match self {
+                ClassProblem::TooLong => "too-long",
+                ClassProblem::Characters => "invalid-characters",
+                ClassProblem::FormulaLike => "formula-like",
+                ClassProblem::TooMany => "too-many",
+            }
+            .to_owned(),
+        )
+    }
+
+    fn text(&self, lang: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match (self, lang) {
+            (ClassProblem::TooLong, Lang::En) => "is longer than 64 characters",
+            (ClassProblem::TooLong, Lang::Es) => "tiene más de 64 caracteres",
+            (ClassProblem::Characters, Lang::En) => "contains a line break or a control character",
+            (ClassProblem::Characters, Lang::Es) => {
+                "contiene un salto de línea o un carácter de control"
+            }
+            (ClassProblem::FormulaLike, Lang::En) => {
+                "starts with =, +, - or @, which spreadsheet programs run as a formula"
+            }
+            (ClassProblem::FormulaLike, Lang::Es) => {
+                "empieza por =, +, - o @, que las hojas de cálculo ejecutan como fórmula"
+            }
+            (ClassProblem::TooMany, Lang::En) => "names more than 20 classes",
+            (ClassProblem::TooMany, Lang::Es) => "nombra más de 20 clases",
+        })
+    }
+}
+
 impl Arg for Unreadable {
     fn value(&self) -> Option<String> {
         Some(

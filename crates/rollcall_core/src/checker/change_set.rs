@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::changes::new_value;
-use crate::changeset::{ChangeSet, Op};
+use crate::changes::{new_classes, new_value};
+use crate::changeset::{ChangeSet, Op, Values};
 use crate::field::Field;
 use crate::report::Outcome;
 use crate::roster::fingerprint;
@@ -21,22 +21,35 @@ impl Checker {
                 self.table.column(field)?;
                 new_value(&self.table, values, field).map(|v| (field, v.into_owned()))
             };
+            let roster = self.roster.as_ref();
+            let classes = || new_classes(&self.table, values, roster);
             match result.outcome {
                 Outcome::Update => {
                     let student = self.matches[i]
                         .student
                         .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
-                    let set: BTreeMap<Field, String> = match student {
-                        Some(_) => result
-                            .changes
-                            .iter()
-                            .filter_map(|change| given(change.field))
-                            .collect(),
-                        None => Field::ALL
-                            .into_iter()
-                            .filter(|&field| field != Field::Guid)
-                            .filter_map(given)
-                            .collect(),
+                    let set = match student {
+                        Some(_) => Values {
+                            fields: result
+                                .changes
+                                .iter()
+                                .filter_map(|change| given(change.field))
+                                .collect(),
+                            classes: result
+                                .changes
+                                .iter()
+                                .any(|change| change.field == Field::Classes)
+                                .then(classes)
+                                .flatten(),
+                        },
+                        None => Values {
+                            fields: Field::ALL
+                                .into_iter()
+                                .filter(|&field| field != Field::Guid)
+                                .filter_map(given)
+                                .collect(),
+                            classes: classes(),
+                        },
                     };
                     ops.push(Op::Update {
                         row,
@@ -52,8 +65,16 @@ impl Checker {
                     });
                 }
                 Outcome::Create => {
-                    let values = Field::ALL.into_iter().skip(1).filter_map(given).collect();
-                    ops.push(Op::Create { row, values });
+                    let fields: BTreeMap<Field, String> = Field::ALL
+                        .into_iter()
+                        .filter(|&field| field != Field::Guid)
+                        .filter_map(given)
+                        .collect();
+                    let classes = classes().filter(|list| !list.is_empty());
+                    ops.push(Op::Create {
+                        row,
+                        values: Values { fields, classes },
+                    });
                 }
                 _ => {}
             }

@@ -74,6 +74,17 @@ impl Checker {
         for (i, matched) in checker.matches.iter_enumerated() {
             checker.index.add_match(i, matched);
         }
+        if let Some(roster) = &checker.roster
+            && checker.table.column(Field::Classes).is_some()
+        {
+            let text = checker.table.text();
+            for (i, local) in checker.locals.iter_enumerated() {
+                checker
+                    .index
+                    .new_classes
+                    .add(text, i, &local.values, roster);
+            }
+        }
         checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));
         checker.retally();
         checker
@@ -139,9 +150,9 @@ impl Checker {
             .subject()
             .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
         let changes = match subject {
-            Some(student) => changes(&self.table, values, Some(&student)),
+            Some(student) => changes(&self.table, values, Some(&student), self.roster.as_ref()),
             None if values.guid.is_some() => Vec::new(),
-            None => changes(&self.table, values, None),
+            None => changes(&self.table, values, None, self.roster.as_ref()),
         };
         let context = RowContext {
             subject,

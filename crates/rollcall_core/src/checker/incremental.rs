@@ -42,11 +42,20 @@ impl Checker {
                 .add_values(text, i, &new.values, self.roster.as_ref())
         };
         self.keys[i] = new_keys;
+        // Rows listing a class the edit adds or takes away: which of them comes first, and so
+        // gets `new-class`, may change.
+        let mut class_rows = Vec::new();
+        if let Some(roster) = &self.roster {
+            let classes = &mut self.index.new_classes;
+            class_rows.extend(classes.remove(text, i, &old.values, roster));
+            class_rows.extend(classes.add(text, i, &self.locals[i].values, roster));
+        }
 
         // Rows whose match may change: this one, and those whose identification depends on
         // whether the old or new GUID is on the file.
         let mut rematch = BTreeSet::from([i]);
         let mut affected = BTreeSet::from([i]);
+        affected.extend(class_rows);
         for keys in [old_keys, new_keys] {
             let index = &self.index;
             let rows = [

@@ -104,19 +104,24 @@ impl Checker {
     /// export and an `Error` column, then every row with an error as it is now (passwords left
     /// blank, as in the server's Error File) with its error messages. Cells a spreadsheet
     /// program would run as formulas start with an apostrophe. UTF-8 with a BOM, so that
-    /// spreadsheet programs read accents right; CRLF line ends.
+    /// spreadsheet programs read accents right; CRLF line ends. The Classes column is there
+    /// only when the file has one: re-imported, an empty Classes cell would clear classes.
     pub fn error_file_csv(&self, lang: Lang) -> Vec<u8> {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(b"\xEF\xBB\xBF".to_vec());
-        let header = Field::ALL.iter().map(|f| f.header()).chain(["Error"]);
+        let fields: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|&field| field != Field::Classes || self.table.column(field).is_some())
+            .collect();
+        let header = fields.iter().map(|f| f.header()).chain(["Error"]);
         // Writing into a Vec cannot fail.
         let _ = writer.write_record(header);
         for (i, result) in self.results.iter_enumerated() {
             if result.outcome != Outcome::Error {
                 continue;
             }
-            let cells = Field::ALL.iter().map(|&field| match field {
+            let cells = fields.iter().map(|&field| match field {
                 Field::Password => String::new(),
                 _ => escape_formula(self.table.cell(i, field).text),
             });

@@ -2,6 +2,7 @@
 //! export), one module per rule. Each takes a [`RowContext`]: the row, its match and what the
 //! checker knows about the whole file.
 
+pub mod classes;
 pub mod duplicate_match;
 pub mod duplicates;
 pub mod guid_identity;
@@ -81,5 +82,6 @@ pub fn check(ctx: &RowContext, changes: &[Change]) -> Vec<Diagnostic> {
     found.extend(possible_duplicate::check(ctx));
     found.extend(stored_username_password::check(ctx));
     found.extend(mojibake::check(ctx, changes));
+    found.extend(classes::check(ctx));
     found
 }

@@ -169,7 +169,7 @@ impl<'a> TableBuilder<'a> {
 
     fn header(&mut self, offset: u32, cells: &(impl RowCells + ?Sized)) {
         let mut info = self.info.take().unwrap_or_default();
-        let mut columns_of: [Option<u32>; 7] = [None; 7];
+        let mut columns_of = [None; Field::ALL.len()];
         let width = width(cells, offset) as usize;
         self.unnamed = vec![true; width];
         for i in 0..cells.len() {
@@ -260,7 +260,7 @@ impl<'a> TableBuilder<'a> {
             // Storing it would let a file of line breaks fill memory.
             return Feed::More;
         }
-        let mut values: [(&str, bool); 7] = [("", false); 7];
+        let mut values = [("", false); Field::ALL.len()];
         for field in Field::ALL {
             let Some(column) = table.column(field) else {
                 continue;

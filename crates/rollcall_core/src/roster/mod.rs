@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::key_index::{KeyId, KeyIndex, List};
 use crate::position::{RowIndex, SheetRow, StudentIndex};
 use crate::read::Table;
-use crate::rules::{grade, guid};
+use crate::rules::{classes, grade, guid};
 use crate::text::{Span, fold_eq, store};
 
 mod names;
@@ -67,6 +67,9 @@ struct Record {
     /// The record's Student ID and username in the roster's indexes.
     student_id_key: Option<KeyId>,
     username_key: Option<KeyId>,
+    /// The student's classes as Rollcall writes a list ([`classes::join_sorted`]), each in the
+    /// spelling its class has; empty when none.
+    classes: Span,
 }
 
 /// The students a file is checked against, with their indexes.
@@ -77,6 +80,8 @@ pub struct Roster {
     by_guid: KeyIndex<StudentIndex>,
     by_student_id: KeyIndex<StudentIndex>,
     by_username: KeyIndex<StudentIndex>,
+    /// The teacher's classes, by name (ignoring case), with their students.
+    classes: KeyIndex<StudentIndex>,
     /// By [`name_hash`], built on first use (only new students need it); lookups compare the
     /// folded names, so collisions are harmless.
     by_name: OnceLock<FxHashMap<u64, List<StudentIndex>>>,
@@ -139,6 +144,33 @@ impl Builder {
         roster.records.push(record);
         true
     }
+
+    /// The span of the student's list of classes, given the names in `cell` (a Classes cell or
+    /// a list joined by `;`): each name takes the spelling of the class it names, a class seen
+    /// for the first time is added, and the student joins each. The list is stored unless
+    /// `cell` (at `at` in the text) already reads as it would be written.
+    fn classes(&mut self, cell: &str, at: Option<Span>, student: StudentIndex) -> Span {
+        let (names, _) = classes::names(cell);
+        let mut spellings: Vec<Span> = Vec::with_capacity(names.len());
+        for name in &names {
+            let roster = &mut self.roster;
+            let id = match roster.classes.find(&roster.text, name) {
+                Some(id) => id,
+                None => {
+                    let span = store(&mut roster.text, name);
+                    roster.classes.intern(&roster.text, span)
+                }
+            };
+            roster.classes.add(id, student);
+            spellings.push(roster.classes.key(id));
+        }
+        let text = &self.roster.text;
+        let joined = classes::join_sorted(spellings.iter().map(|span| span.get(text)));
+        match at {
+            Some(at) if at.get(text) == joined => at,
+            _ => store(&mut self.roster.text, &joined),
+        }
+    }
 }
 
 impl Roster {
@@ -158,9 +190,16 @@ impl Roster {
                 username: non_empty(&student.username).map(|v| store_lowercase(text, v)),
                 student_id_key: None,
                 username_key: None,
+                classes: Span::default(),
             };
             if !builder.add(record) {
                 builder.roster.text.truncate(mark);
+                continue;
+            }
+            if !student.classes.is_empty() {
+                let index = StudentIndex::at(builder.roster.records.len() - 1);
+                let list = builder.classes(&student.classes.join(";"), None, index);
+                builder.roster.records[index.index()].classes = list;
             }
         }
         builder.roster
@@ -169,6 +208,7 @@ impl Roster {
     /// The roster an export file describes: every row with a well-formed GUID. The roster
     /// keeps the table's text, so no cell is copied.
     pub fn from_export(table: Table) -> Roster {
+        let has_classes = table.column(crate::field::Field::Classes).is_some();
         let (text, cells) = table.into_parts();
         let mut builder = Builder::new(cells.len(), text);
         for i in crate::position::all::<RowIndex>(cells.len()) {
@@ -181,6 +221,7 @@ impl Roster {
                 grade_span,
                 username,
                 _,
+                classes,
             ] = spans;
             let text = &mut builder.roster.text;
             if !guid::is_guid(guid.get(text)) {
@@ -193,7 +234,7 @@ impl Roster {
                 Some(standard) if standard != typed_grade => store(text, standard),
                 _ => grade_span,
             };
-            builder.add(Record {
+            let added = builder.add(Record {
                 guid,
                 export_row: Some(row),
                 student_id: (!student_id.is_empty()).then_some(student_id),
@@ -203,7 +244,14 @@ impl Roster {
                 username,
                 student_id_key: None,
                 username_key: None,
+                classes: Span::default(),
             });
+            if added && has_classes && !classes.is_empty() {
+                let index = StudentIndex::at(builder.roster.records.len() - 1);
+                let cell = classes.get(&builder.roster.text).to_owned();
+                let list = builder.classes(&cell, Some(classes), index);
+                builder.roster.records[index.index()].classes = list;
+            }
         }
         builder.roster
     }
@@ -227,6 +275,7 @@ impl Roster {
             last_name: record.last_name.get(text),
             grade: record.grade.get(text),
             username: record.username.map(|s| s.get(text)),
+            classes: record.classes.get(text),
         }
     }
 
@@ -306,6 +355,42 @@ impl Roster {
     /// Students holding a username found earlier with [`Roster::username_key`].
     pub fn with_username(&self, key: Option<KeyId>) -> &[StudentIndex] {
         key.map_or(&[], |key| self.by_username.list(key))
+    }
+
+    /// The spelling of the teacher's class named `name` (ignoring case), if there is one.
+    pub fn class(&self, name: &str) -> Option<&str> {
+        let id = self.classes.find(&self.text, name)?;
+        Some(self.classes.key(id).get(&self.text))
+    }
+
+    /// Every class of the teacher, in the order they were first seen.
+    pub fn classes(&self) -> impl Iterator<Item = &str> {
+        self.classes.keys().map(|span| span.get(&self.text))
+    }
+
+    /// How many students of the roster are in the class named `name` (ignoring case).
+    pub fn class_size(&self, name: &str) -> usize {
+        self.classes.get(&self.text, name).len()
+    }
+
+    /// Adds a class of the teacher that may have no student yet (the server's classes).
+    pub fn add_class(&mut self, name: &str) {
+        let name = classes::normalize(name);
+        if !name.is_empty() && self.classes.find(&self.text, &name).is_none() {
+            let span = store(&mut self.text, &name);
+            self.classes.intern(&self.text, span);
+        }
+    }
+
+    /// The classes a list names, each in the spelling its class has (a name that is no class
+    /// yet as given), sorted as Rollcall writes a list.
+    pub fn spell_classes<'a>(&'a self, names: &'a [std::borrow::Cow<'a, str>]) -> Vec<&'a str> {
+        let mut spelled: Vec<&str> = names
+            .iter()
+            .map(|name| self.class(name).unwrap_or(name))
+            .collect();
+        spelled.sort_by(|a, b| classes::compare(a, b));
+        spelled
     }
 
     /// The first student with this first name, last name and grade (names folded).

@@ -22,6 +22,9 @@ pub struct Student {
     pub grade: String,
     #[serde(default)]
     pub username: Option<String>,
+    /// The names of the teacher's classes the student is in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
 }
 
 /// A student of the roster, borrowed from it.
@@ -34,6 +37,9 @@ pub struct StudentRef<'a> {
     pub last_name: &'a str,
     pub grade: &'a str,
     pub username: Option<&'a str>,
+    /// The teacher's classes of the student as Rollcall writes a list (`Art; Math 3`); empty
+    /// when none.
+    pub classes: &'a str,
 }
 
 impl StudentRef<'_> {
@@ -52,6 +58,7 @@ impl StudentRef<'_> {
             Field::Grade => Some(self.grade),
             Field::Username => self.username,
             Field::Password => None,
+            Field::Classes => Some(self.classes).filter(|c| !c.is_empty()),
         }
     }
 
@@ -64,6 +71,11 @@ impl StudentRef<'_> {
             last_name: self.last_name.to_owned(),
             grade: self.grade.to_owned(),
             username: self.username.map(str::to_owned),
+            classes: crate::rules::classes::names(self.classes)
+                .0
+                .into_iter()
+                .map(|name| name.into_owned())
+                .collect(),
         }
     }
 }
@@ -73,7 +85,8 @@ impl StudentRef<'_> {
 pub fn fingerprint(student: &StudentRef) -> String {
     let mut hasher = Sha256::new();
     for field in Field::ALL {
-        if field == Field::Password {
+        // Classes are each teacher's own, and a list in full: they stay out of the base.
+        if matches!(field, Field::Password | Field::Classes) {
             continue;
         }
         let value = student.value(field).unwrap_or("");

@@ -10,6 +10,7 @@ fn student(guid: &str, first: &str) -> Student {
         last_name: "García".to_owned(),
         grade: "03".to_owned(),
         username: Some("Ana.Garcia".to_owned()),
+        classes: Vec::new(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! roster live in [`crate::matching`] and [`crate::cross`].
 
 pub mod cell_length;
+pub mod classes;
 pub mod date_cell;
 pub mod grade;
 pub mod guid;
@@ -66,6 +67,9 @@ pub struct RowValues {
     /// The username as typed; it is stored folded to lower case.
     pub username: Option<Span>,
     pub password: Option<Span>,
+    /// The Classes cell when its list is usable (an empty cell clears the student's classes);
+    /// `None` when the file has no Classes column or the cell was refused.
+    pub classes: Option<Span>,
 }
 
 /// The text of an optional span.
@@ -151,6 +155,11 @@ pub fn check_row(table: &Table, index: RowIndex, max_cell_chars: u32) -> LocalCh
                 if !cell.text.is_empty() {
                     values.password = Some(span);
                 }
+            }
+            Field::Classes => {
+                let (usable, diagnostic) = classes::check(&at, cell.text);
+                values.classes = usable.then_some(span);
+                diagnostics.extend(diagnostic);
             }
         }
     }

@@ -1,0 +1,268 @@
+//! The class names a file's rows list that are no class of the roster yet: the classes an
+//! import would create. For each, the rows listing it (the first gets `new-class`) and the
+//! existing class it is probably a typo of (`similar-class`), worked out once per name.
+
+use crate::key_index::{KeyId, KeyIndex};
+use crate::position::RowIndex;
+use crate::roster::Roster;
+use crate::rules::{RowValues, classes};
+use crate::text::store;
+
+/// The most classes of a roster a new name is compared with for `similar-class`. Teachers have
+/// a few dozen classes at most; a roster with more (only a made-up one) is not searched, so
+/// that no file can make the comparison slow.
+pub const MOST_COMPARED: usize = 500;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewClasses {
+    /// The names, as first listed (normalised), back to back.
+    text: String,
+    rows: KeyIndex<RowIndex>,
+    /// Per name (by key number): the existing class it is close to, if any.
+    similar: Vec<Option<Box<str>>>,
+}
+
+impl NewClasses {
+    /// The new names of the row's Classes cell (`text` is the table's text).
+    fn names<'a>(
+        text: &'a str,
+        values: &RowValues,
+        roster: &Roster,
+    ) -> Vec<std::borrow::Cow<'a, str>> {
+        let Some(cell) = values.classes.map(|span| span.get(text)) else {
+            return Vec::new();
+        };
+        let (mut names, _) = classes::names(cell);
+        names.retain(|name| roster.class(name).is_none());
+        names
+    }
+
+    /// Adds the row's new class names and returns every row listing one of them.
+    pub fn add(
+        &mut self,
+        text: &str,
+        row: RowIndex,
+        values: &RowValues,
+        roster: &Roster,
+    ) -> Vec<RowIndex> {
+        let mut rows = Vec::new();
+        for name in Self::names(text, values, roster) {
+            let id = match self.rows.find(&self.text, &name) {
+                Some(id) => id,
+                None => {
+                    let span = store(&mut self.text, &name);
+                    let id = self.rows.intern(&self.text, span);
+                    self.similar
+                        .push(similar_class(roster, &name).map(Box::from));
+                    id
+                }
+            };
+            self.rows.add(id, row);
+            rows.extend_from_slice(self.rows.list(id));
+        }
+        rows
+    }
+
+    /// Takes the row's new class names away and returns the rows still listing one of them.
+    pub fn remove(
+        &mut self,
+        text: &str,
+        row: RowIndex,
+        values: &RowValues,
+        roster: &Roster,
+    ) -> Vec<RowIndex> {
+        let mut rows = Vec::new();
+        for name in Self::names(text, values, roster) {
+            if let Some(id) = self.rows.find(&self.text, &name) {
+                self.rows.remove(id, row);
+                rows.extend_from_slice(self.rows.list(id));
+            }
+        }
+        rows
+    }
+
+    fn id(&self, name: &str) -> Option<KeyId> {
+        self.rows.find(&self.text, name)
+    }
+
+    /// The first row listing the new class `name`, if any does.
+    pub fn first_row(&self, name: &str) -> Option<RowIndex> {
+        self.id(name)
+            .and_then(|id| self.rows.list(id).first().copied())
+    }
+
+    /// The existing class the new class `name` is probably a typo of.
+    pub fn similar(&self, name: &str) -> Option<&str> {
+        let id = self.id(name)?;
+        self.similar
+            .get(id.number() as usize)
+            .and_then(|similar| similar.as_deref())
+    }
+}
+
+/// The class of `roster` that `name` (no class of it) is probably a misspelling of: equal once
+/// spaces and punctuation are left out, or else within two edits (insert, delete, replace, swap
+/// two neighbours; ignoring case), the closest, and the first seen among equally close ones.
+pub fn similar_class<'a>(roster: &'a Roster, name: &str) -> Option<&'a str> {
+    let name_lower = lower(name);
+    let name_squeezed = squeeze(&name_lower);
+    let mut best: Option<(usize, &str)> = None;
+    for existing in roster.classes().take(MOST_COMPARED) {
+        let existing_lower = lower(existing);
+        let distance = if !name_squeezed.is_empty() && squeeze(&existing_lower) == name_squeezed {
+            0
+        } else {
+            match edits_within_two(&name_lower, &existing_lower) {
+                Some(distance) => distance,
+                None => continue,
+            }
+        };
+        if best.is_none_or(|(closest, _)| distance < closest) {
+            best = Some((distance, existing));
+        }
+    }
+    best.map(|(_, existing)| existing)
+}
+
+fn lower(text: &str) -> Vec<char> {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// The letters and digits of a name.
+fn squeeze(chars: &[char]) -> Vec<char> {
+    chars
+        .iter()
+        .copied()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// The optimal string alignment distance of `a` and `b` when it is at most 2 (Damerau–
+/// Levenshtein where no part is edited twice: what a typo is). Lengths more than two apart are
+/// refused at once, and the table stops at the first row whose every cell is past 2, so two
+/// unlike names cost a few rows.
+fn edits_within_two(a: &[char], b: &[char]) -> Option<usize> {
+    const MOST: usize = 2;
+    if a.len().abs_diff(b.len()) > MOST {
+        return None;
+    }
+    let width = b.len() + 1;
+    // Three rows of the table: two back, one back, this one.
+    let mut two_back = vec![0; width];
+    let mut one_back: Vec<usize> = (0..width).collect();
+    let mut now = vec![0; width];
+    for i in 1..=a.len() {
+        now[0] = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (one_back[j - 1] + cost)
+                .min(one_back[j] + 1)
+                .min(now[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(two_back[j - 2] + 1);
+            }
+            now[j] = value;
+        }
+        if now.iter().all(|&cell| cell > MOST) {
+            return None;
+        }
+        std::mem::swap(&mut two_back, &mut one_back);
+        std::mem::swap(&mut one_back, &mut now);
+    }
+    let distance = one_back[b.len()];
+    (distance <= MOST).then_some(distance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::Student;
+
+    fn distance(a: &str, b: &str) -> Option<usize> {
+        edits_within_two(&lower(a), &lower(b))
+    }
+
+    /// The textbook optimal string alignment distance, to compare the banded one with.
+    fn full_osa(a: &[char], b: &[char]) -> usize {
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=b.len() {
+            d[0][j] = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn typos_are_within_two_edits() {
+        assert_eq!(distance("Math 3", "math 3"), Some(0));
+        assert_eq!(distance("Math3", "Math 3"), Some(1));
+        assert_eq!(distance("Mtah 3", "Math 3"), Some(1), "a swap is one edit");
+        assert_eq!(distance("Mth 33", "Math 3"), Some(2));
+        assert_eq!(distance("Science Club", "Math 3"), None);
+        assert_eq!(distance("", "ab"), Some(2));
+        assert_eq!(distance("", "abc"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_band_agrees_with_the_whole_table(a in "[abc ]{0,7}", b in "[abc ]{0,7}") {
+            let (a, b) = (lower(&a), lower(&b));
+            let full = full_osa(&a, &b);
+            proptest::prop_assert_eq!(edits_within_two(&a, &b), (full <= 2).then_some(full));
+        }
+    }
+
+    fn roster(classes: &[&str]) -> Roster {
+        let mut roster = Roster::new(&[Student {
+            guid: "11111111-1111-4111-8111-111111111111".into(),
+            export_row: None,
+            student_id: None,
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            grade: "03".into(),
+            username: None,
+            classes: vec![classes[0].to_owned()],
+        }]);
+        for class in classes {
+            roster.add_class(class);
+        }
+        roster
+    }
+
+    #[test]
+    fn a_new_name_is_close_to_the_nearest_existing_class() {
+        let roster = roster(&["Homeroom 3A", "Math 3", "Reading Group B"]);
+        assert_eq!(similar_class(&roster, "Math3"), Some("Math 3"));
+        assert_eq!(similar_class(&roster, "math-3"), Some("Math 3"));
+        assert_eq!(similar_class(&roster, "Homeroom3-A"), Some("Homeroom 3A"));
+        assert_eq!(
+            similar_class(&roster, "Reading Grp B"),
+            Some("Reading Group B")
+        );
+        assert_eq!(similar_class(&roster, "Reading Club"), None);
+        assert_eq!(similar_class(&roster, "Science Club"), None);
+        let roster = roster_with_near_pair();
+        assert_eq!(
+            similar_class(&roster, "Art 2"),
+            Some("Art 1"),
+            "first seen of equally close"
+        );
+    }
+
+    fn roster_with_near_pair() -> Roster {
+        roster(&["Art 1", "Art 3"])
+    }
+}

@@ -1,0 +1,243 @@
+//! ## What it does
+//! Reads the Classes cell: the importing teacher's classes of the student, listed in full and
+//! separated by `;`. Each name is trimmed, its inner runs of spaces are made one space and
+//! empty items are dropped. A name has 1 to 64 characters, no line break or control character,
+//! and does not start with `=` `+` `-` `@`; a student has at most 20 classes. A name given
+//! twice (ignoring case) is kept once, and the cleaned list is offered as the fix.
+//!
+//! A blank Classes cell on an existing student means "in none of my classes".
+//!
+//! ## Why it matters
+//! Every name that is not already one of the teacher's classes creates a class. A cell that a
+//! spreadsheet program split at a line break, or a name starting with `=`, would otherwise
+//! become a class nobody meant.
+//!
+//! ## Example
+//! `Math 3; Reading Group B`; `Math 3;math 3` (kept once); `=Math` (refused).
+//!
+//! ## Fix
+//! Separate the classes with `;`, shorten long names, and remove leading `=` `+` `-` `@`.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use rustc_hash::FxHashSet;
+
+use crate::code::Finding;
+use crate::diagnostic::Diagnostic;
+use crate::message::ClassProblem;
+use crate::rules::CellAt;
+use crate::text::fold_eq;
+
+/// The most classes a student may have in one cell.
+pub const MOST_CLASSES: usize = 20;
+/// The longest class name, in characters.
+pub const LONGEST_NAME: usize = 64;
+/// What separates class names in a cell, and joins them when Rollcall writes a list.
+pub const SEPARATOR: &str = "; ";
+
+/// One class name as stored: trimmed, inner runs of spaces made one space. Line breaks, tabs
+/// and other control characters are kept, so that the rule can refuse them.
+pub fn normalize(item: &str) -> Cow<'_, str> {
+    let item = item.trim();
+    let folds = |ch: char| ch.is_whitespace() && !ch.is_control();
+    let mut previous_space = false;
+    let needs_work = item.chars().any(|ch| {
+        let space = folds(ch);
+        let odd = space && (previous_space || ch != ' ');
+        previous_space = space;
+        odd
+    });
+    if !needs_work {
+        return Cow::Borrowed(item);
+    }
+    let mut out = String::with_capacity(item.len());
+    let mut previous_space = false;
+    for ch in item.chars() {
+        if folds(ch) {
+            if !previous_space {
+                out.push(' ');
+            }
+            previous_space = true;
+        } else {
+            out.push(ch);
+            previous_space = false;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The names of a Classes cell in the cell's order: normalised, empty items dropped, and a name
+/// given again (ignoring case) kept once. The second value says whether a repeat was dropped.
+pub fn names(cell: &str) -> (Vec<Cow<'_, str>>, bool) {
+    let mut kept: Vec<Cow<'_, str>> = Vec::new();
+    let mut repeated = false;
+    // A short list is searched; a long one (only a refused or hostile cell has one) is hashed,
+    // so that no cell takes quadratic time.
+    let mut seen: Option<FxHashSet<String>> = None;
+    for item in cell.split(';') {
+        let name = normalize(item);
+        if name.is_empty() {
+            continue;
+        }
+        let known = if kept.len() < 2 * MOST_CLASSES {
+            kept.iter().any(|k| fold_eq(k, &name))
+        } else {
+            let seen = seen.get_or_insert_with(|| kept.iter().map(|k| k.to_lowercase()).collect());
+            !seen.insert(name.to_lowercase())
+        };
+        if known {
+            repeated = true;
+        } else {
+            kept.push(name);
+        }
+    }
+    (kept, repeated)
+}
+
+/// Orders class names ignoring case, as lists of classes are shown and compared.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    let lower = |s: &str| {
+        s.chars()
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
+    } else {
+        lower(a).cmp(&lower(b))
+    }
+}
+
+/// A list of class names as Rollcall writes it: sorted ignoring case, joined by `; `.
+pub fn join_sorted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = names.into_iter().collect();
+    names.sort_by(|a, b| compare(a, b));
+    names.join(SEPARATOR)
+}
+
+fn problem(name: &str) -> Option<ClassProblem> {
+    if name.chars().count() > LONGEST_NAME {
+        Some(ClassProblem::TooLong)
+    } else if name.chars().any(char::is_control) {
+        Some(ClassProblem::Characters)
+    } else if crate::text::needs_formula_escape(name) {
+        Some(ClassProblem::FormulaLike)
+    } else {
+        None
+    }
+}
+
+/// Checks a Classes cell. The flag says whether its list is usable (an empty cell is: it
+/// clears the student's classes); the diagnostics are its `invalid-class` error or its
+/// `classes-normalized` note.
+pub fn check(at: &CellAt, cell: &str) -> (bool, Option<Diagnostic>) {
+    let (names, repeated) = names(cell);
+    let refused = |value: &str, reason| {
+        let finding = Finding::InvalidClass {
+            value: value.to_owned(),
+            reason,
+        };
+        (false, Some(at.diagnostic(finding)))
+    };
+    if let Some((name, reason)) = names.iter().find_map(|n| problem(n).map(|p| (n, p))) {
+        return refused(name, reason);
+    }
+    if names.len() > MOST_CLASSES {
+        return refused(cell, ClassProblem::TooMany);
+    }
+    if !repeated {
+        return (true, None);
+    }
+    let fixed = names.join(SEPARATOR);
+    let finding = Finding::ClassesNormalized {
+        value: cell.to_owned(),
+        fixed: fixed.clone(),
+    };
+    let diagnostic = at.diagnostic(finding).with_fix(at.fix(fixed));
+    (true, Some(diagnostic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::Field;
+    use crate::rules::test_support::{at, codes};
+
+    fn listed(cell: &str) -> Vec<String> {
+        names(cell).0.into_iter().map(Cow::into_owned).collect()
+    }
+
+    #[test]
+    fn names_are_trimmed_folded_and_kept_once() {
+        assert_eq!(
+            listed(" Math 3 ;Reading  Group\u{a0}B;;  "),
+            ["Math 3", "Reading Group B"]
+        );
+        assert_eq!(listed("Math 3; math 3 ;MATH  3"), ["Math 3"]);
+        assert!(names("Math 3; math 3").1);
+        assert!(!names("Math 3; Math 4").1);
+        assert_eq!(listed(""), [] as [&str; 0]);
+        assert_eq!(listed(" ; ; "), [] as [&str; 0]);
+        assert_eq!(listed("Ñandú; ñANDÚ"), ["Ñandú"]);
+        assert_eq!(
+            normalize("a\nb"),
+            "a\nb",
+            "line breaks are left for the rule"
+        );
+    }
+
+    #[test]
+    fn a_long_hostile_list_is_kept_once_per_name_without_quadratic_work() {
+        let cell: String = (0..20_000)
+            .map(|i| format!("c{};C{};", i % 5000, i % 5000))
+            .collect();
+        let (kept, repeated) = names(&cell);
+        assert_eq!(kept.len(), 5000);
+        assert!(repeated);
+    }
+
+    #[test]
+    fn lists_sort_ignoring_case() {
+        assert_eq!(
+            join_sorted(["reading", "Math 3", "art"]),
+            "art; Math 3; reading"
+        );
+        assert_eq!(join_sorted(["Élan", "eagle", "zoo"]), "eagle; zoo; Élan");
+        assert_eq!(compare("Math", "math"), Ordering::Equal);
+    }
+
+    #[test]
+    fn valid_cells_pass_and_repeats_are_noted_with_the_cleaned_list() {
+        let cell = at(Field::Classes);
+        assert_eq!(check(&cell, "Math 3; Reading"), (true, None));
+        assert_eq!(check(&cell, ""), (true, None));
+        let (ok, found) = check(&cell, "Math 3;Art; math 3");
+        assert!(ok);
+        let found = found.expect("a note");
+        assert_eq!(codes(std::slice::from_ref(&found)), ["classes-normalized"]);
+        assert_eq!(found.fix.expect("a fix").value, "Math 3; Art");
+    }
+
+    #[test]
+    fn refused_cells_say_why() {
+        let cell = at(Field::Classes);
+        let reason = |text: &str| match check(&cell, text) {
+            (false, Some(d)) => match d.finding {
+                Finding::InvalidClass { reason, .. } => reason,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{text:?} passed: {other:?}"),
+        };
+        assert_eq!(reason(&"x".repeat(65)), ClassProblem::TooLong);
+        assert_eq!(reason("Math\n3"), ClassProblem::Characters);
+        assert_eq!(reason("Art; =Math"), ClassProblem::FormulaLike);
+        assert_eq!(reason("-Math"), ClassProblem::FormulaLike);
+        let many: Vec<String> = (1..=21).map(|i| format!("Class {i}")).collect();
+        assert_eq!(reason(&many.join(";")), ClassProblem::TooMany);
+        assert!(check(&cell, &many[..20].join(";")).0);
+        assert!(check(&cell, &"x".repeat(64)).0);
+    }
+}

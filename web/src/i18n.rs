@@ -300,6 +300,7 @@ pub fn field_label(field: Field, lang: Lang) -> &'static str {
             Field::Grade => "Grado",
             Field::Username => "Usuario",
             Field::Password => "Contraseña",
+            Field::Classes => "Clases",
         },
     }
 }

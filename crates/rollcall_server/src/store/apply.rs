@@ -128,7 +128,7 @@ pub fn prepared(
             Field::LastName => student.last_name = value.clone(),
             Field::Grade => student.grade = value.clone(),
             Field::Username => student.username = value.clone(),
-            Field::Guid | Field::Password => {}
+            Field::Guid | Field::Password | Field::Classes => {}
         }
     }
     // Only a new username or Student ID can meet a unique constraint.

@@ -47,6 +47,7 @@ impl StudentRecord {
             last_name: self.last_name.clone(),
             grade: self.grade.clone(),
             username: Some(self.username.clone()),
+            classes: Vec::new(),
         }
     }
 

@@ -76,7 +76,7 @@ fn plain_update<'v>(verdict: &'v Verdict, hash: &'v Hash) -> Option<PlainUpdate<
         ) => Some(PlainUpdate {
             guid,
             base: base.as_deref(),
-            set,
+            set: &set.fields,
             hash: hash.as_deref(),
         }),
         _ => None,
@@ -174,7 +174,7 @@ async fn apply_row(
                 row,
                 target.school,
                 target.district,
-                values,
+                &values.fields,
                 &password,
                 target.clock.now(),
                 usernames,

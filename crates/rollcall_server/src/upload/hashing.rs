@@ -19,9 +19,9 @@ const BATCH_ROWS: usize = 500;
 /// A row's password work: a hash of the password the file gave, or of a generated one.
 pub(super) fn password_for(op: &Op) -> Option<(String, bool)> {
     match op {
-        Op::Update { set, .. } => set.get(&Field::Password).map(|p| (p.clone(), false)),
-        Op::Create { values, .. } => Some(match values.get(&Field::Password) {
-            Some(given) if !given.is_empty() => (given.clone(), false),
+        Op::Update { set, .. } => set.get(Field::Password).map(|p| (p.to_owned(), false)),
+        Op::Create { values, .. } => Some(match values.get(Field::Password) {
+            Some(given) if !given.is_empty() => (given.to_owned(), false),
             _ => (temporary_password(), true),
         }),
     }

@@ -35,7 +35,7 @@ fn cells_of(op: &Op) -> Vec<String> {
         }
         Op::Create { values, .. } => values,
     };
-    for (field, value) in values {
+    for (field, value) in &values.fields {
         if *field != Field::Password {
             cells[field.index()] = value.clone();
         }

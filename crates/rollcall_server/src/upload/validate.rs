@@ -91,12 +91,12 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
                         stale.insert(row, error(&diagnostic, lang));
                     }
                 }
-                for (field, value) in set {
+                for (field, value) in &set.fields {
                     cells[field.index()] = value.clone();
                 }
             }
             Op::Create { values, .. } => {
-                for (field, value) in values {
+                for (field, value) in &values.fields {
                     cells[field.index()] = value.clone();
                 }
             }

@@ -36,6 +36,16 @@ pub struct Values {
     pub classes: Option<Vec<String>>,
 }
 
+impl FromIterator<(Field, String)> for Values {
+    /// Text fields, no classes.
+    fn from_iter<I: IntoIterator<Item = (Field, String)>>(fields: I) -> Values {
+        Values {
+            fields: fields.into_iter().collect(),
+            classes: None,
+        }
+    }
+}
+
 impl Values {
     /// The text of a field, if the operation sets it.
     pub fn get(&self, field: Field) -> Option<&str> {
@@ -52,6 +62,14 @@ impl Op {
     pub fn row(&self) -> SheetRow {
         match self {
             Op::Update { row, .. } | Op::Create { row, .. } => *row,
+        }
+    }
+
+    /// The values the operation sets.
+    pub fn values(&self) -> &Values {
+        match self {
+            Op::Update { set, .. } => set,
+            Op::Create { values, .. } => values,
         }
     }
 }

@@ -359,6 +359,18 @@ pub struct RosterStudent {
     pub last_name: String,
     pub grade: String,
     pub username: String,
+    /// The signed-in teacher's classes of the student, sorted ignoring case.
+    #[serde(default)]
+    pub classes: Vec<String>,
+}
+
+/// One of the signed-in teacher's classes in a school (`GET …/classes`) and how many students
+/// are in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSummary {
+    pub id: String,
+    pub name: String,
+    pub students: u32,
 }
 
 /// `POST …/usernames`'s body: the usernames to ask about.

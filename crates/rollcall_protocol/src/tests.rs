@@ -314,10 +314,23 @@ fn a_roster_student_has_the_exports_fields_without_a_password() {
             last_name: "Cohen".to_owned(),
             grade: "KG".to_owned(),
             username: "grace.cohen".to_owned(),
+            classes: vec!["Math 3".to_owned(), "Reading".to_owned()],
         },
         json!({"guid": "f149f542-e935-4870-9734-6b4501eaf614", "student_id": null,
                "first_name": "Grace", "last_name": "Cohen", "grade": "KG",
-               "username": "grace.cohen"}),
+               "username": "grace.cohen", "classes": ["Math 3", "Reading"]}),
+    );
+}
+
+#[test]
+fn a_class_has_its_id_name_and_number_of_students() {
+    round_trip(
+        &ClassSummary {
+            id: "c1".to_owned(),
+            name: "Math 3".to_owned(),
+            students: 12,
+        },
+        json!({"id": "c1", "name": "Math 3", "students": 12}),
     );
 }
 

@@ -148,6 +148,7 @@ impl Bench {
                         last_name: format!("Last{}", i % 500),
                         grade: "04".to_owned(),
                         username: format!("bench.{i}"),
+                        classes: Vec::new(),
                     },
                     password_hash: None,
                 })
@@ -348,7 +349,7 @@ impl Bench {
                     row: rollcall_core::SheetRow::new(i as u32 + 2),
                     guid: s.guid.clone(),
                     base: Some(s.fingerprint()),
-                    set,
+                    set: set.into_iter().collect(),
                 }
             })
             .collect()

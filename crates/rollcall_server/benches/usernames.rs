@@ -6,14 +6,14 @@
 //! ten times the 1k figure. (Probing one name at a time, the n-th student costs n look-ups,
 //! so 10,000 alike would cost 50 million.)
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rollcall_core::{Field, Lang};
+use rollcall_core::{Field, Lang, Values};
 use rollcall_server::demo::{DISTRICT, LINCOLN};
 use rollcall_server::store::Store;
 use rollcall_server::store::apply::{NewPassword, UsernameHints};
+use rollcall_server::store::classes::{ClassIds, ClassOwner};
 use rollcall_server::store::uploads::{NewUpload, NewUploadRow, UploadKind};
 
 struct Bench {
@@ -77,7 +77,7 @@ impl Bench {
                 })
                 .await
                 .expect("upload");
-            let values: BTreeMap<Field, String> = [
+            let values: Values = [
                 (Field::FirstName, "Sam".to_owned()),
                 (Field::LastName, surname.to_owned()),
                 (Field::Grade, "03".to_owned()),
@@ -89,6 +89,10 @@ impl Bench {
                 temporary: None,
             };
             let hints = UsernameHints::default();
+            let owner = ClassOwner {
+                school: LINCOLN,
+                teacher: &self.teacher,
+            };
             let rows: Vec<u32> = (2..n + 2).collect();
             let start = Instant::now();
             for batch in rows.chunks(32) {
@@ -105,6 +109,7 @@ impl Bench {
                         &password,
                         self.store.clock().now(),
                         &hints,
+                        (owner, &mut ClassIds::default()),
                     )
                     .await
                     .expect("create")

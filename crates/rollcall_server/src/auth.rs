@@ -155,6 +155,16 @@ pub struct SchoolScope {
     pub school: School,
 }
 
+impl SchoolScope {
+    /// The signed-in teacher's classes in this school: the only ones she reads or changes.
+    pub fn classes(&self) -> crate::store::classes::ClassOwner<'_> {
+        crate::store::classes::ClassOwner {
+            school: &self.school.id,
+            teacher: &self.session.teacher.id,
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for SchoolScope {
     type Rejection = AppError;
 

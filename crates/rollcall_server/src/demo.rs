@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use crate::auth;
+use crate::store::classes::ClassOwner;
 use crate::store::{NewStudent, Store, StudentRecord};
 
 pub const DISTRICT: &str = "demo-district";
@@ -115,6 +116,7 @@ fn roster(
                 last_name: last.to_owned(),
                 grade: grades[i % grades.len()].to_owned(),
                 username,
+                classes: Vec::new(),
             }
         })
         .collect()
@@ -157,7 +159,8 @@ pub async fn seed(
 ) -> Result<Vec<(String, String)>, String> {
     let fail = |e: sqlx::Error| format!("cannot seed the demo data: {e}");
     let now = store.clock().rfc3339_seconds();
-    if !store.district_exists(DISTRICT).await.map_err(fail)? {
+    let created = !store.district_exists(DISTRICT).await.map_err(fail)?;
+    if created {
         store
             .insert_district(DISTRICT, "Demo District")
             .await
@@ -214,5 +217,33 @@ pub async fn seed(
         }
         sign_ins.push((email.to_owned(), password));
     }
+    if created {
+        seed_classes(store).await.map_err(fail)?;
+    }
     Ok(sign_ins)
+}
+
+/// Each teacher's demo classes: which students of the school are in each, by their place in
+/// the roster. Most students are in one class or more.
+const CLASSES: &[(&str, &str, &str, fn(usize) -> bool)] = &[
+    (LINCOLN, "demo-teacher", "Homeroom 3A", |i| i % 3 != 2),
+    (LINCOLN, "demo-teacher", "Math 3", |i| i % 2 == 0),
+    (LINCOLN, "demo-teacher", "Reading Group B", |i| i % 5 == 0),
+    (ROOSEVELT, "demo-other", "Homeroom 7B", |i| i % 4 != 3),
+    (ROOSEVELT, "demo-other", "Science 7", |i| i % 3 == 0),
+];
+
+async fn seed_classes(store: &Store) -> Result<(), sqlx::Error> {
+    for &(school, teacher, name, holds) in CLASSES {
+        let students = store.students(school).await?;
+        let guids: Vec<String> = students
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| holds(*i))
+            .map(|(_, student)| student.guid)
+            .collect();
+        let owner = ClassOwner { school, teacher };
+        store.add_to_class(owner, name, &guids).await?;
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::store::StudentRecord;
 
 /// The export's columns, in SPEC order.
-pub const HEADER: [&str; 7] = [
+pub const HEADER: [&str; 8] = [
     "Student GUID",
     "Student ID",
     "First Name",
@@ -17,7 +17,19 @@ pub const HEADER: [&str; 7] = [
     "Grade Level",
     "Username",
     "Password",
+    "Classes",
 ];
+
+/// The columns of a file Rollcall writes from rows an upload gave: the export's, without
+/// Classes unless the upload had them (an empty Classes cell re-imported would clear them).
+pub fn header(with_classes: bool) -> Vec<String> {
+    let columns = if with_classes {
+        HEADER.len()
+    } else {
+        HEADER.len() - 1
+    };
+    HEADER[..columns].iter().map(|h| (*h).to_owned()).collect()
+}
 
 pub use rollcall_core::export_id::EXPORT_ID_PROPERTY;
 

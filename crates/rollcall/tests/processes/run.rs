@@ -45,6 +45,7 @@ pub(crate) async fn seed(store: &Store) -> Vec<TeacherPlan> {
                 last_name: "Jefferson".to_owned(),
                 grade: ["09", "10", "11", "12"][i % 4].to_owned(),
                 username: format!("jo{i}.jefferson"),
+                classes: Vec::new(),
             },
             password_hash: None,
         })

@@ -126,6 +126,7 @@ pub(crate) fn student_of(json: &serde_json::Value) -> StudentRecord {
         last_name: text("last_name"),
         grade: text("grade"),
         username: text("username"),
+        classes: Vec::new(),
     }
 }
 

@@ -135,6 +135,7 @@ pub(crate) async fn seed(url: &str) {
                     last_name: "Bench".to_owned(),
                     grade: "04".to_owned(),
                     username: format!("t{t:02}.s{i:03}"),
+                    classes: Vec::new(),
                 },
                 password_hash: None,
             }));

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
             get(roster::export_rows),
         )
         .route("/api/schools/{school}/usernames", post(roster::usernames))
+        .route("/api/schools/{school}/classes", get(roster::classes))
         .route(
             "/api/schools/{school}/uploads",
             post(uploads::upload)

@@ -18,9 +18,9 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
-/// `GET …/roster`: the current roster as JSON rows.
+/// `GET …/roster`: the current roster as JSON rows, each with the teacher's classes.
 pub async fn roster(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
-    let students = state.store.students(&scope.school.id).await?;
+    let students = state.store.students_of(scope.classes()).await?;
     let students: Vec<RosterStudent> = students.into_iter().map(RosterStudent::from).collect();
     Ok(Json(students).into_response())
 }
@@ -49,7 +49,7 @@ pub async fn export(
     Query(query): Query<FormatQuery>,
 ) -> AppResult<Response> {
     let format = requested_format(query.format.as_deref())?;
-    let students = state.store.students(&scope.school.id).await?;
+    let students = state.store.students_of(scope.classes()).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let now = state.store.clock().rfc3339_seconds();
     state
@@ -93,6 +93,12 @@ pub async fn export_rows(
     let bytes = Sheet::students(&students).csv()?;
     let name = format!("students-{}-{export}.csv", scope.school.id);
     Ok(attachment(FileFormat::Csv, &name, bytes))
+}
+
+/// `GET …/classes`: the teacher's classes in the school with how many students each has.
+pub async fn classes(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
+    let classes = state.store.classes_of(scope.classes()).await?;
+    Ok(Json(classes).into_response())
 }
 
 /// Most usernames one availability request may ask about.

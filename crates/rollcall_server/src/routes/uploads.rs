@@ -16,6 +16,7 @@ use crate::auth::SchoolScope;
 use crate::error::{AppError, AppResult};
 use crate::files::requested_format;
 use crate::routes::roster::{FormatQuery, attachment};
+use crate::store::classes::ClassOwner;
 use crate::store::uploads::{NewUpload, StoredUpload, UploadRow};
 use crate::upload::validate::CurrentRoster;
 use crate::upload::{file_sheet, rows_of_change_set, rows_of_file};
@@ -149,7 +150,9 @@ pub async fn upload(
     let lang = request_lang(request.headers());
     let teacher = scope.session.teacher.id.clone();
     let mut key = None;
-    let (rows, file_name, kind, changeset_id) = if content_type.starts_with("multipart/form-data") {
+    let (rows, file_name, kind, changeset_id, with_classes) = if content_type
+        .starts_with("multipart/form-data")
+    {
         key = idempotency_key(request.headers())?;
         if let Some(key) = &key {
             let first = state
@@ -164,15 +167,13 @@ pub async fn upload(
             .await
             .map_err(|e| AppError::BadRequest(e.body_text()))?;
         let (name, bytes) = read_file_field(&mut multipart).await?;
-        let (students, outside_usernames, outside_student_ids) =
-            state.store.roster_with_outside(&school).await?;
-        let current = CurrentRoster {
-            students,
-            outside_usernames,
-            outside_student_ids,
+        let owner = ClassOwner {
+            school: &school,
+            teacher: &teacher,
         };
-        let rows = rows_of_file(&bytes, &name, &current, lang)?;
-        (rows, name, UploadKind::File, None)
+        let current = CurrentRoster::load(&state.store, owner).await?;
+        let (rows, with_classes) = rows_of_file(&bytes, &name, &current, lang)?;
+        (rows, name, UploadKind::File, None, with_classes)
     } else if content_type.starts_with("application/json") {
         let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
             .await
@@ -187,11 +188,13 @@ pub async fn upload(
             return Ok(replayed(&first));
         }
         let rows = rows_of_change_set(&set, &school)?;
+        let with_classes = set.ops.iter().any(|op| op.values().classes.is_some());
         (
             rows,
             change_set_name(query.file_name.as_deref(), &set.id),
             UploadKind::Changeset,
             Some(set.id),
+            with_classes,
         )
     } else {
         return Err(AppError::BadRequest(
@@ -200,10 +203,7 @@ pub async fn upload(
     };
     let id = uuid::Uuid::new_v4().to_string();
     let now = state.store.clock().rfc3339_seconds();
-    let header: Vec<String> = crate::files::HEADER
-        .iter()
-        .map(|h| (*h).to_owned())
-        .collect();
+    let header = crate::files::header(with_classes);
     let stored = state
         .store
         .insert_upload(&NewUpload {
@@ -330,13 +330,13 @@ pub async fn file(
 ) -> AppResult<Response> {
     let which: UploadFile = which.parse().map_err(|_| AppError::NotFound)?;
     let format = requested_format(query.format.as_deref())?;
-    state
+    let upload = state
         .store
         .upload(&scope.school.id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = state.store.upload_rows(&id).await?;
-    let bytes = file_sheet(which, &rows).write(format, None)?;
+    let bytes = file_sheet(which, &rows, &upload.header).write(format, None)?;
     let name = format!("{which}-{id}.{format}");
     Ok(attachment(format, &name, bytes))
 }

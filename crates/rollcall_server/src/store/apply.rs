@@ -9,9 +9,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rollcall_core::Field;
+use rollcall_core::{Field, Values};
 use sqlx::AnyConnection;
 
+use super::classes::{ClassIds, ClassOwner};
 use super::uploads::RowState;
 use super::{Store, StudentRecord};
 
@@ -338,12 +339,13 @@ impl Store {
         row: u32,
         school: &str,
         district: &str,
-        values: &BTreeMap<Field, String>,
+        values: &Values,
         password: &NewPassword,
         now: std::time::SystemTime,
         usernames: &UsernameHints,
+        (owner, class_ids): (ClassOwner<'_>, &mut ClassIds),
     ) -> Result<Result<Vec<String>, Conflict>, sqlx::Error> {
-        let value = |field: Field| values.get(&field).cloned().unwrap_or_default();
+        let value = |field: Field| values.get(field).unwrap_or_default().to_owned();
         let tx = conn;
         let mut student = StudentRecord {
             guid: uuid::Uuid::new_v4().to_string(),
@@ -352,6 +354,7 @@ impl Store {
             last_name: value(Field::LastName),
             grade: value(Field::Grade),
             username: value(Field::Username),
+            classes: Vec::new(),
         };
         let generated = student
             .username
@@ -395,6 +398,11 @@ impl Store {
         };
         if let Some(conflict) = conflict {
             return Ok(Err(conflict));
+        }
+        if let Some(classes) = &values.classes {
+            let now = stamp(now);
+            Self::set_classes(tx, owner, &student.guid, classes, class_ids, &now).await?;
+            student.classes = classes.clone();
         }
         let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
         Self::set_result(tx, upload, row, &result).await?;
@@ -451,7 +459,7 @@ impl Store {
         conn: &mut AnyConnection,
         upload: &str,
         row: u32,
-        school: &str,
+        owner: ClassOwner<'_>,
         guid: Option<&str>,
     ) -> Result<(), sqlx::Error> {
         let tx = conn;
@@ -462,10 +470,17 @@ impl Store {
                      WHERE guid = $1 AND school_id = $2",
                 )
                 .bind(guid.to_lowercase())
-                .bind(school)
+                .bind(owner.school)
                 .fetch_optional(&mut *tx)
                 .await?;
-                found.map(|student| student.export_cells(""))
+                match found {
+                    Some(mut student) => {
+                        let mut held = Self::classes_by_guid(tx, owner, &[guid]).await?;
+                        student.classes = held.remove(&guid.to_lowercase()).unwrap_or_default();
+                        Some(student.export_cells(""))
+                    }
+                    None => None,
+                }
             }
             None => None,
         };

@@ -13,6 +13,24 @@ struct ExportRecord {
     created_at: String,
 }
 
+/// A row of an export as stored: the student and their classes as the Classes cell read.
+#[derive(Debug, sqlx::FromRow)]
+struct ExportRow {
+    #[sqlx(flatten)]
+    student: StudentRecord,
+    classes: String,
+}
+
+impl From<ExportRow> for StudentRecord {
+    fn from(row: ExportRow) -> StudentRecord {
+        let (names, _) = rollcall_core::rules::classes::names(&row.classes);
+        StudentRecord {
+            classes: names.into_iter().map(|name| name.into_owned()).collect(),
+            ..row.student
+        }
+    }
+}
+
 impl Store {
     /// Records an export and its snapshot rows (row 2 onwards, as in the file).
     pub async fn insert_export(
@@ -37,8 +55,8 @@ impl Store {
         for (i, s) in students.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO export_rows (export_id, row, guid, student_id, first_name, last_name, grade,
-                     username, fingerprint)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     username, fingerprint, classes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(id)
             .bind(i as i64 + 2)
@@ -49,6 +67,7 @@ impl Store {
             .bind(&s.grade)
             .bind(&s.username)
             .bind(s.fingerprint())
+            .bind(super::classes::classes_cell(s))
             .execute(&mut *tx)
             .await?;
         }
@@ -70,14 +89,14 @@ impl Store {
         if found.is_none() {
             return Ok(None);
         }
-        let rows = sqlx::query_as(
-            "SELECT guid, student_id, first_name, last_name, grade, username FROM export_rows
-             WHERE export_id = $1 ORDER BY row",
+        let rows: Vec<ExportRow> = sqlx::query_as(
+            "SELECT guid, student_id, first_name, last_name, grade, username, classes
+             FROM export_rows WHERE export_id = $1 ORDER BY row",
         )
         .bind(export)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(rows))
+        Ok(Some(rows.into_iter().map(StudentRecord::from).collect()))
     }
 
     /// A teacher's exports of a school, newest first.

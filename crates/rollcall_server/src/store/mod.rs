@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod audit;
 mod claims;
+pub mod classes;
 mod directory;
 mod exports;
 pub mod retry;

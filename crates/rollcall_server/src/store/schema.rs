@@ -193,4 +193,26 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sign_in_failures_by_window ON sign_in_failures (window_start);
     ",
+    // 6: classes. Each is one teacher's in one school; its name is unique for her there
+    // ignoring case (`name_key`, the name in lower case). Exports keep each row's classes of
+    // the exporting teacher as exported.
+    "
+    CREATE TABLE classes (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        teacher_id TEXT NOT NULL REFERENCES teachers(id),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (school_id, teacher_id, name_key)
+    );
+    CREATE TABLE class_members (
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        student_guid TEXT NOT NULL REFERENCES students(guid),
+        PRIMARY KEY (class_id, student_guid)
+    );
+    CREATE INDEX class_members_by_student ON class_members (student_guid);
+    -- the row's classes as exported, joined by '; '
+    ALTER TABLE export_rows ADD COLUMN classes TEXT NOT NULL DEFAULT '';
+    ",
 ];

@@ -13,6 +13,10 @@ pub struct StudentRecord {
     pub last_name: String,
     pub grade: String,
     pub username: String,
+    /// The classes of one teacher the student is in (see [`Store::with_classes`]); empty
+    /// until asked for.
+    #[sqlx(skip)]
+    pub classes: Vec<String>,
 }
 
 impl From<StudentRecord> for rollcall_protocol::RosterStudent {
@@ -24,6 +28,7 @@ impl From<StudentRecord> for rollcall_protocol::RosterStudent {
             last_name,
             grade,
             username,
+            classes,
         } = record;
         rollcall_protocol::RosterStudent {
             guid,
@@ -32,6 +37,7 @@ impl From<StudentRecord> for rollcall_protocol::RosterStudent {
             last_name,
             grade,
             username,
+            classes,
         }
     }
 }
@@ -47,7 +53,7 @@ impl StudentRecord {
             last_name: self.last_name.clone(),
             grade: self.grade.clone(),
             username: Some(self.username.clone()),
-            classes: Vec::new(),
+            classes: self.classes.clone(),
         }
     }
 
@@ -62,6 +68,7 @@ impl StudentRecord {
             self.grade.clone(),
             self.username.clone(),
             password.to_owned(),
+            super::classes::classes_cell(self),
         ]
     }
 
@@ -89,6 +96,16 @@ pub struct NewStudent {
 }
 
 impl Store {
+    /// A school's students in roster order, each with the teacher's classes.
+    pub async fn students_of(
+        &self,
+        owner: super::classes::ClassOwner<'_>,
+    ) -> Result<Vec<StudentRecord>, sqlx::Error> {
+        let mut students = self.students(owner.school).await?;
+        self.with_classes(owner, &mut students).await?;
+        Ok(students)
+    }
+
     /// A school's students in roster order.
     pub async fn students(&self, school: &str) -> Result<Vec<StudentRecord>, sqlx::Error> {
         sqlx::query_as(

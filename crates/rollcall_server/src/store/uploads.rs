@@ -13,6 +13,8 @@ pub struct StoredUpload {
     /// What the API shows of it.
     pub summary: rollcall_protocol::UploadSummary,
     pub school_id: String,
+    /// The teacher who uploaded it: the classes it changes are hers.
+    pub teacher_id: String,
     /// The uploaded file's columns.
     pub header: Vec<String>,
     /// The language of its rows' messages.
@@ -79,7 +81,8 @@ pub struct PendingRow {
 macro_rules! select_upload {
     ($rest:literal) => {
         concat!(
-            "SELECT id, file_name, status, created_at, finished_at, counts, school_id, header, lang
+            "SELECT id, file_name, status, created_at, finished_at, counts, school_id, teacher_id,
+                 header, lang
              FROM uploads ",
             $rest
         )
@@ -100,6 +103,7 @@ pub(super) struct UploadRecord {
     /// JSON: [`UploadCounts`].
     counts: String,
     school_id: String,
+    teacher_id: String,
     /// JSON: the uploaded file's columns.
     header: String,
     lang: String,
@@ -117,6 +121,7 @@ impl From<UploadRecord> for StoredUpload {
                 counts: serde_json::from_str(&record.counts).unwrap_or_default(),
             },
             school_id: record.school_id,
+            teacher_id: record.teacher_id,
             header: serde_json::from_str(&record.header).unwrap_or_default(),
             lang: rollcall_core::Lang::parse(&record.lang).unwrap_or_default(),
         }

@@ -11,6 +11,7 @@ use super::validate::{Verdict, error};
 use crate::clock::Clock;
 use crate::store::Store;
 use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
+use crate::store::classes::{ClassIds, ClassOwner};
 use crate::store::retry;
 use crate::store::update_batch::RunUpdate;
 use crate::store::uploads::RowError;
@@ -44,10 +45,21 @@ pub(super) struct Batch<'a> {
 pub(super) struct Target<'a> {
     pub(super) upload: &'a str,
     pub(super) school: &'a str,
+    /// The teacher who uploaded: the classes the rows change are hers.
+    pub(super) teacher: &'a str,
     pub(super) district: &'a str,
     pub(super) lang: Lang,
     /// The time rows are applied at.
     pub(super) clock: &'a Clock,
+}
+
+impl Target<'_> {
+    fn classes(&self) -> ClassOwner<'_> {
+        ClassOwner {
+            school: self.school,
+            teacher: self.teacher,
+        }
+    }
 }
 
 /// Applies one batch in one transaction, each row taken from `pending` first.
@@ -77,6 +89,7 @@ fn plain_update<'v>(verdict: &'v Verdict, hash: &'v Hash) -> Option<PlainUpdate<
             guid,
             base: base.as_deref(),
             set: &set.fields,
+            classes: set.classes.as_deref(),
             hash: hash.as_deref(),
         }),
         _ => None,
@@ -87,6 +100,8 @@ struct PlainUpdate<'v> {
     guid: &'v str,
     base: Option<&'v str>,
     set: &'v std::collections::BTreeMap<Field, String>,
+    /// The student's new list of the teacher's classes, when the row changes it.
+    classes: Option<&'v [String]>,
     hash: Option<&'v str>,
 }
 
@@ -104,6 +119,8 @@ async fn apply_rows(
         .zip(batch.passwords)
         .zip(batch.hashes)
         .collect();
+    // Classes are found or created once per batch: its transaction keeps them or none.
+    let mut classes = ClassIds::default();
     let mut next = 0;
     while next < rows.len() {
         let run: Vec<(u32, PlainUpdate<'_>)> = rows[next..]
@@ -112,24 +129,32 @@ async fn apply_rows(
             .collect();
         if run.is_empty() {
             let (((row, verdict), password), hash) = rows[next];
-            apply_row(tx, target, *row, verdict, password, hash, usernames).await?;
+            let written = Written {
+                usernames,
+                classes: &mut classes,
+            };
+            apply_row(tx, target, *row, (verdict, password, hash), written).await?;
             next += 1;
         } else {
             next += run.len();
-            apply_updates(tx, target, &run).await?;
+            apply_updates(tx, target, &run, &mut classes).await?;
         }
     }
     Ok(())
+}
+
+/// What applying rows remembers across rows: generated usernames and the batch's classes.
+struct Written<'a> {
+    usernames: &'a UsernameHints,
+    classes: &'a mut ClassIds,
 }
 
 async fn apply_row(
     tx: &mut sqlx::AnyConnection,
     target: &Target<'_>,
     row: u32,
-    verdict: &Verdict,
-    password: &Option<(String, bool)>,
-    hash: &Hash,
-    usernames: &UsernameHints,
+    (verdict, password, hash): (&Verdict, &Option<(String, bool)>, &Hash),
+    written: Written<'_>,
 ) -> Result<(), sqlx::Error> {
     let upload = target.upload;
     if let Verdict::Failed(errors) = verdict {
@@ -156,7 +181,7 @@ async fn apply_row(
         // above.
         Verdict::Failed(_) | Verdict::Apply(Op::Update { .. }) => Ok(Vec::new()),
         Verdict::Unchanged(guid) => {
-            Store::applied_unchanged(tx, upload, row, target.school, guid.as_deref()).await?;
+            Store::applied_unchanged(tx, upload, row, target.classes(), guid.as_deref()).await?;
             Ok(Vec::new())
         }
         Verdict::Apply(Op::Create { values, .. }) => {
@@ -174,10 +199,11 @@ async fn apply_row(
                 row,
                 target.school,
                 target.district,
-                &values.fields,
+                values,
                 &password,
                 target.clock.now(),
-                usernames,
+                written.usernames,
+                (target.classes(), written.classes),
             )
             .await?
         }
@@ -196,19 +222,30 @@ async fn apply_updates(
     tx: &mut sqlx::AnyConnection,
     target: &Target<'_>,
     run: &[(u32, PlainUpdate<'_>)],
+    classes: &mut ClassIds,
 ) -> Result<(), sqlx::Error> {
     let upload = target.upload;
     let guids: Vec<&str> = run.iter().map(|(_, u)| u.guid).collect();
     let mut found = Store::students_by_guid(tx, target.school, &guids).await?;
+    let mut held = Store::classes_by_guid(tx, target.classes(), &guids).await?;
     let mut ready = Vec::with_capacity(run.len());
+    let mut new_classes = Vec::with_capacity(run.len());
     for (row, update) in run {
         let student = found.remove(&update.guid.to_lowercase());
         match prepared(update.guid, student, update.base, update.set) {
-            Ok(prepared) => ready.push(RunUpdate {
-                row: *row,
-                update: prepared,
-                password_hash: update.hash.map(str::to_owned),
-            }),
+            Ok(mut prepared) => {
+                // The Completed File shows the classes the row leaves the student in.
+                prepared.student.classes = match update.classes {
+                    Some(classes) => classes.to_vec(),
+                    None => held.remove(&update.guid.to_lowercase()).unwrap_or_default(),
+                };
+                new_classes.push(update.classes);
+                ready.push(RunUpdate {
+                    row: *row,
+                    update: prepared,
+                    password_hash: update.hash.map(str::to_owned),
+                });
+            }
             Err(conflict) => {
                 let errors = [conflict_error(&conflict, *row, target.lang)];
                 Store::fail_row_in(tx, upload, *row, &errors).await?;
@@ -221,12 +258,20 @@ async fn apply_updates(
         .collect();
     // Rows another process applied or failed already are left alone.
     let taken = Store::take_rows_with_results(tx, upload, &results).await?;
-    ready.retain(|item| taken.contains(&item.row));
-    let conflicts = Store::write_updates(tx, &ready, &target.clock.rfc3339_seconds()).await?;
-    for (item, conflict) in ready.iter().zip(conflicts) {
+    let (ready, new_classes): (Vec<RunUpdate>, Vec<Option<&[String]>>) = ready
+        .into_iter()
+        .zip(new_classes)
+        .filter(|(item, _)| taken.contains(&item.row))
+        .unzip();
+    let now = target.clock.rfc3339_seconds();
+    let conflicts = Store::write_updates(tx, &ready, &now).await?;
+    for ((item, conflict), listed) in ready.iter().zip(conflicts).zip(new_classes) {
         if let Some(conflict) = conflict {
             let errors = [conflict_error(&conflict, item.row, target.lang)];
             Store::fail_taken_row(tx, upload, item.row, &errors).await?;
+        } else if let Some(listed) = listed {
+            let guid = &item.update.student.guid;
+            Store::set_classes(tx, target.classes(), guid, listed, classes, &now).await?;
         }
     }
     Ok(())

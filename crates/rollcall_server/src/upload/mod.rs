@@ -28,17 +28,17 @@ const MAX_ROW: u32 = 1_000_000;
 /// A row as the history shows it: the export columns, the password blanked.
 fn cells_of(op: &Op) -> Vec<String> {
     let mut cells = vec![String::new(); HEADER.len()];
-    let values = match op {
-        Op::Update { guid, set, .. } => {
-            cells[Field::Guid.index()] = guid.clone();
-            set
-        }
-        Op::Create { values, .. } => values,
-    };
+    if let Op::Update { guid, .. } = op {
+        cells[Field::Guid.index()] = guid.clone();
+    }
+    let values = op.values();
     for (field, value) in &values.fields {
         if *field != Field::Password {
             cells[field.index()] = value.clone();
         }
+    }
+    if let Some(classes) = &values.classes {
+        cells[Field::Classes.index()] = classes.join(rollcall_core::rules::classes::SEPARATOR);
     }
     cells
 }
@@ -90,13 +90,13 @@ pub fn rows_of_change_set(set: &ChangeSet, school: &str) -> Result<Vec<NewUpload
 
 /// The rows of an uploaded file, checked against the current roster with the rule engine: rows
 /// with errors fail at once (with the engine's messages); the others become ops. A file-level
-/// error refuses the whole file (422).
+/// error refuses the whole file (422). The flag says whether the file has a Classes column.
 pub fn rows_of_file(
     bytes: &[u8],
     file_name: &str,
     current: &CurrentRoster,
     lang: Lang,
-) -> Result<Vec<NewUploadRow>, AppError> {
+) -> Result<(Vec<NewUploadRow>, bool), AppError> {
     let options = Options::default();
     let checker = Checker::with_roster(
         Input::new(bytes, Some(file_name)),
@@ -153,24 +153,40 @@ pub fn rows_of_file(
             errors,
         });
     }
-    Ok(rows)
+    Ok((rows, table.column(Field::Classes).is_some()))
 }
 
 /// One of an upload's three files as a table. The uploaded cells never hold a password; the
-/// Completed File shows generated temporary passwords, the only place they appear.
-pub fn file_sheet(file: UploadFile, rows: &[UploadRow]) -> Sheet {
-    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+/// Completed File shows generated temporary passwords, the only place they appear. `uploaded`
+/// is the upload's columns: the Uploaded and Error Files have a Classes column only when the
+/// upload had one; the Completed File always shows each student's classes.
+pub fn file_sheet(file: UploadFile, rows: &[UploadRow], uploaded: &[String]) -> Sheet {
+    let header: Vec<String> = uploaded.to_vec();
+    let width = header.len();
+    // Rows stored before a column was added are shorter; every row fits its header.
+    let fitted = |mut cells: Vec<String>, width: usize| {
+        cells.resize(width, String::new());
+        cells
+    };
     match file {
         UploadFile::Uploaded => Sheet {
             header,
-            rows: rows.iter().map(|r| r.cells.clone()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| fitted(r.cells.clone(), width))
+                .collect(),
         },
         UploadFile::Completed => Sheet {
-            header,
+            header: crate::files::header(true),
             rows: rows
                 .iter()
                 .filter(|r| r.state == RowState::Applied)
-                .map(|r| r.result.clone().unwrap_or_else(|| r.cells.clone()))
+                .map(|r| {
+                    fitted(
+                        r.result.clone().unwrap_or_else(|| r.cells.clone()),
+                        HEADER.len(),
+                    )
+                })
                 .collect(),
         },
         UploadFile::Error => {
@@ -182,7 +198,7 @@ pub fn file_sheet(file: UploadFile, rows: &[UploadRow]) -> Sheet {
                     .iter()
                     .filter(|r| r.state == RowState::Failed)
                     .map(|r| {
-                        let mut cells = r.cells.clone();
+                        let mut cells = fitted(r.cells.clone(), width);
                         let messages: Vec<&str> =
                             r.errors.iter().map(|e| e.message.as_str()).collect();
                         cells.push(messages.join(" "));

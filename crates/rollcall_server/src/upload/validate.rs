@@ -14,12 +14,15 @@ use rollcall_core::{
 };
 
 use crate::files::HEADER;
-use crate::store::StudentRecord;
+use crate::store::classes::ClassOwner;
 use crate::store::uploads::RowError;
+use crate::store::{Store, StudentRecord};
 
-/// The school as it is now.
+/// The school as it is now, with the classes of the teacher who uploads.
 pub struct CurrentRoster {
     pub students: Vec<StudentRecord>,
+    /// The names of every class of the teacher in the school, those without students included.
+    pub classes: Vec<String>,
     /// Usernames (lower case) of other schools' students.
     pub outside_usernames: Vec<String>,
     /// Student IDs (lower case) of the district's other schools.
@@ -27,10 +30,32 @@ pub struct CurrentRoster {
 }
 
 impl CurrentRoster {
+    /// The school's students with the teacher's classes, and what the rest of the server holds.
+    pub async fn load(store: &Store, owner: ClassOwner<'_>) -> Result<CurrentRoster, sqlx::Error> {
+        let (mut students, outside_usernames, outside_student_ids) =
+            store.roster_with_outside(owner.school).await?;
+        store.with_classes(owner, &mut students).await?;
+        let classes = store
+            .classes_of(owner)
+            .await?
+            .into_iter()
+            .map(|class| class.name)
+            .collect();
+        Ok(CurrentRoster {
+            students,
+            classes,
+            outside_usernames,
+            outside_student_ids,
+        })
+    }
+
     pub fn roster(&self) -> Roster {
         let students: Vec<rollcall_core::Student> =
             self.students.iter().map(|s| s.to_core(None)).collect();
         let mut roster = Roster::new(&students);
+        for class in &self.classes {
+            roster.add_class(class);
+        }
         roster.outside_usernames = self.outside_usernames.iter().cloned().collect();
         roster.outside_student_ids = self.outside_student_ids.iter().cloned().collect();
         roster
@@ -69,7 +94,7 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
     for op in ops {
         let row = op.row().get();
         while next_row < row {
-            let _ = writer.write_record([""; 7]);
+            let _ = writer.write_record([""; HEADER.len()]);
             next_row += 1;
         }
         next_row = row + 1;
@@ -94,10 +119,16 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
                 for (field, value) in &set.fields {
                     cells[field.index()] = value.clone();
                 }
+                if let Some(classes) = &set.classes {
+                    cells[Field::Classes.index()] = classes.join(";");
+                }
             }
             Op::Create { values, .. } => {
                 for (field, value) in &values.fields {
                     cells[field.index()] = value.clone();
+                }
+                if let Some(classes) = &values.classes {
+                    cells[Field::Classes.index()] = classes.join(";");
                 }
             }
         }

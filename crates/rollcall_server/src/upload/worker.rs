@@ -25,6 +25,7 @@ use super::lease::{self, Lease, LeaseWatch};
 use super::messages;
 use super::validate::{CurrentRoster, Verdict, revalidate};
 use crate::store::apply::UsernameHints;
+use crate::store::classes::ClassOwner;
 use crate::store::retry::Retry;
 use crate::store::uploads::{RowError, RowState, StoredUpload, UploadCounts, UploadStatus};
 use crate::store::{Backend, QUEUE_CHANNEL, Store};
@@ -230,13 +231,11 @@ async fn process(
             }
         }
     }
-    let (students, outside_usernames, outside_student_ids) =
-        retry.run(|| store.roster_with_outside(school)).await?;
-    let current = CurrentRoster {
-        students,
-        outside_usernames,
-        outside_student_ids,
+    let classes_of = ClassOwner {
+        school,
+        teacher: &upload.teacher_id,
     };
+    let current = retry.run(|| CurrentRoster::load(store, classes_of)).await?;
     let verdicts = revalidate(&ops, &current, lang);
     let all_passwords: Vec<Option<(String, bool)>> = verdicts
         .iter()
@@ -257,6 +256,7 @@ async fn process(
     let target = Target {
         upload: &upload.summary.id,
         school,
+        teacher: &upload.teacher_id,
         district: &district,
         lang,
         clock: store.clock(),

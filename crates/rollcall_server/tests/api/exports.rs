@@ -29,13 +29,18 @@ async fn export_csv_has_the_spec_columns_text_ids_and_no_passwords() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password"
+        "Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password,Classes"
     );
     assert_eq!(lines.len(), 61);
+    let records = common::csv_records(&reply.body);
     assert!(
-        lines[1..].iter().all(|l| l.ends_with(',')),
+        records.iter().all(|cells| cells[6].is_empty()),
         "Password column empty"
     );
+    // The exporting teacher's demo classes, sorted; some students are in none.
+    assert_eq!(records[0][7], "Homeroom 3A; Math 3; Reading Group B");
+    assert_eq!(records[2][7], "Math 3");
+    assert!(records.iter().any(|cells| cells[7].is_empty()));
     assert!(
         lines
             .iter()
@@ -139,6 +144,7 @@ async fn formula_like_cells_are_escaped_in_both_formats() {
                 last_name: "Test".to_owned(),
                 grade: "03".to_owned(),
                 username: format!("danger{i}"),
+                classes: Vec::new(),
             },
             password_hash: None,
         })

@@ -159,6 +159,24 @@ impl Server {
         }
     }
 
+    /// Adds a teacher of `schools` who can then sign in like a demo teacher.
+    pub async fn add_teacher(&mut self, id: &str, email: &str, schools: &[&str]) {
+        let password = format!("{id}-Sunflower!42");
+        let hash = rollcall_server::auth::hash_password(&password).expect("hash");
+        let store = &self.state.store;
+        store
+            .upsert_teacher(id, email, id, &hash)
+            .await
+            .expect("teacher");
+        for school in schools {
+            store
+                .add_teacher_to_school(id, school)
+                .await
+                .expect("school");
+        }
+        self.passwords.push((email.to_owned(), password));
+    }
+
     pub fn password(&self, email: &str) -> String {
         self.passwords
             .iter()
@@ -296,4 +314,12 @@ pub async fn send_to(router: axum::Router, request: Request<Body>) -> Reply {
         headers,
         body,
     }
+}
+
+/// The records of a CSV file after its header, as text cells.
+pub fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(bytes)
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+        .collect()
 }

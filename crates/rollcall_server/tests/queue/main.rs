@@ -84,12 +84,7 @@ async fn count(store: &Store, sql: &'static str) -> i64 {
         .expect("count")
 }
 
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    csv::Reader::from_reader(bytes)
-        .records()
-        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
-        .collect()
-}
+use common::csv_records as csv_rows;
 
 /// Stores an upload of LINCOLN with pending rows 2, 3, … (no worker running).
 async fn pending_upload(server: &Server, rows: u32) -> String {

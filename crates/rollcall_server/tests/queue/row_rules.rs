@@ -35,7 +35,11 @@ async fn an_unchanged_row_never_shows_another_schools_student() {
     let other = store.students(ROOSEVELT).await.expect("roster")[0].clone();
     let mut tx = store.begin_write().await.expect("begin");
     assert!(Store::take_row(&mut tx, &id, 2).await.expect("take"));
-    Store::applied_unchanged(&mut tx, &id, 2, LINCOLN, Some(&other.guid))
+    let owner = rollcall_server::store::classes::ClassOwner {
+        school: LINCOLN,
+        teacher: "demo-teacher",
+    };
+    Store::applied_unchanged(&mut tx, &id, 2, owner, Some(&other.guid))
         .await
         .expect("unchanged");
     tx.commit().await.expect("commit");
@@ -61,6 +65,7 @@ async fn generated_usernames_take_the_next_free_suffix() {
                 last_name: "Same".to_owned(),
                 grade: "03".to_owned(),
                 username: (*username).to_owned(),
+                classes: Vec::new(),
             },
             password_hash: None,
         })
@@ -243,6 +248,13 @@ async fn create_sam(
         },
         rollcall_server::testing::fixed_time(),
         hints,
+        (
+            rollcall_server::store::classes::ClassOwner {
+                school,
+                teacher: "demo-teacher",
+            },
+            &mut Default::default(),
+        ),
     )
     .await
     .expect("create")

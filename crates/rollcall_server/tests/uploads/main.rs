@@ -7,6 +7,7 @@
 mod common;
 
 mod applying;
+mod classes;
 mod collisions;
 mod history;
 mod refusals;

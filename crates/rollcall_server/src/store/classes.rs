@@ -1,0 +1,246 @@
+//! Classes: each one teacher's in one school, and which of the school's students are in them.
+//! A teacher reads and changes only her own classes; another teacher's classes of the same
+//! students are never touched.
+
+use std::collections::HashMap;
+
+use rollcall_core::rules::classes::{compare, join_sorted};
+use sqlx::AnyConnection;
+
+pub use rollcall_protocol::ClassSummary;
+
+use super::{Store, StudentRecord};
+
+/// A class as listed, with its number of students.
+#[derive(Debug, sqlx::FromRow)]
+struct ClassRecord {
+    id: String,
+    name: String,
+    students: i64,
+}
+
+/// A student's membership of one of a teacher's classes.
+#[derive(Debug, sqlx::FromRow)]
+struct Membership {
+    student_guid: String,
+    name: String,
+}
+
+/// The id and spelling of a teacher's classes in a school by name key (lower-case name), found
+/// or created in one transaction (a batch rolled back forgets them with it): each new class is
+/// created once, however many rows name it.
+#[derive(Debug, Default)]
+pub struct ClassIds(HashMap<String, (String, String)>);
+
+/// What identifies whose classes: a teacher in a school.
+#[derive(Debug, Clone, Copy)]
+pub struct ClassOwner<'a> {
+    pub school: &'a str,
+    pub teacher: &'a str,
+}
+
+impl Store {
+    /// The teacher's classes in the school, sorted by name ignoring case, with how many
+    /// students each has.
+    pub async fn classes_of(
+        &self,
+        owner: ClassOwner<'_>,
+    ) -> Result<Vec<ClassSummary>, sqlx::Error> {
+        let records: Vec<ClassRecord> = sqlx::query_as(
+            "SELECT c.id, c.name, COUNT(m.student_guid) AS students
+             FROM classes c LEFT JOIN class_members m ON m.class_id = c.id
+             WHERE c.school_id = $1 AND c.teacher_id = $2
+             GROUP BY c.id, c.name",
+        )
+        .bind(owner.school)
+        .bind(owner.teacher)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut classes: Vec<ClassSummary> = records
+            .into_iter()
+            .map(|r| ClassSummary {
+                id: r.id,
+                name: r.name,
+                students: u32::try_from(r.students).unwrap_or(u32::MAX),
+            })
+            .collect();
+        classes.sort_by(|a, b| compare(&a.name, &b.name));
+        Ok(classes)
+    }
+
+    /// Fills in each student's classes of the teacher (sorted ignoring case).
+    pub async fn with_classes(
+        &self,
+        owner: ClassOwner<'_>,
+        students: &mut [StudentRecord],
+    ) -> Result<(), sqlx::Error> {
+        let memberships: Vec<Membership> = sqlx::query_as(
+            "SELECT m.student_guid, c.name FROM class_members m
+             JOIN classes c ON c.id = m.class_id
+             WHERE c.school_id = $1 AND c.teacher_id = $2",
+        )
+        .bind(owner.school)
+        .bind(owner.teacher)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_student: HashMap<String, Vec<String>> = HashMap::new();
+        for membership in memberships {
+            by_student
+                .entry(membership.student_guid.to_lowercase())
+                .or_default()
+                .push(membership.name);
+        }
+        for student in students {
+            let mut classes = by_student
+                .remove(&student.guid.to_lowercase())
+                .unwrap_or_default();
+            classes.sort_by(|a, b| compare(a, b));
+            student.classes = classes;
+        }
+        Ok(())
+    }
+
+    /// The teacher's classes of these students (by lower-case GUID), inside the caller's
+    /// transaction; a student in none is not listed.
+    pub async fn classes_by_guid(
+        tx: &mut AnyConnection,
+        owner: ClassOwner<'_>,
+        guids: &[&str],
+    ) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
+        let mut by_student: HashMap<String, Vec<String>> = HashMap::new();
+        if guids.is_empty() {
+            return Ok(by_student);
+        }
+        let list = (0..guids.len())
+            .map(|k| format!("${}", k + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT m.student_guid, c.name FROM class_members m
+             JOIN classes c ON c.id = m.class_id
+             WHERE c.school_id = $1 AND c.teacher_id = $2 AND m.student_guid IN ({list})"
+        );
+        let mut query = sqlx::query_as::<_, Membership>(sqlx::AssertSqlSafe(sql))
+            .bind(owner.school)
+            .bind(owner.teacher);
+        for guid in guids {
+            query = query.bind(guid.to_lowercase());
+        }
+        for membership in query.fetch_all(&mut *tx).await? {
+            by_student
+                .entry(membership.student_guid.to_lowercase())
+                .or_default()
+                .push(membership.name);
+        }
+        for classes in by_student.values_mut() {
+            classes.sort_by(|a, b| compare(a, b));
+        }
+        Ok(by_student)
+    }
+
+    /// Makes `names` the student's complete list of the teacher's classes, inside the caller's
+    /// transaction: a class named for the first time is created (spelled as given), the
+    /// student leaves the teacher's classes not named, and the other teachers' classes of the
+    /// student stay as they are. Returns the list as Rollcall writes one.
+    pub async fn set_classes(
+        tx: &mut AnyConnection,
+        owner: ClassOwner<'_>,
+        guid: &str,
+        names: &[String],
+        ids: &mut ClassIds,
+        now: &str,
+    ) -> Result<String, sqlx::Error> {
+        let mut spelled = Vec::with_capacity(names.len());
+        let mut wanted = Vec::with_capacity(names.len());
+        for name in names {
+            let (id, spelling) = Self::class_id(tx, owner, name, ids, now).await?;
+            wanted.push(id);
+            spelled.push(spelling);
+        }
+        sqlx::query(
+            "DELETE FROM class_members WHERE student_guid = $1 AND class_id IN
+                 (SELECT id FROM classes WHERE school_id = $2 AND teacher_id = $3)",
+        )
+        .bind(guid)
+        .bind(owner.school)
+        .bind(owner.teacher)
+        .execute(&mut *tx)
+        .await?;
+        for id in &wanted {
+            sqlx::query(
+                "INSERT INTO class_members (class_id, student_guid) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(guid)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(join_sorted(spelled.iter().map(String::as_str)))
+    }
+
+    /// Puts these students into the teacher's class `name`, creating it if new (the demo's
+    /// classes).
+    pub async fn add_to_class(
+        &self,
+        owner: ClassOwner<'_>,
+        name: &str,
+        guids: &[String],
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let now = self.clock.rfc3339_seconds();
+        let (id, _) = Self::class_id(&mut tx, owner, name, &mut ClassIds::default(), &now).await?;
+        for guid in guids {
+            sqlx::query(
+                "INSERT INTO class_members (class_id, student_guid) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&id)
+            .bind(guid.to_lowercase())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// The id and spelling of the teacher's class `name` (ignoring case), created if new.
+    async fn class_id(
+        tx: &mut AnyConnection,
+        owner: ClassOwner<'_>,
+        name: &str,
+        ids: &mut ClassIds,
+        now: &str,
+    ) -> Result<(String, String), sqlx::Error> {
+        let key = name.to_lowercase();
+        if let Some(found) = ids.0.get(&key) {
+            return Ok(found.clone());
+        }
+        sqlx::query(
+            "INSERT INTO classes (id, school_id, teacher_id, name, name_key, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(owner.school)
+        .bind(owner.teacher)
+        .bind(name)
+        .bind(&key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let (id, spelling): (String, String) = sqlx::query_as(
+            "SELECT id, name FROM classes WHERE school_id = $1 AND teacher_id = $2 AND name_key = $3",
+        )
+        .bind(owner.school)
+        .bind(owner.teacher)
+        .bind(&key)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.0.insert(key, (id.clone(), spelling.clone()));
+        Ok((id, spelling))
+    }
+}
+
+/// A student's classes as an export's Classes cell writes them.
+pub fn classes_cell(student: &StudentRecord) -> String {
+    join_sorted(student.classes.iter().map(String::as_str))
+}

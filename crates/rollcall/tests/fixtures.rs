@@ -53,6 +53,14 @@ macro_rules! cases {
 }
 
 cases! {
+    classes_duplicate_rows => "classes/duplicate-rows",
+    classes_edits => "classes/edits",
+    classes_edits_ods => "classes/edits-ods",
+    classes_edits_xls => "classes/edits-xls",
+    classes_edits_xlsx => "classes/edits-xlsx",
+    classes_invalid => "classes/invalid",
+    classes_no_original => "classes/no-original",
+    classes_semicolon_quoting => "classes/semicolon-quoting",
     columns_duplicate_column => "columns/duplicate-column",
     columns_duplicate_column_alias => "columns/duplicate-column-alias",
     columns_error_file_reimport => "columns/error-file-reimport",
@@ -401,6 +409,10 @@ fn every_code_is_covered() {
         "leading-zeros-lost",
         "row-not-in-file",
         "mojibake",
+        "invalid-class",
+        "classes-normalized",
+        "new-class",
+        "similar-class",
     ];
     let missing: Vec<_> = all
         .iter()

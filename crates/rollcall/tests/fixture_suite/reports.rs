@@ -81,8 +81,10 @@ pub(crate) fn verdicts(report: &Value) -> Vec<(Option<u64>, String, String)> {
 /// error.
 pub(crate) fn spec_severity(code: &str) -> &'static str {
     match code {
-        "unknown-column" | "encoding-fallback" | "possible-duplicate" | "mojibake" => "warning",
-        "sheet-chosen" | "grade-normalized" | "username-normalized" | "row-not-in-file" => "info",
+        "unknown-column" | "encoding-fallback" | "possible-duplicate" | "mojibake"
+        | "similar-class" => "warning",
+        "sheet-chosen" | "grade-normalized" | "username-normalized" | "row-not-in-file"
+        | "classes-normalized" | "new-class" => "info",
         _ => "error",
     }
 }

@@ -16,7 +16,8 @@ export type FieldName =
   | 'last_name'
   | 'grade'
   | 'username'
-  | 'password';
+  | 'password'
+  | 'classes';
 
 /** What happens to a row when the file is uploaded. */
 export type Outcome = 'unchanged' | 'update' | 'create' | 'error' | 'blank' | 'absent';
@@ -160,7 +161,14 @@ export interface Report {
   rows: RowEntry[];
 }
 
-export type FieldValues = Partial<Record<FieldName, string>>;
+/**
+ * The values an operation sets. `classes`, when present, is the student's complete list of the
+ * teacher's classes (an empty list takes the student out of all of them); every other field is
+ * text.
+ */
+export type FieldValues = Partial<Record<Exclude<FieldName, 'classes'>, string>> & {
+  classes?: string[];
+};
 
 /** One operation of a change-set. */
 export type Op =

@@ -256,7 +256,7 @@ test('a freed Checker cannot be used', () => {
 
 test('codes lists every code with its severity and descriptions in both languages', () => {
   const list = codes();
-  assert.equal(list.length, 38);
+  assert.equal(list.length, 42);
   const names = new Set(list.map((c) => c.code));
   assert.equal(names.size, list.length);
   for (const name of ['guid-modified', 'invalid-grade', 'username-taken', 'row-not-in-file', 'stale-row']) {
@@ -273,6 +273,8 @@ test('codes lists every code with its severity and descriptions in both language
   assert.equal(list.find((c) => c.code === 'guid-modified').severity, 'error');
   assert.deepEqual(list.find((c) => c.code === 'guid-modified').args, ['guid', 'name']);
   assert.deepEqual(list.find((c) => c.code === 'encoding-fallback').args, []);
+  assert.deepEqual(list.find((c) => c.code === 'similar-class').args, ['class', 'existing']);
+  assert.equal(list.find((c) => c.code === 'new-class').severity, 'info');
 });
 
 test('unusable arguments throw a TypeError that names the argument', () => {

@@ -30,7 +30,12 @@ examples.forEach((source, i) => {
       assert.equal(run.status, 0, `example ${i + 1} failed:\n${source}\n${run.stderr}`);
       assert.ok(run.stdout.length > 0, 'it printed nothing');
       if (source.includes("const { check }")) assert.match(run.stdout, /^7 error guid-modified: Student GUID was changed/m);
-      if (source.includes('new Checker')) assert.match(run.stdout, /^0 errors left$/m);
+      if (source.includes('errors left')) assert.match(run.stdout, /^0 errors left$/m);
+      if (source.includes("'classes'")) {
+        assert.match(run.stdout, /^classes: Homeroom 3A; Math 3 -> homeroom3a; Science Club$/m);
+        assert.match(run.stdout, /^similar-class fix: Homeroom 3A; Science Club$/m);
+        assert.match(run.stdout, /^new-class $/m);
+      }
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }

@@ -69,16 +69,15 @@ pub fn new_classes<'a>(
     table.column(Field::Classes)?;
     let cell = values.classes?.get(table.text());
     let (names, _) = classes::names(cell);
-    let mut spelled: Vec<String> = match roster {
-        Some(roster) => roster
-            .spell_classes(&names)
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
-        None => names.into_iter().map(|name| name.into_owned()).collect(),
+    let spelled: Vec<&str> = match roster {
+        Some(roster) => roster.spell_classes(&names),
+        None => {
+            let mut typed: Vec<&str> = names.iter().map(|name| name.as_ref()).collect();
+            classes::sort(&mut typed);
+            typed
+        }
     };
-    spelled.sort_by(|a, b| classes::compare(a, b));
-    Some(spelled)
+    Some(spelled.into_iter().map(str::to_owned).collect())
 }
 
 /// The change of the student's classes the row means, if any: a matched student's list is

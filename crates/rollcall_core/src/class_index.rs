@@ -38,6 +38,7 @@ impl NewClasses {
     }
 
     /// Adds the row's new class names and returns every row listing one of them.
+    #[inline(never)]
     pub fn add(
         &mut self,
         text: &str,
@@ -64,6 +65,7 @@ impl NewClasses {
     }
 
     /// Takes the row's new class names away and returns the rows still listing one of them.
+    #[inline(never)]
     pub fn remove(
         &mut self,
         text: &str,
@@ -188,8 +190,8 @@ mod tests {
         for (i, row) in d.iter_mut().enumerate() {
             row[0] = i;
         }
-        for j in 0..=b.len() {
-            d[0][j] = j;
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
         }
         for i in 1..=a.len() {
             for j in 1..=b.len() {

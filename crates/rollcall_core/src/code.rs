@@ -82,7 +82,7 @@ macro_rules! registry {
         pub enum Code { $( $variant, )* }
 
         /// The registry, in the order the codes are documented.
-        pub const CODES: &[CodeInfo] = &[ $( CodeInfo {
+        pub static CODES: &[CodeInfo] = &[ $( CodeInfo {
             code: Code::$variant,
             name: $name,
             severity: Severity::$severity,

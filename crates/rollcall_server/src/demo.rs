@@ -223,9 +223,12 @@ pub async fn seed(
     Ok(sign_ins)
 }
 
-/// Each teacher's demo classes: which students of the school are in each, by their place in
-/// the roster. Most students are in one class or more.
-const CLASSES: &[(&str, &str, &str, fn(usize) -> bool)] = &[
+/// A demo class: its school, its teacher, its name, and which students are in it by their
+/// place in the roster.
+type DemoClass = (&'static str, &'static str, &'static str, fn(usize) -> bool);
+
+/// Each teacher's demo classes. Most students are in one class or more.
+const CLASSES: &[DemoClass] = &[
     (LINCOLN, "demo-teacher", "Homeroom 3A", |i| i % 3 != 2),
     (LINCOLN, "demo-teacher", "Math 3", |i| i % 2 == 0),
     (LINCOLN, "demo-teacher", "Reading Group B", |i| i % 5 == 0),

@@ -47,9 +47,9 @@ const result = changeSet(edited, { original, school: 'lincoln' });
 const set: ChangeSet = result.changeSet;
 for (const op of set.ops) {
   if (op.op === 'update') {
-    console.log(op.guid, op.base, op.set.first_name);
+    console.log(op.guid, op.base, op.set.first_name, op.set.classes?.join('; '));
   } else {
-    console.log(op.row, op.values.grade);
+    console.log(op.row, op.values.grade, op.values.classes?.length);
   }
 }
 

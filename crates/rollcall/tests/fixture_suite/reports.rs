@@ -83,8 +83,12 @@ pub(crate) fn spec_severity(code: &str) -> &'static str {
     match code {
         "unknown-column" | "encoding-fallback" | "possible-duplicate" | "mojibake"
         | "similar-class" => "warning",
-        "sheet-chosen" | "grade-normalized" | "username-normalized" | "row-not-in-file"
-        | "classes-normalized" | "new-class" => "info",
+        "sheet-chosen"
+        | "grade-normalized"
+        | "username-normalized"
+        | "row-not-in-file"
+        | "classes-normalized"
+        | "new-class" => "info",
         _ => "error",
     }
 }

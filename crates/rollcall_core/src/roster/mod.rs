@@ -389,7 +389,7 @@ impl Roster {
             .iter()
             .map(|name| self.class(name).unwrap_or(name))
             .collect();
-        spelled.sort_by(|a, b| classes::compare(a, b));
+        classes::sort(&mut spelled);
         spelled
     }
 

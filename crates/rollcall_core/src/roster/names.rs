@@ -5,9 +5,11 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+include!(concat!(env!("OUT_DIR"), "/accents.rs"));
+
 /// Calls `out` with each character of a name folded for spotting duplicates: case-, accent-
-/// and space-insensitive. ASCII passes straight through; other characters are decomposed and
-/// their combining marks dropped.
+/// and space-insensitive. ASCII passes straight through; a letter with accents becomes the
+/// letter ([`ACCENTED`]), and combining accents typed on their own are dropped.
 fn fold_chars(name: &str, mut out: impl FnMut(char)) {
     for ch in name.chars() {
         fold_char(ch, &mut out);
@@ -21,11 +23,13 @@ fn fold_char(ch: char, mut out: impl FnMut(char)) {
             out(ch.to_ascii_lowercase());
         }
     } else {
-        unicode_normalization::char::decompose_canonical(ch, |part| {
-            if !unicode_normalization::char::is_combining_mark(part) && !part.is_whitespace() {
-                part.to_lowercase().for_each(&mut out);
-            }
-        });
+        let base = ACCENTED
+            .binary_search_by_key(&ch, |&(accented, _)| accented)
+            .map_or(ch, |found| ACCENTED[found].1);
+        let accent = ('\u{300}'..='\u{36f}').contains(&base);
+        if !accent && !base.is_whitespace() {
+            base.to_lowercase().for_each(&mut out);
+        }
     }
 }
 

@@ -48,6 +48,37 @@ fn names_fold_case_accents_and_spaces() {
     assert_ne!(fold_name("Ana"), fold_name("Anna"));
 }
 
+/// The generated accent table folds every Latin, Greek and Cyrillic letter as a full canonical
+/// decomposition with its diacritics dropped would; accents typed as combining characters fold
+/// like the precomposed letter; marks that are letters of their script (Devanagari vowel signs)
+/// are kept.
+#[test]
+fn accents_fold_as_the_canonical_decomposition_says() {
+    let ranges = [
+        '\u{c0}'..='\u{24f}',
+        '\u{370}'..='\u{4ff}',
+        '\u{1e00}'..='\u{1fff}',
+    ];
+    for ch in ranges.into_iter().flatten() {
+        let mut expected = String::new();
+        unicode_normalization::char::decompose_canonical(ch, |part| {
+            if !('\u{300}'..='\u{36f}').contains(&part) && !part.is_whitespace() {
+                expected.extend(part.to_lowercase());
+            }
+        });
+        assert_eq!(
+            fold_name(&ch.to_string()),
+            expected,
+            "{ch:?} U+{:04X}",
+            ch as u32
+        );
+    }
+    assert_eq!(fold_name("Jose\u{301}"), fold_name("José"));
+    assert_eq!(fold_name("Nguyễn"), "nguyen");
+    assert_eq!(fold_name("Άννα"), "αννα");
+    assert_eq!(fold_name("अनु"), "अनु");
+}
+
 #[test]
 fn fingerprint_is_stable_and_sees_every_field() {
     let a = student("F149F542-E935-4870-9734-6B4501EAF614", "Ana");

@@ -21,8 +21,6 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use rustc_hash::FxHashSet;
-
 use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::message::ClassProblem;
@@ -67,27 +65,26 @@ pub fn normalize(item: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The most names read from one cell: past [`MOST_CLASSES`] a cell is refused anyway, and a
+/// cell with thousands of names (only a hostile one has them) costs no more than this.
+const MOST_READ: usize = 2 * MOST_CLASSES + 1;
+
 /// The names of a Classes cell in the cell's order: normalised, empty items dropped, and a name
-/// given again (ignoring case) kept once. The second value says whether a repeat was dropped.
+/// given again (ignoring case) kept once; at most [`MOST_READ`] of them. The second value says
+/// whether a repeat was dropped.
+#[inline(never)]
 pub fn names(cell: &str) -> (Vec<Cow<'_, str>>, bool) {
     let mut kept: Vec<Cow<'_, str>> = Vec::new();
     let mut repeated = false;
-    // A short list is searched; a long one (only a refused or hostile cell has one) is hashed,
-    // so that no cell takes quadratic time.
-    let mut seen: Option<FxHashSet<String>> = None;
     for item in cell.split(';') {
         let name = normalize(item);
         if name.is_empty() {
             continue;
         }
-        let known = if kept.len() < 2 * MOST_CLASSES {
-            kept.iter().any(|k| fold_eq(k, &name))
-        } else {
-            let seen = seen.get_or_insert_with(|| kept.iter().map(|k| k.to_lowercase()).collect());
-            !seen.insert(name.to_lowercase())
-        };
-        if known {
+        if kept.iter().any(|k| fold_eq(k, &name)) {
             repeated = true;
+        } else if kept.len() == MOST_READ {
+            break;
         } else {
             kept.push(name);
         }
@@ -96,6 +93,7 @@ pub fn names(cell: &str) -> (Vec<Cow<'_, str>>, bool) {
 }
 
 /// Orders class names ignoring case, as lists of classes are shown and compared.
+#[inline(never)]
 pub fn compare(a: &str, b: &str) -> Ordering {
     let lower = |s: &str| {
         s.chars()
@@ -111,10 +109,17 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Sorts class names ignoring case. Every list of classes is sorted here, so that one sort is
+/// compiled (each sort of another type or order adds kilobytes to the WebAssembly).
+#[inline(never)]
+pub fn sort(names: &mut [&str]) {
+    names.sort_unstable_by(|a, b| compare(a, b));
+}
+
 /// A list of class names as Rollcall writes it: sorted ignoring case, joined by `; `.
 pub fn join_sorted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let mut names: Vec<&str> = names.into_iter().collect();
-    names.sort_by(|a, b| compare(a, b));
+    sort(&mut names);
     names.join(SEPARATOR)
 }
 

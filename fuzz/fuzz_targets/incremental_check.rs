@@ -49,11 +49,12 @@ fn export() -> String {
     let firsts = ["Ana", "Ben", "Cara", "Dev", "Eli"];
     let grades = ["KG", "01", "03", "03", "12"];
     let mut text =
-        String::from("Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password\n");
+        String::from("Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password,Classes\n");
+    let classes = ["Math 3", "Math 3; Reading", "", "Reading", "Art; math 3"];
     for i in 0..5 {
         text.push_str(&format!(
-            "{},00{i}{i},{},Lopez,{},user.{i},\n",
-            GUIDS[i], firsts[i], grades[i]
+            "{},00{i}{i},{},Lopez,{},user.{i},,{}\n",
+            GUIDS[i], firsts[i], grades[i], classes[i]
         ));
     }
     text
@@ -78,6 +79,16 @@ fn vocabulary(field: Field) -> &'static [&'static str] {
         Field::Grade => &["KG", "01", "3", "03", "k", "14", "", "12", "PK", "1st"],
         Field::Username => &["", "user.0", "user.1", "user.2", "User.3", "new.one", "x", "user.4"],
         Field::Password => &["", "Sunflower!42", "short", "user.1", " spaced "],
+        Field::Classes => &[
+            "",
+            "Math 3",
+            "reading; MATH 3",
+            "Math3",
+            "Science Club",
+            "Science Club; Art",
+            "Reading;reading",
+            "=Bad",
+        ],
     }
 }
 

@@ -16,7 +16,7 @@ import { signIn, startServer } from './rollcall-server.mjs';
 
 const LINCOLN = 'lincoln-elementary';
 const ROOSEVELT = 'roosevelt-middle';
-const HEADER = ['Student GUID', 'Student ID', 'First Name', 'Last Name', 'Grade Level', 'Username', 'Password'];
+const HEADER = ['Student GUID', 'Student ID', 'First Name', 'Last Name', 'Grade Level', 'Username', 'Password', 'Classes'];
 
 let server;
 let browser;
@@ -162,8 +162,8 @@ test('the Error File is written locally with an Error column', async () => {
   assert.deepEqual(rows[0], [...HEADER, 'Error']);
   assert.equal(rows.length, 6);
   assert.equal(rows[1][4], 'Kindergarden');
-  assert.match(rows[1][7], /Kindergarden/);
-  assert.match(rows.find((r) => r[7].includes('changed'))?.[7] ?? '', /Student GUID/);
+  assert.match(rows[1][8], /Kindergarden/);
+  assert.match(rows.find((r) => r[8].includes('changed'))?.[8] ?? '', /Student GUID/);
 });
 
 test('fixes, then edits in place, re-check the row and the rows it collides with', async () => {
@@ -217,7 +217,9 @@ test('Upload posts the change-set; the history reaches Completed and offers the 
   assert.match(created[0], /^[0-9a-f-]{36}$/, 'the new student has a GUID');
   assert.equal(created[5], 'nueva.alumna', 'a generated username');
   assert.ok(created[6].length >= 8, 'a temporary password, only in this file');
-  assert.deepEqual(parseCsv(fs.readFileSync(errors.path, 'utf8')), [[...HEADER, 'Error']]);
+  // No row changed classes, so the upload's files have no Classes column to clear them with.
+  assert.deepEqual(parseCsv(fs.readFileSync(errors.path, 'utf8')), [[...HEADER.slice(0, 7), 'Error']]);
+  assert.equal(done[0].at(-1), 'Classes', 'the Completed File shows each student\'s classes');
 
   // The roster really changed.
   const api = await signIn(server, 'teacher@demo.school');
@@ -434,5 +436,7 @@ test('a teacher of one school cannot reach the other', async () => {
   // their own school (no export of theirs: the current roster), so every Lincoln GUID is unknown.
   await choose(csvExport.path);
   assert.match(await page.locator('.result').textContent(), /compared with the current roster/);
-  assert.deepEqual(await codesOn(2), ['unknown-guid']);
+  // Her classes are not Lincoln's: the file's are new to her (Homeroom 3A is close to her
+  // Homeroom 7B).
+  assert.deepEqual(await codesOn(2), ['new-class', 'new-class', 'similar-class', 'unknown-guid']);
 });

@@ -2,8 +2,10 @@
 //! services the page needs: local storage, file bytes and saving a file.
 
 use js_sys::{Array, Uint8Array};
+pub use rollcall_protocol::{
+    ClassSummary, ExportSummary, RosterStudent, Session, UploadDetail, UploadSummary,
+};
 use rollcall_protocol::{ErrorBody, SignIn, TOTAL_COUNT_HEADER};
-pub use rollcall_protocol::{ExportSummary, Session, UploadDetail, UploadSummary};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,6 +1,6 @@
 //! The page's frame: sign-in, the header (organization, language, navigation, sign out) and
-//! the views, each at its own address: Import (`/`), the Upload History (`/history`, by page)
-//! and one upload (`/history/{id}`).
+//! the views, each at its own address: Import (`/`), Classes (`/classes`), the Upload History
+//! (`/history`, by page) and one upload (`/history/{id}`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,6 +9,7 @@ use leptos_router::path;
 use rollcall_core::Lang;
 
 use crate::api::{self, Session};
+use crate::classes::ClassesPage;
 use crate::ctx::Ctx;
 use crate::history::HistoryPage;
 use crate::i18n::texts;
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                     })}
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=ImportPage/>
+                        <Route path=path!("/classes") view=ClassesPage/>
                         <Route path=path!("/history") view=HistoryPage/>
                         <Route path=path!("/history/:id") view=UploadPage/>
                     </Routes>
@@ -200,6 +202,7 @@ fn Header() -> impl IntoView {
         <Show when=signed_in>
             <nav class="tabs" aria-label=move || ctx.t().main_nav>
                 {nav_link(paths::IMPORT, true, |t| t.nav_import)}
+                {nav_link(paths::CLASSES, true, |t| t.nav_classes)}
                 {nav_link(paths::HISTORY, false, |t| t.nav_history)}
             </nav>
         </Show>

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod classes;
 pub mod ctx;
 pub mod history;
 pub mod i18n;

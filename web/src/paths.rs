@@ -8,6 +8,14 @@ pub const IMPORT: &str = "/";
 /// The Upload History, first page.
 pub const HISTORY: &str = "/history";
 
+/// The teacher's classes.
+pub const CLASSES: &str = "/classes";
+
+/// The Classes view with one class opened.
+pub fn class(id: &str) -> String {
+    format!("{CLASSES}?class={}", api::encode(id))
+}
+
 /// Page `page` (from 1) of the Upload History.
 pub fn history_page(page: u32) -> String {
     if page <= 1 {

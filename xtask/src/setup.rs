@@ -1,5 +1,6 @@
 //! Installs what the build needs, or says exactly what is missing: the wasm32 target, the
-//! wasm-bindgen CLI of the version Cargo.lock pins, Node.js with npm, and Chromium.
+//! wasm-bindgen CLI of the version Cargo.lock pins, Node.js with npm, Chromium and SQLite's
+//! command line.
 
 use std::path::Path;
 
@@ -9,7 +10,8 @@ use crate::cmd;
 pub fn setup() -> Result<(), String> {
     wasm_bindgen_cli()?;
     node()?;
-    chromium()
+    chromium()?;
+    sqlite3()
 }
 
 /// The Rust side only: the wasm32 target and the wasm-bindgen CLI.
@@ -98,6 +100,18 @@ pub fn chromium() -> Result<(), String> {
         }
         apt_install(&["chromium"]).map_err(|e| {
             format!("{e}\nthe browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium")
+        })
+    })
+}
+
+/// SQLite's command line, with which a browser test adds a teacher to its server's database.
+pub fn sqlite3() -> Result<(), String> {
+    if Path::new("/usr/bin/sqlite3").exists() {
+        return Ok(());
+    }
+    cmd::step("set-up: sqlite3 (apt)", || {
+        apt_install(&["sqlite3"]).map_err(|e| {
+            format!("{e}\nthe browser tests need SQLite's command line: apt-get install sqlite3")
         })
     })
 }

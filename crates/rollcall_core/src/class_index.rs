@@ -83,6 +83,19 @@ impl NewClasses {
         rows
     }
 
+    /// The new classes some row lists, sorted ignoring case: the classes an import would create.
+    pub fn listed(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .rows
+            .keys()
+            .enumerate()
+            .filter(|&(number, _)| !self.rows.list(KeyId::at(number)).is_empty())
+            .map(|(_, span)| span.get(&self.text))
+            .collect();
+        classes::sort(&mut names);
+        names
+    }
+
     fn id(&self, name: &str) -> Option<KeyId> {
         self.rows.find(&self.text, name)
     }
@@ -262,6 +275,31 @@ mod tests {
             Some("Art 1"),
             "first seen of equally close"
         );
+    }
+
+    #[test]
+    fn the_classes_to_create_follow_the_edits() {
+        use crate::{Checker, Field, Input, Options, SheetRow};
+        let export = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
+            11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3\n\
+            22222222-2222-4222-8222-222222222222,Bo,Kim,03,Math 3\n";
+        let edited = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
+            11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3; Science Club\n\
+            22222222-2222-4222-8222-222222222222,Bo,Kim,03,science club;Art\n";
+        let mut checker = Checker::new(
+            Input::new(edited.as_bytes(), Some("e.csv")),
+            Some(Input::new(export.as_bytes(), Some("x.csv"))),
+            &Options::default(),
+        );
+        assert_eq!(checker.new_classes(), ["Art", "Science Club"]);
+        checker
+            .set_cell(SheetRow::new(3), Field::Classes, "Math 3")
+            .expect("edit");
+        assert_eq!(checker.new_classes(), ["Science Club"]);
+        checker
+            .set_cell(SheetRow::new(2), Field::Classes, "")
+            .expect("edit");
+        assert!(checker.new_classes().is_empty());
     }
 
     fn roster_with_near_pair() -> Roster {

@@ -26,6 +26,11 @@ impl KeyId {
         KeyId(NonZeroU32::MIN.saturating_add(number))
     }
 
+    /// The id of the key at `number` in the index's key list.
+    pub(crate) fn at(number: usize) -> KeyId {
+        KeyId::new(number as u32)
+    }
+
     /// The key's number: its place in the index's key list.
     pub(crate) fn number(self) -> u32 {
         self.0.get() - 1

@@ -132,6 +132,9 @@ fn Result() -> impl IntoView {
                 {count(|t| t.count_errors, |s| s.errors, "errors")}
                 {count(|t| t.count_warnings, |s| s.warnings, "warnings")}
             </div>
+            <Show when=move || state.new_classes.with(|c| !c.is_empty())>
+                <p class="new-classes" id="new-classes">{move || i18n::new_classes(&state.new_classes.get(), ctx.lang.get())}</p>
+            </Show>
             <Show when=move || state.file_diagnostics.with(|d| !d.is_empty())>
                 <div class="file-problems">
                     <h3>{move || ctx.t().file_problems}</h3>
@@ -150,7 +153,7 @@ fn Result() -> impl IntoView {
             </Show>
             <div class="actions bar">
                 <button type="button" class="secondary" on:click=move |_| state.apply_all(ctx)
-                    disabled=move || state.summary.get().errors == 0>{move || ctx.t().apply_all}</button>
+                    disabled=move || { let s = state.summary.get(); s.errors + s.warnings == 0 }>{move || ctx.t().apply_all}</button>
                 <button type="button" class="secondary" on:click=move |_| state.download_errors(ctx.lang.get_untracked())
                     disabled=move || state.summary.get().error == 0>{move || ctx.t().download_errors}</button>
                 <button type="button" class="primary" id="upload" on:click=move |_| { let navigate = navigate.clone(); state.upload(ctx, move || navigate(paths::HISTORY, Default::default())) }

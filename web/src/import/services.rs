@@ -65,6 +65,6 @@ fn checked_against(student: RosterStudent) -> Student {
         last_name: student.last_name,
         grade: student.grade,
         username: Some(student.username),
-        classes: Vec::new(),
+        classes: student.classes,
     }
 }

@@ -55,6 +55,8 @@ pub struct ImportState {
     pub phase: RwSignal<Phase>,
     pub summary: RwSignal<Summary>,
     pub file_diagnostics: RwSignal<Vec<Diagnostic>>,
+    /// The classes the upload would create.
+    pub new_classes: RwSignal<Vec<String>>,
     pub filter: RwSignal<Filter>,
     pub page: RwSignal<usize>,
     lines: StoredValue<Vec<Line>, LocalStorage>,
@@ -80,6 +82,7 @@ impl ImportState {
             phase: RwSignal::new(Phase::Idle),
             summary: RwSignal::new(Summary::default()),
             file_diagnostics: RwSignal::new(Vec::new()),
+            new_classes: RwSignal::new(Vec::new()),
             filter: RwSignal::new(Filter::Errors),
             page: RwSignal::new(0),
             lines: StoredValue::new_local(Vec::new()),
@@ -111,27 +114,25 @@ impl ImportState {
         self.phase.set(Phase::Idle);
         self.message.set(None);
         self.announce.set(String::new());
+        self.new_classes.set(Vec::new());
     }
 
     /// Reads everything from the checker again; `lines` recomputes which rows the filter shows.
     pub fn refresh(&self, keep_page: bool) {
-        let Some((lines, summary, file_diagnostics, columns, errors)) =
-            self.work.with_value(|work| {
-                let work = work.as_ref()?;
-                let table = work.checker.table();
-                let columns: Vec<Field> = Field::ALL
-                    .into_iter()
-                    .filter(|&f| table.column(f).is_some())
-                    .collect();
-                Some((
-                    work.lines(self.filter.get_untracked()),
-                    work.checker.summary(),
-                    work.checker.file_diagnostics().to_vec(),
-                    columns,
-                    work.error_rows(),
-                ))
-            })
-        else {
+        let Some((lines, summary, file_diagnostics, columns)) = self.work.with_value(|work| {
+            let work = work.as_ref()?;
+            let table = work.checker.table();
+            let columns: Vec<Field> = Field::ALL
+                .into_iter()
+                .filter(|&f| table.column(f).is_some())
+                .collect();
+            Some((
+                work.lines(self.filter.get_untracked()),
+                work.checker.summary(),
+                work.checker.file_diagnostics().to_vec(),
+                columns,
+            ))
+        }) else {
             return;
         };
         self.line_count.set(lines.len());
@@ -139,7 +140,7 @@ impl ImportState {
         self.summary.set(summary);
         self.file_diagnostics.set(file_diagnostics);
         self.columns.set(columns);
-        self.error_rows.set(errors);
+        self.refresh_lists();
         let pages = self.line_count.get_untracked().div_ceil(PAGE_ROWS).max(1);
         if !keep_page || self.page.get_untracked() >= pages {
             self.page.set(0);
@@ -196,10 +197,24 @@ impl ImportState {
                 }
             });
         });
-        let errors = self
+        self.refresh_lists();
+    }
+
+    /// The rows held back for errors and the classes the upload would create, read anew.
+    fn refresh_lists(&self) {
+        let (errors, classes) = self
             .work
-            .with_value(|w| w.as_ref().map(Work::error_rows).unwrap_or_default());
+            .with_value(|w| {
+                w.as_ref().map(|w| {
+                    let classes = w.checker.new_classes().into_iter().map(str::to_owned);
+                    (w.error_rows(), classes.collect())
+                })
+            })
+            .unwrap_or_default();
         self.error_rows.set(errors);
+        if self.new_classes.with_untracked(|old| *old != classes) {
+            self.new_classes.set(classes);
+        }
     }
 
     /// Puts `value` into a cell and re-checks every row it affects.

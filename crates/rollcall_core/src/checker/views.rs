@@ -48,6 +48,12 @@ impl Checker {
     }
 
     /// The file-level diagnostics of both files (row null), `row-not-in-file` excluded.
+    /// The classes the file names that the teacher does not have yet: an upload creates them
+    /// (sorted ignoring case; none without a roster).
+    pub fn new_classes(&self) -> Vec<&str> {
+        self.index.new_classes.listed()
+    }
+
     pub fn file_diagnostics(&self) -> &[Diagnostic] {
         &self.file_diagnostics
     }

@@ -35,6 +35,8 @@ async fn the_pages_views_have_addresses_the_server_answers_with_the_page() {
     for view in [
         "/history",
         "/history?page=3",
+        "/classes",
+        "/classes?class=0b9d8a53-7c1e-4d6b-9a51-6c5e2f1d3a10",
         "/history/0b9d8a53-7c1e-4d6b-9a51-6c5e2f1d3a10",
     ] {
         let reply = page_get(Some(dir.path()), view).await;

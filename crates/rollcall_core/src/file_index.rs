@@ -2,11 +2,12 @@
 //! username, which rows matched each student, and how many rows are about each student.
 //!
 //! Keys are spans into the table's text. Each row keeps the ids of its keys ([`RowKeys`]), so
-//! the rules reach the rows sharing a key without hashing it again. A Student ID or username
-//! the roster holds takes the roster's id ([`SharedKeys`]): matching has found it already.
+//! the rules reach the rows sharing a key without hashing it again. A key the roster holds
+//! takes the roster's id ([`SharedKeys`]): a GUID's is found once, for matching to use, and a
+//! Student ID's or username's matching has found already.
 
 use crate::class_index::NewClasses;
-use crate::key_index::{KeyId, KeyIndex, Lists, SharedKeys};
+use crate::key_index::{KeyId, Lists, SharedKeys};
 use crate::matching::RowMatch;
 use crate::position::{IndexVec, PerRow, RowIndex, StudentIndex};
 use crate::roster::Roster;
@@ -30,7 +31,7 @@ impl RowKeys {
 /// Row lists are zero-based data row indexes, kept sorted.
 #[derive(Debug, Clone, Default)]
 pub struct FileIndex {
-    guids: KeyIndex<RowIndex>,
+    guids: SharedKeys,
     student_ids: SharedKeys,
     usernames: SharedKeys,
     /// Per roster student: the rows that matched them.
@@ -43,34 +44,35 @@ pub struct FileIndex {
 }
 
 impl FileIndex {
-    /// The GUIDs of a whole file: every non-blank row's, which matching needs. `text` is the
-    /// table's text. Student IDs and usernames come once the rows are matched
-    /// ([`Self::share_keys`]), and no student is known until [`Self::set_students`].
-    pub fn build(text: &str, locals: &PerRow<LocalCheck>) -> (FileIndex, PerRow<RowKeys>) {
-        let mut guids = KeyIndex::with_capacity(locals.len());
-        let keys = locals
-            .iter_enumerated()
-            .map(|(row, local)| {
-                let guid = local.values.guid.filter(|_| !local.blank).map(|span| {
-                    let id = guids.intern(text, span);
-                    guids.add(id, row);
-                    id
-                });
-                RowKeys {
-                    guid,
-                    ..RowKeys::default()
-                }
-            })
-            .collect();
-        let index = FileIndex {
-            guids,
-            student_ids: SharedKeys::default(),
-            usernames: SharedKeys::default(),
-            matched: Lists::default(),
-            in_file: IndexVec::default(),
-            new_classes: NewClasses::default(),
-        };
-        (index, keys)
+    /// Indexes every row's GUID, before the rows are matched (matching asks which GUIDs are on
+    /// the file): `keys` get their GUIDs. A GUID the roster holds takes the roster's id, and
+    /// matching finds its student from that id without hashing the GUID again.
+    pub fn share_guids(
+        &mut self,
+        text: &str,
+        locals: &PerRow<LocalCheck>,
+        keys: &mut PerRow<RowKeys>,
+        roster: Option<&Roster>,
+    ) {
+        let rows = locals.len();
+        let own = if roster.is_some() { rows / 16 } else { rows };
+        let mut guids = SharedKeys::new(roster.map_or(0, Roster::guid_keys), own);
+        // The student after the previous row's is tried first: see `Roster::guid_key_near`.
+        let mut next = StudentIndex::new(0);
+        for ((row, local), keys) in locals.iter_enumerated().zip(keys.iter_mut()) {
+            let Some(span) = local.values.guid.filter(|_| !local.blank) else {
+                continue;
+            };
+            let known = roster.and_then(|roster| {
+                let (key, student) = roster.guid_key_near(next, span.get(text))?;
+                next = StudentIndex::new(student.get() + 1);
+                Some(key)
+            });
+            let id = guids.intern(known, text, span);
+            guids.add(id, row);
+            keys.guid = Some(id);
+        }
+        self.guids = guids;
     }
 
     /// Indexes every row's Student ID and username, given how the rows matched: the keys the
@@ -140,11 +142,6 @@ impl FileIndex {
         values: &RowValues,
         roster: Option<&Roster>,
     ) -> RowKeys {
-        let guid = values.guid.map(|span| {
-            let id = self.guids.intern(text, span);
-            self.guids.add(id, row);
-            id
-        });
         let add =
             |index: &mut SharedKeys, span: Option<Span>, known: &dyn Fn(&str) -> Option<KeyId>| {
                 span.map(|span| {
@@ -154,7 +151,9 @@ impl FileIndex {
                 })
             };
         RowKeys {
-            guid,
+            guid: add(&mut self.guids, values.guid, &|guid| {
+                roster.and_then(|r| r.guid_key(guid))
+            }),
             student_id: add(&mut self.student_ids, values.student_id, &|id| {
                 roster.and_then(|r| r.student_id_key(id))
             }),
@@ -228,12 +227,14 @@ impl FileIndex {
         self.usernames.get(known, text, username)
     }
 
-    pub fn rows_with_guid(&self, text: &str, guid: &str) -> &[RowIndex] {
-        self.guids.get(text, guid)
+    /// The key of the row's GUID in the roster, when the roster holds it.
+    pub fn roster_guid(&self, key: Option<KeyId>) -> Option<KeyId> {
+        key.and_then(|key| self.guids.roster_key(key))
     }
 
-    pub fn guid_on_file(&self, text: &str, guid: &str) -> bool {
-        !self.rows_with_guid(text, guid).is_empty()
+    /// True when some row holds this student's GUID.
+    pub fn guid_on_file(&self, roster: &Roster, student: StudentIndex) -> bool {
+        !self.guid_rows(roster.guid_key_of(student)).is_empty()
     }
 
     /// The rows that matched this student.

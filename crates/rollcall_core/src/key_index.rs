@@ -230,9 +230,10 @@ impl<P: Position> KeyIndex<P> {
     }
 }
 
-/// A file's keys of a kind the roster also holds (Student IDs, usernames), with the rows holding
-/// each. A key the roster holds takes the roster's id: matching has found it already, so most
-/// rows' keys are never hashed again. Any other key gets an id of its own, past the roster's.
+/// A file's keys of a kind the roster also holds (GUIDs, Student IDs, usernames), with the rows
+/// holding each. A key the roster holds takes the roster's id: the caller has found it already
+/// (matching, or an export's rows in order), so most rows' keys are never hashed again. Any
+/// other key gets an id of its own, past the roster's.
 ///
 /// Every method that takes a key's text also takes `roster`, the roster's id for that text
 /// (`None` when the roster does not hold it); the caller finds it in the roster.
@@ -270,6 +271,11 @@ impl SharedKeys {
     /// The id of `key` if some row holds it or the roster does.
     pub fn find(&self, roster: Option<KeyId>, text: &str, key: &str) -> Option<KeyId> {
         roster.or_else(|| self.own.find(text, key).map(|id| self.own_id(id)))
+    }
+
+    /// `id` when it is one of the roster's keys.
+    pub fn roster_key(&self, id: KeyId) -> Option<KeyId> {
+        (id.number() < self.roster_keys).then_some(id)
     }
 
     fn own_id(&self, id: KeyId) -> KeyId {

@@ -71,14 +71,9 @@ impl RowMatch {
 fn identify(
     keys: &RowMatch,
     roster: &Roster,
-    guid_on_file: &dyn Fn(&str) -> bool,
+    guid_on_file: &dyn Fn(StudentIndex) -> bool,
 ) -> Option<(StudentIndex, MatchedBy)> {
-    let free = |candidates: &[StudentIndex]| {
-        candidates
-            .iter()
-            .copied()
-            .find(|&s| !guid_on_file(roster.student(s).guid))
-    };
+    let free = |candidates: &[StudentIndex]| candidates.iter().copied().find(|&s| !guid_on_file(s));
     if let Some(student) = free(roster.with_student_id(keys.roster_student_id)) {
         return Some((student, MatchedBy::StudentId));
     }
@@ -86,14 +81,16 @@ fn identify(
 }
 
 /// Matches one non-blank row. `text` is the table's text the values' spans point into;
-/// `has_guid_column` says whether the file has a GUID column; `guid_on_file` whether a GUID
-/// is on some row of the file.
+/// `roster_guid` is the row's GUID as a key of the roster (when the roster holds it);
+/// `has_guid_column` says whether the file has a GUID column; `guid_on_file` whether a
+/// student's GUID is on some row of the file.
 pub fn match_row(
     values: &RowValues,
     text: &str,
+    roster_guid: Option<KeyId>,
     has_guid_column: bool,
     roster: Option<&Roster>,
-    guid_on_file: &dyn Fn(&str) -> bool,
+    guid_on_file: &dyn Fn(StudentIndex) -> bool,
 ) -> RowMatch {
     let Some(roster) = roster else {
         let guid_problem = match values.guid {
@@ -107,9 +104,8 @@ pub fn match_row(
     };
     // A row whose GUID finds its student usually keeps that student's Student ID and
     // username: their keys are known without a lookup.
-    if let Some(guid) = values.guid
-        && values.guid_valid
-        && let Some(student) = roster.by_guid(guid.get(text))
+    if values.guid_valid
+        && let Some(student) = roster.with_guid(roster_guid)
     {
         return RowMatch {
             student: Some(student),

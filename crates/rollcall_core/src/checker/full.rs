@@ -25,12 +25,7 @@ impl Checker {
         mut file_diagnostics: Vec<Diagnostic>,
         options: &Options,
     ) -> Checker {
-        let Indexed {
-            read,
-            mut locals,
-            mut index,
-            mut keys,
-        } = indexed;
+        let Indexed { read, mut locals } = indexed;
         let fatal = read.is_fatal() || !file_diagnostics.is_empty();
         file_diagnostics.extend(read.diagnostics);
         let table = read.table;
@@ -38,9 +33,10 @@ impl Checker {
         if fatal {
             // A file-level error (the original export unreadable, say): no row is checked.
             locals.clear();
-            keys.clear();
-            index = FileIndex::default();
         }
+        let mut keys = PerRow::from(vec![RowKeys::default(); locals.len()]);
+        let mut index = FileIndex::default();
+        index.share_guids(table.text(), &locals, &mut keys, roster.as_ref());
         index.set_students(roster.as_ref().map_or(0, Roster::len));
         let mut checker = Checker {
             options: *options,
@@ -128,13 +124,17 @@ impl Checker {
             return RowMatch::default();
         }
         let index = &self.index;
-        let text = self.table.text();
         match_row(
             &local.values,
-            text,
+            self.table.text(),
+            index.roster_guid(self.keys[i].guid),
             self.table.column(Field::Guid).is_some(),
             self.roster.as_ref(),
-            &|guid| index.guid_on_file(text, guid),
+            &|student| {
+                self.roster
+                    .as_ref()
+                    .is_some_and(|roster| index.guid_on_file(roster, student))
+            },
         )
     }
 
@@ -212,28 +212,19 @@ pub(super) fn original_roster(
 
 pub(super) type RosterRead = Option<Result<Roster, Box<Diagnostic>>>;
 
-/// A read file with its value rules' findings and the index of its keys: all a check needs
-/// of the edited file before it meets the roster.
+/// A read file with its value rules' findings: all a check needs of the edited file before it
+/// meets the roster.
 pub(super) struct Indexed {
     read: ReadOutcome,
     locals: PerRow<LocalCheck>,
-    index: FileIndex,
-    keys: PerRow<RowKeys>,
 }
 
-/// Runs the value rules on every row of a read file (none when a file-level error stops it)
-/// and indexes its keys.
+/// Runs the value rules on every row of a read file (none when a file-level error stops it).
 pub(super) fn index_file(read: ReadOutcome, options: &Options) -> Indexed {
     let rows = if read.is_fatal() { 0 } else { read.table.len() };
     let max_chars = options.limits.max_cell_chars;
     let locals = crate::parallel::map_rows(rows, |i| check_row(&read.table, i, max_chars));
-    let (index, keys) = FileIndex::build(read.table.text(), &locals);
-    Indexed {
-        read,
-        locals,
-        index,
-        keys,
-    }
+    Indexed { read, locals }
 }
 
 /// Reads and indexes the edited file, and reads the original export into a roster: natively

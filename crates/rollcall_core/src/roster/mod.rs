@@ -64,7 +64,8 @@ struct Record {
     last_name: Span,
     grade: Span,
     username: Option<Span>,
-    /// The record's Student ID and username in the roster's indexes.
+    /// The record's GUID, Student ID and username in the roster's indexes.
+    guid_key: Option<KeyId>,
     student_id_key: Option<KeyId>,
     username_key: Option<KeyId>,
     /// The student's classes as Rollcall writes a list ([`classes::join_sorted`]), each in the
@@ -125,22 +126,12 @@ impl Builder {
     fn add(&mut self, mut record: Record) -> bool {
         let roster = &mut self.roster;
         let index = StudentIndex::at(roster.records.len());
-        let text = roster.text.as_str();
-        let guid = roster.by_guid.intern(text, record.guid);
+        let guid = roster.by_guid.intern(&roster.text, record.guid);
         if !roster.by_guid.list(guid).is_empty() {
             return false;
         }
         roster.by_guid.add(guid, index);
-        if let Some(id) = record.student_id {
-            let key = roster.by_student_id.intern(text, id);
-            roster.by_student_id.add(key, index);
-            record.student_id_key = Some(key);
-        }
-        if let Some(username) = record.username {
-            let key = roster.by_username.intern(text, username);
-            roster.by_username.add(key, index);
-            record.username_key = Some(key);
-        }
+        record.guid_key = Some(guid);
         roster.records.push(record);
         true
     }
@@ -171,6 +162,28 @@ impl Builder {
             _ => store(&mut self.roster.text, &joined),
         }
     }
+
+    /// Indexes the students' Student IDs and usernames, one index after the other: each
+    /// index's table then has the cache to itself.
+    fn finish(mut self) -> Roster {
+        let roster = &mut self.roster;
+        let text = roster.text.as_str();
+        for (i, record) in roster.records.iter_mut().enumerate() {
+            if let Some(id) = record.student_id {
+                let key = roster.by_student_id.intern(text, id);
+                roster.by_student_id.add(key, StudentIndex::at(i));
+                record.student_id_key = Some(key);
+            }
+        }
+        for (i, record) in roster.records.iter_mut().enumerate() {
+            if let Some(username) = record.username {
+                let key = roster.by_username.intern(text, username);
+                roster.by_username.add(key, StudentIndex::at(i));
+                record.username_key = Some(key);
+            }
+        }
+        self.roster
+    }
 }
 
 impl Roster {
@@ -188,6 +201,7 @@ impl Roster {
                 last_name: store(text, &student.last_name),
                 grade: store(text, &student.grade),
                 username: non_empty(&student.username).map(|v| store_lowercase(text, v)),
+                guid_key: None,
                 student_id_key: None,
                 username_key: None,
                 classes: Span::default(),
@@ -202,7 +216,7 @@ impl Roster {
                 builder.roster.records[index.index()].classes = list;
             }
         }
-        builder.roster
+        builder.finish()
     }
 
     /// The roster an export file describes: every row with a well-formed GUID. The roster
@@ -242,6 +256,7 @@ impl Roster {
                 last_name,
                 grade,
                 username,
+                guid_key: None,
                 student_id_key: None,
                 username_key: None,
                 classes: Span::default(),
@@ -253,7 +268,7 @@ impl Roster {
                 builder.roster.records[index.index()].classes = list;
             }
         }
-        builder.roster
+        builder.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -306,6 +321,44 @@ impl Roster {
     /// Students with this username (compared ignoring case).
     pub fn by_username(&self, username: &str) -> &[StudentIndex] {
         self.by_username.get(&self.text, username)
+    }
+
+    /// How many distinct GUIDs the roster holds: one per student (their keys are numbered
+    /// below this).
+    pub fn guid_keys(&self) -> usize {
+        self.by_guid.len()
+    }
+
+    /// The key of a GUID in the roster, for [`Roster::with_guid`].
+    pub fn guid_key(&self, guid: &str) -> Option<KeyId> {
+        self.by_guid.find(&self.text, guid)
+    }
+
+    /// The key of a student's GUID.
+    pub fn guid_key_of(&self, student: StudentIndex) -> Option<KeyId> {
+        self.records[student.index()].guid_key
+    }
+
+    /// The key of a GUID and its student, trying `student` first without a lookup: the rows
+    /// of an edited export mostly keep the export's order, so a caller that guesses the
+    /// student after the last row's is nearly always right.
+    pub fn guid_key_near(
+        &self,
+        student: StudentIndex,
+        guid: &str,
+    ) -> Option<(KeyId, StudentIndex)> {
+        if let Some(record) = self.records.get(student.index())
+            && fold_eq(record.guid.get(&self.text), guid)
+        {
+            return record.guid_key.map(|key| (key, student));
+        }
+        let key = self.guid_key(guid)?;
+        Some((key, *self.by_guid.list(key).first()?))
+    }
+
+    /// The student holding a GUID found earlier with [`Roster::guid_key`].
+    pub fn with_guid(&self, key: Option<KeyId>) -> Option<StudentIndex> {
+        key.and_then(|key| self.by_guid.list(key).first().copied())
     }
 
     /// How many distinct Student IDs the roster holds (their keys are numbered below this).

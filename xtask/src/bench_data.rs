@@ -177,7 +177,93 @@ pub fn generate(dir: &Path) -> Result<String, String> {
     write("export.csv", &export)?;
     write("edited.csv", &edited)?;
     write_xlsx(&dir.join("edited.xlsx"), &edited)?;
+    let classes = dir.join("classes");
+    std::fs::create_dir_all(&classes).map_err(|e| format!("{}: {e}", classes.display()))?;
+    let (export, edited, moved) = with_classes(&export, &edited);
+    write("classes/export.csv", &export)?;
+    write("classes/edited.csv", &edited)?;
     Ok(format!(
-        "{ROWS} exported rows; edited copy: {changed} edited, {new} replaced by new students, {bad} with bad values"
+        "{ROWS} exported rows; edited copy: {changed} edited, {new} replaced by new students, {bad} with bad values; \
+         the same pair with a Classes column (classes/): two classes a student, {moved} rows moving class"
     ))
+}
+
+/// How many classes the teacher of the benchmark has.
+const CLASSES: usize = 40;
+
+/// The pair with a Classes column: each student in two of the teacher's classes (the same two
+/// in both files), and 5% of the edited rows moving from one class to another. Returns the
+/// two files and how many rows move.
+fn with_classes(export: &str, edited: &str) -> (String, String, usize) {
+    let class = |k: usize| format!("Class {:02}", k % CLASSES);
+    let pair = |row: usize| {
+        let (a, b) = (row % CLASSES, (row * 7 + 3) % CLASSES);
+        let b = if a == b { (b + 1) % CLASSES } else { b };
+        (a.min(b), a.max(b))
+    };
+    let mut random = Random(17);
+    let mut moved = 0;
+    let add = |text: &str, edit: &mut dyn FnMut(usize, (usize, usize)) -> String| {
+        let mut out = String::with_capacity(text.len() + text.len() / 3);
+        for (row, line) in text.lines().enumerate() {
+            out.push_str(line);
+            out.push(',');
+            out.push_str(&if row == 0 {
+                "Classes".to_owned()
+            } else {
+                edit(row, pair(row))
+            });
+            out.push('\n');
+        }
+        out
+    };
+    let export = add(export, &mut |_, (a, b)| {
+        format!("{}; {}", class(a), class(b))
+    });
+    let edited = add(edited, &mut |_, (a, b)| {
+        if random.below(100) < 5 {
+            moved += 1;
+            let c = (b + 1 + random.below(CLASSES - 2)) % CLASSES;
+            let c = if c == a { (c + 1) % CLASSES } else { c };
+            format!("{}; {}", class(a), class(c))
+        } else {
+            format!("{}; {}", class(a), class(b))
+        }
+    });
+    (export, edited, moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_classes_pair_gives_every_row_two_classes_and_moves_some() {
+        let export: String = std::iter::once(HEADER.to_owned())
+            .chain((0..2000).map(|i| format!("g{i},,A,B,03,u{i},")))
+            .map(|line| line + "\n")
+            .collect();
+        let (with_export, with_edited, moved) = with_classes(&export, &export);
+        let cells = |text: &str| -> Vec<String> {
+            text.lines()
+                .map(|l| l.rsplit(',').next().unwrap_or("").to_owned())
+                .collect()
+        };
+        let (before, after) = (cells(&with_export), cells(&with_edited));
+        assert_eq!(before[0], "Classes");
+        assert!(
+            before[1..].iter().all(|c| c.split("; ").count() == 2),
+            "two classes a student"
+        );
+        let differ = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+        assert_eq!(differ, moved);
+        assert!(
+            (60..=140).contains(&moved),
+            "about 5% of 2,000 rows move: {moved}"
+        );
+        assert!(after[1..].iter().all(|c| {
+            let names: Vec<&str> = c.split("; ").collect();
+            names.len() == 2 && names[0] != names[1]
+        }));
+    }
 }

@@ -95,6 +95,22 @@ fn benches(c: &mut Criterion) {
             json.len()
         })
     });
+    // The same pair with a Classes column: two classes a student, 5% of the rows moving.
+    let (export_classes, edited_classes) = (read("classes/export.csv"), read("classes/edited.csv"));
+    group.bench_function("check-in-process-classes", |b| {
+        b.iter(|| {
+            let checker = Checker::new(
+                Input::new(&edited_classes, Some("edited.csv")),
+                Some(Input::new(&export_classes, Some("export.csv"))),
+                &Options::default(),
+            );
+            let mut json = Vec::with_capacity(8 << 20);
+            checker
+                .write_report_json(&mut json, rollcall_core::Lang::En)
+                .expect("write");
+            json.len()
+        })
+    });
     let mut checker = Checker::new(
         Input::new(&edited, Some("edited.csv")),
         Some(Input::new(&export, Some("export.csv"))),

@@ -356,6 +356,50 @@ impl Bench {
     }
 }
 
+/// The 10,000-row change-set that moves every bench student to other classes of the teacher
+/// (two classes each, another two every round), POST to Completed.
+fn classes_10k(group: &mut BenchmarkGroup<'_, WallTime>, bench: &Bench) {
+    let mut round = 0;
+    group.bench_function("classes-10k", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                round += 1;
+                let ops: Vec<Op> = bench
+                    .updates(round)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, op)| match op {
+                        Op::Update {
+                            row, guid, base, ..
+                        } => {
+                            let first = (i + round) % 40;
+                            let classes = vec![
+                                format!("Class {first:02}"),
+                                format!("Class {:02}", (first + 1 + round % 7) % 40),
+                            ];
+                            let set = rollcall_core::Values {
+                                fields: BTreeMap::new(),
+                                classes: Some(classes),
+                            };
+                            Op::Update {
+                                row,
+                                guid,
+                                base,
+                                set,
+                            }
+                        }
+                        other => other,
+                    })
+                    .collect();
+                assert_eq!(ops.len(), STUDENTS);
+                total += bench.upload(ops);
+            }
+            total
+        })
+    });
+}
+
 /// The 10,000-row change-set of updates, POST to Completed, as `name`.
 fn updates_10k(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, bench: &Bench) {
     let mut round = 0;
@@ -379,6 +423,7 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
     updates_10k(&mut group, "updates-10k", &bench);
+    classes_10k(&mut group, &bench);
     match std::env::var(POSTGRES_VAR) {
         Ok(server) if !server.is_empty() => {
             let on_postgres = Bench::new(Some(&server));

@@ -162,11 +162,15 @@ pub(crate) fn csv_file(rows: &[Vec<String>]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    writer
-        .write_record(rollcall_server::files::HEADER)
-        .expect("header");
+    // The export's columns, as many as the widest row has; a shorter row (a new student a
+    // test made) gets empty cells after its last.
+    let header = rollcall_server::files::HEADER;
+    let width = rows.iter().map(Vec::len).max().unwrap_or(header.len());
+    let width = width.min(header.len());
+    writer.write_record(&header[..width]).expect("header");
     for row in rows {
-        writer.write_record(row).expect("row");
+        let cells = row.iter().map(String::as_str).chain(std::iter::repeat(""));
+        writer.write_record(cells.take(width)).expect("row");
     }
     writer.into_inner().expect("csv")
 }

@@ -315,7 +315,7 @@ pub(crate) fn run(backend: &str, url: &str, count: usize) {
                 "upload {} (teacher {}): {sent:?} → {got:?}",
                 d.id, d.teacher
             );
-            assert_eq!(got.len(), 7, "{what}");
+            assert_eq!(got.len(), 8, "the export's columns and Classes: {what}");
             assert_eq!(
                 (&got[1], &got[2], &got[3], &got[4]),
                 (&sent.student_id, &sent.first, &sent.last, &sent.grade),

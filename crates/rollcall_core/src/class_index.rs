@@ -37,7 +37,9 @@ impl NewClasses {
         names
     }
 
-    /// Adds the row's new class names and returns every row listing one of them.
+    /// Adds the row's new class names and returns every row listing one of them. `known` is
+    /// a list of classes as the roster writes one (a student's): a cell that reads exactly so
+    /// names no new class, and is not parsed.
     #[inline(never)]
     pub fn add(
         &mut self,
@@ -45,8 +47,12 @@ impl NewClasses {
         row: RowIndex,
         values: &RowValues,
         roster: &Roster,
+        known: Option<&str>,
     ) -> Vec<RowIndex> {
         let mut rows = Vec::new();
+        if known.is_some() && values.classes.map(|span| span.get(text)) == known {
+            return rows;
+        }
         for name in Self::names(text, values, roster) {
             let id = match self.rows.find(&self.text, &name) {
                 Some(id) => id,

@@ -75,10 +75,12 @@ impl Checker {
         {
             let text = checker.table.text();
             for (i, local) in checker.locals.iter_enumerated() {
+                let student = checker.matches[i].subject();
+                let known = student.map(|s| roster.classes_of(s));
                 checker
                     .index
                     .new_classes
-                    .add(text, i, &local.values, roster);
+                    .add(text, i, &local.values, roster, known);
             }
         }
         checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));

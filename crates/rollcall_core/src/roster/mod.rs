@@ -81,7 +81,7 @@ pub struct Roster {
     by_guid: KeyIndex<StudentIndex>,
     by_student_id: KeyIndex<StudentIndex>,
     by_username: KeyIndex<StudentIndex>,
-    /// The teacher's classes, by name (ignoring case), with their students.
+    /// The teacher's classes, by name (ignoring case).
     classes: KeyIndex<StudentIndex>,
     /// By [`name_hash`], built on first use (only new students need it); lookups compare the
     /// folded names, so collisions are harmless.
@@ -137,10 +137,10 @@ impl Builder {
     }
 
     /// The span of the student's list of classes, given the names in `cell` (a Classes cell or
-    /// a list joined by `;`): each name takes the spelling of the class it names, a class seen
-    /// for the first time is added, and the student joins each. The list is stored unless
+    /// a list joined by `;`): each name takes the spelling of the class it names, and a class
+    /// seen for the first time is added. The list is stored unless
     /// `cell` (at `at` in the text) already reads as it would be written.
-    fn classes(&mut self, cell: &str, at: Option<Span>, student: StudentIndex) -> Span {
+    fn classes(&mut self, cell: &str, at: Option<Span>) -> Span {
         let (names, _) = classes::names(cell);
         let mut spellings: Vec<Span> = Vec::with_capacity(names.len());
         for name in &names {
@@ -152,7 +152,6 @@ impl Builder {
                     roster.classes.intern(&roster.text, span)
                 }
             };
-            roster.classes.add(id, student);
             spellings.push(roster.classes.key(id));
         }
         let text = &self.roster.text;
@@ -212,7 +211,7 @@ impl Roster {
             }
             if !student.classes.is_empty() {
                 let index = StudentIndex::at(builder.roster.records.len() - 1);
-                let list = builder.classes(&student.classes.join(";"), None, index);
+                let list = builder.classes(&student.classes.join(";"), None);
                 builder.roster.records[index.index()].classes = list;
             }
         }
@@ -264,7 +263,7 @@ impl Roster {
             if added && has_classes && !classes.is_empty() {
                 let index = StudentIndex::at(builder.roster.records.len() - 1);
                 let cell = classes.get(&builder.roster.text).to_owned();
-                let list = builder.classes(&cell, Some(classes), index);
+                let list = builder.classes(&cell, Some(classes));
                 builder.roster.records[index.index()].classes = list;
             }
         }
@@ -292,6 +291,11 @@ impl Roster {
             username: record.username.map(|s| s.get(text)),
             classes: record.classes.get(text),
         }
+    }
+
+    /// A student's classes as a list is written, without reading the rest of the record.
+    pub fn classes_of(&self, index: StudentIndex) -> &str {
+        self.records[index.index()].classes.get(&self.text)
     }
 
     /// A student's GUID, without reading the rest of the record.
@@ -419,11 +423,6 @@ impl Roster {
     /// Every class of the teacher, in the order they were first seen.
     pub fn classes(&self) -> impl Iterator<Item = &str> {
         self.classes.keys().map(|span| span.get(&self.text))
-    }
-
-    /// How many students of the roster are in the class named `name` (ignoring case).
-    pub fn class_size(&self, name: &str) -> usize {
-        self.classes.get(&self.text, name).len()
     }
 
     /// Adds a class of the teacher that may have no student yet (the server's classes).

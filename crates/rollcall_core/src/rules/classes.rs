@@ -38,6 +38,10 @@ pub const SEPARATOR: &str = "; ";
 /// and other control characters are kept, so that the rule can refuse them.
 pub fn normalize(item: &str) -> Cow<'_, str> {
     let item = item.trim();
+    // In ASCII the only space that folds is ' ', and only a run of two needs work.
+    if item.is_ascii() && !item.contains("  ") {
+        return Cow::Borrowed(item);
+    }
     let folds = |ch: char| ch.is_whitespace() && !ch.is_control();
     let mut previous_space = false;
     let needs_work = item.chars().any(|ch| {

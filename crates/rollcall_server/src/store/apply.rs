@@ -35,6 +35,8 @@ pub struct PreparedUpdate {
     /// Whether the username or Student ID changes (the write may then meet a unique
     /// constraint, and runs under a savepoint).
     pub unique_changed: bool,
+    /// Whether the update sets any field of the student's record (not only classes).
+    pub changed: bool,
 }
 
 /// A new student's password: its hash, and the temporary password when one was generated.
@@ -137,6 +139,7 @@ pub fn prepared(
     Ok(PreparedUpdate {
         student,
         unique_changed,
+        changed: set.keys().any(|&field| field != Field::Guid),
     })
 }
 

@@ -139,9 +139,7 @@ impl Store {
     }
 
     /// Makes `names` the student's complete list of the teacher's classes, inside the caller's
-    /// transaction: a class named for the first time is created (spelled as given), the
-    /// student leaves the teacher's classes not named, and the other teachers' classes of the
-    /// student stay as they are. Returns the list as Rollcall writes one.
+    /// transaction (see [`Store::set_classes_of`]).
     pub async fn set_classes(
         tx: &mut AnyConnection,
         owner: ClassOwner<'_>,
@@ -149,34 +147,64 @@ impl Store {
         names: &[String],
         ids: &mut ClassIds,
         now: &str,
-    ) -> Result<String, sqlx::Error> {
-        let mut spelled = Vec::with_capacity(names.len());
-        let mut wanted = Vec::with_capacity(names.len());
-        for name in names {
-            let (id, spelling) = Self::class_id(tx, owner, name, ids, now).await?;
-            wanted.push(id);
-            spelled.push(spelling);
+    ) -> Result<(), sqlx::Error> {
+        Self::set_classes_of(tx, owner, &[(guid, names)], ids, now).await
+    }
+
+    /// Makes each student's list the complete list of their classes of the teacher, inside the
+    /// caller's transaction: a class named for the first time is created (spelled as given),
+    /// the students leave the teacher's classes not named, and the other teachers' classes of
+    /// the students stay as they are. A run of students takes two statements, however long.
+    pub async fn set_classes_of(
+        tx: &mut AnyConnection,
+        owner: ClassOwner<'_>,
+        students: &[(&str, &[String])],
+        ids: &mut ClassIds,
+        now: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut members: Vec<(String, &str)> = Vec::new();
+        for &(guid, names) in students {
+            for name in names {
+                let (id, _) = Self::class_id(tx, owner, name, ids, now).await?;
+                members.push((id, guid));
+            }
         }
-        sqlx::query(
-            "DELETE FROM class_members WHERE student_guid = $1 AND class_id IN
-                 (SELECT id FROM classes WHERE school_id = $2 AND teacher_id = $3)",
-        )
-        .bind(guid)
-        .bind(owner.school)
-        .bind(owner.teacher)
-        .execute(&mut *tx)
-        .await?;
-        for id in &wanted {
-            sqlx::query(
-                "INSERT INTO class_members (class_id, student_guid) VALUES ($1, $2)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(guid)
-            .execute(&mut *tx)
-            .await?;
+        // At most this many students or memberships a statement: well within the parameters
+        // either backend takes.
+        const CHUNK: usize = 1000;
+        for chunk in students.chunks(CHUNK) {
+            let list = (0..chunk.len())
+                .map(|k| format!("${}", k + 3))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "DELETE FROM class_members WHERE student_guid IN ({list}) AND class_id IN
+                     (SELECT id FROM classes WHERE school_id = $1 AND teacher_id = $2)"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(owner.school)
+                .bind(owner.teacher);
+            for (guid, _) in chunk {
+                query = query.bind(*guid);
+            }
+            query.execute(&mut *tx).await?;
         }
-        Ok(join_sorted(spelled.iter().map(String::as_str)))
+        for chunk in members.chunks(CHUNK) {
+            let values = (0..chunk.len())
+                .map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO class_members (class_id, student_guid) VALUES {values}
+                 ON CONFLICT DO NOTHING"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, guid) in chunk {
+                query = query.bind(id.as_str()).bind(*guid);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        Ok(())
     }
 
     /// Puts these students into the teacher's class `name`, creating it if new (the demo's

@@ -264,15 +264,28 @@ async fn apply_updates(
         .filter(|(item, _)| taken.contains(&item.row))
         .unzip();
     let now = target.clock.rfc3339_seconds();
+    // A row that changes only classes leaves its student's record as it is: only the rows
+    // that set a field or a password write theirs.
+    let (writing, classes_only): (Vec<_>, Vec<_>) = ready
+        .into_iter()
+        .zip(new_classes)
+        .partition(|(item, _)| item.update.changed || item.password_hash.is_some());
+    let (ready, new_classes): (Vec<RunUpdate>, Vec<Option<&[String]>>) =
+        writing.into_iter().unzip();
     let conflicts = Store::write_updates(tx, &ready, &now).await?;
+    let mut listed_classes: Vec<(&str, &[String])> = classes_only
+        .iter()
+        .filter_map(|(item, listed)| Some((item.update.student.guid.as_str(), (*listed)?)))
+        .collect();
     for ((item, conflict), listed) in ready.iter().zip(conflicts).zip(new_classes) {
         if let Some(conflict) = conflict {
             let errors = [conflict_error(&conflict, item.row, target.lang)];
             Store::fail_taken_row(tx, upload, item.row, &errors).await?;
         } else if let Some(listed) = listed {
-            let guid = &item.update.student.guid;
-            Store::set_classes(tx, target.classes(), guid, listed, classes, &now).await?;
+            listed_classes.push((&item.update.student.guid, listed));
         }
     }
+    // The run's classes are written together, as its students were.
+    Store::set_classes_of(tx, target.classes(), &listed_classes, classes, &now).await?;
     Ok(())
 }

@@ -22,40 +22,40 @@ pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
     }
     let (names, _) = classes::names(cell);
     let new = &ctx.file.new_classes;
-    let similar = |name: &str| {
-        roster
-            .class(name)
-            .is_none()
-            .then(|| new.similar(name))
-            .flatten()
-    };
-    if names.iter().all(|name| roster.class(name).is_some()) {
+    // Each name that is none of the teacher's classes (by its place in the list), with the
+    // class it is probably a typo of: each looked up once.
+    let unknown: Vec<(usize, Option<&str>)> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| roster.class(name).is_none())
+        .map(|(k, name)| (k, new.similar(name)))
+        .collect();
+    if unknown.is_empty() {
         return Vec::new();
     }
-    let fixed: Vec<&str> = names
-        .iter()
-        .map(|name| similar(name).unwrap_or(name))
-        .collect();
-    let at = ctx.at(Field::Classes);
-    let mut found = Vec::new();
-    for name in names.iter().filter(|name| roster.class(name).is_none()) {
-        let finding = match similar(name) {
-            Some(existing) => Finding::SimilarClass {
-                class: name.to_string(),
-                existing: existing.to_owned(),
-            },
-            None if new.first_row(name) == Some(ctx.index) => Finding::NewClass {
-                class: name.to_string(),
-            },
-            None => continue,
-        };
-        let diagnostic = at.diagnostic(finding);
-        found.push(match diagnostic.code() {
-            crate::code::Code::SimilarClass => {
-                diagnostic.with_fix(at.fix(fixed.join(classes::SEPARATOR)))
-            }
-            _ => diagnostic,
-        });
+    let mut fixed: Vec<&str> = names.iter().map(|name| name.as_ref()).collect();
+    for &(k, similar) in &unknown {
+        if let Some(existing) = similar {
+            fixed[k] = existing;
+        }
     }
-    found
+    let fixed = fixed.join(classes::SEPARATOR);
+    let at = ctx.at(Field::Classes);
+    unknown
+        .into_iter()
+        .filter_map(|(k, similar)| {
+            let class = names[k].to_string();
+            match similar {
+                Some(existing) => {
+                    let existing = existing.to_owned();
+                    let finding = Finding::SimilarClass { class, existing };
+                    Some(at.diagnostic(finding).with_fix(at.fix(fixed.clone())))
+                }
+                None if new.first_row(&names[k]) == Some(ctx.index) => {
+                    Some(at.diagnostic(Finding::NewClass { class }))
+                }
+                None => None,
+            }
+        })
+        .collect()
 }

@@ -30,6 +30,7 @@ mod pkg;
 mod postgres;
 mod run_postgres;
 mod setup;
+mod test_bins;
 mod web;
 
 use std::process::ExitCode;
@@ -132,9 +133,9 @@ fn test() -> Result<(), String> {
         let pg = postgres::for_tests()?;
         let env = [(postgres::TEST_URL_VAR, pg.url())];
         let env: &[(&str, &str)] = if pg.started() { &env } else { &[] };
-        cmd::cargo_env(env, &["test", "-p", "rollcall_server"])?;
+        test_bins::run("rollcall_server", &[], env)?;
         // The command line's tests that start `rollcall serve` processes.
-        cmd::cargo_env(env, &["test", "-p", "rollcall", "--test", "processes"])
+        test_bins::run("rollcall", &["processes"], env)
     })?;
     cmd::step(
         "rollcall_core and rollcall_protocol build for wasm32-unknown-unknown",

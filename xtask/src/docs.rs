@@ -17,6 +17,10 @@ fn area_title(area: &str) -> (&'static str, &'static str) {
             "Against the original export",
             "Frente a la exportación original",
         ),
+        "guard" => (
+            "The whole upload: guards to confirm",
+            "La subida completa: avisos que confirmar",
+        ),
         _ => ("On the server", "En el servidor"),
     }
 }

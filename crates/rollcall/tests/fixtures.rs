@@ -99,6 +99,11 @@ cases! {
     examples_clean_edit => "examples/clean-edit",
     examples_grades => "examples/grades",
     examples_guid_modified => "examples/guid-modified",
+    guards_a_quarter_exactly => "guards/a-quarter-exactly",
+    guards_many_new_students => "guards/many-new-students",
+    guards_pasted_one_row_off => "guards/pasted-one-row-off",
+    guards_small_class => "guards/small-class",
+    guards_sorted_column => "guards/sorted-column",
     examples_missing_column => "examples/missing-column",
     examples_new_students => "examples/new-students",
     examples_xlsx_numeric => "examples/xlsx-numeric",
@@ -413,6 +418,8 @@ fn every_code_is_covered() {
         "classes-normalized",
         "new-class",
         "similar-class",
+        "mass-change",
+        "mass-create",
     ];
     let missing: Vec<_> = all
         .iter()

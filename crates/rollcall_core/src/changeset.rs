@@ -83,6 +83,9 @@ pub struct ChangeSet {
     /// RFC 3339.
     pub created_at: String,
     pub ops: Vec<Op>,
+    /// The guards ([`crate::guards`]) the teacher saw and confirmed, by code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirm: Vec<String>,
 }
 
 impl ChangeSet {

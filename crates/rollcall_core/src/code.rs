@@ -62,7 +62,7 @@ pub struct CodeInfo {
     pub code: Code,
     pub name: &'static str,
     pub severity: Severity,
-    /// Where the code is raised: `file`, `value`, `matching`, `diff` or `server`.
+    /// Where the code is raised: `file`, `value`, `matching`, `diff`, `guard` or `server`.
     pub area: &'static str,
     /// The names of the values its message names: its [`Finding`] variant's fields, the
     /// placeholders of both templates and the keys of the report's `args`.
@@ -323,6 +323,16 @@ registry! {
         "Un nombre cambiado parece texto dañado por una codificación equivocada.",
         "{column} \"{value}\" looks garbled by a wrong text encoding; it was probably \"{fixed}\".",
         "{column} «{value}» parece dañado por una codificación de texto equivocada; probablemente era «{fixed}».";
+    MassChange = "mass-change", Warning, "guard", { field: Field, changed: u32, matched: u32 },
+        "One field changes on more than a quarter of the file's existing students (and on at least 10): the file may be scrambled.",
+        "Un campo cambia en más de una cuarta parte de los alumnos existentes del archivo (y en al menos 10): el archivo puede estar desordenado.",
+        "{field} changes for {changed} of the {matched} existing students in this file. So many changes at once usually mean that a column was sorted on its own or pasted one row off. Check the changes before you upload.",
+        "{field} cambia en {changed} de los {matched} alumnos existentes de este archivo. Tantos cambios a la vez suelen indicar que una columna se ordenó sola o se pegó desplazada una fila. Revise los cambios antes de subir el archivo.";
+    MassCreate = "mass-create", Warning, "guard", { created: u32, rows: u32 },
+        "More than a quarter of the rows (and at least 10) would create new students.",
+        "Más de una cuarta parte de las filas (y al menos 10) crearían alumnos nuevos.",
+        "{created} of the {rows} rows of this file would create new students. If these students are already on the roster, the file may have lost its Student GUID and Student ID columns or belong to another school. Check before you upload.",
+        "{created} de las {rows} filas de este archivo crearían alumnos nuevos. Si estos alumnos ya están en la lista, puede que el archivo haya perdido las columnas Student GUID y Student ID o que sea de otra escuela. Revíselo antes de subirlo.";
     StaleRow = "stale-row", Error, "server", { name: String },
         "The student changed on the server after the file was exported.",
         "El alumno cambió en el servidor después de exportar el archivo.",

@@ -82,7 +82,7 @@ pub(crate) fn verdicts(report: &Value) -> Vec<(Option<u64>, String, String)> {
 pub(crate) fn spec_severity(code: &str) -> &'static str {
     match code {
         "unknown-column" | "encoding-fallback" | "possible-duplicate" | "mojibake"
-        | "similar-class" => "warning",
+        | "similar-class" | "mass-change" | "mass-create" => "warning",
         "sheet-chosen"
         | "grade-normalized"
         | "username-normalized"
@@ -93,7 +93,7 @@ pub(crate) fn spec_severity(code: &str) -> &'static str {
     }
 }
 
-/// Codes whose diagnostics have `"row": null` (SPEC.md section 6).
+/// Codes whose diagnostics have `"row": null` (SPEC.md sections 5 and 6).
 pub(crate) fn is_file_level(code: &str) -> bool {
     matches!(
         code,
@@ -108,6 +108,8 @@ pub(crate) fn is_file_level(code: &str) -> bool {
             | "encoding-fallback"
             | "sheet-chosen"
             | "row-not-in-file"
+            | "mass-change"
+            | "mass-create"
     )
 }
 

@@ -84,6 +84,7 @@ impl Checker {
             school: school.to_owned(),
             created_at: created_at.to_owned(),
             ops,
+            confirm: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::cross::{self, RowContext};
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
+use crate::guards::GuardCounts;
 use crate::matching::{RowMatch, match_row};
 use crate::message::FileName;
 use crate::options::Options;
@@ -50,6 +51,7 @@ impl Checker {
             results: PerRow::default(),
             index,
             summary: Summary::default(),
+            guards: GuardCounts::default(),
         };
         let ((), matches) = crate::parallel::join(
             || {
@@ -108,16 +110,34 @@ impl Checker {
     /// Counts everything from scratch.
     pub(super) fn retally(&mut self) {
         let mut summary = Summary::default();
+        let mut guards = GuardCounts::default();
         summary.tally(Outcome::Blank, &self.file_diagnostics, 1);
         summary.blank = 0;
         for result in &self.results {
             summary.tally(result.outcome, &result.diagnostics, 1);
+            guards.tally(result.outcome, &result.changes, 1);
         }
         for _ in self.absent_students() {
             summary.absent += 1;
             summary.infos += 1;
         }
         self.summary = summary;
+        self.guards = guards;
+        self.summary.warnings += self.guard_diagnostics().len() as u32;
+    }
+
+    /// The guards the file trips ([`crate::guards`]): none without a roster to compare with,
+    /// or when a file-level error keeps the rows from being checked.
+    pub fn guard_diagnostics(&self) -> Vec<Diagnostic> {
+        if self.roster.is_none() || self.fatal {
+            return Vec::new();
+        }
+        self.guards.diagnostics(|field| {
+            (
+                self.table.header(field).to_owned(),
+                self.table.column(field),
+            )
+        })
     }
 
     pub(super) fn match_at(&self, i: RowIndex) -> RowMatch {

@@ -107,14 +107,19 @@ impl Checker {
         affected: BTreeSet<RowIndex>,
         students: &BTreeMap<StudentIndex, bool>,
     ) -> Delta {
+        let guards_before = self.guard_diagnostics().len() as u32;
         for &r in &affected {
             let result = self.compute(r);
             let previous = std::mem::replace(&mut self.results[r], result);
             self.summary
                 .tally(previous.outcome, &previous.diagnostics, -1);
+            self.guards.tally(previous.outcome, &previous.changes, -1);
             let current = &self.results[r];
             self.summary.tally(current.outcome, &current.diagnostics, 1);
+            self.guards.tally(current.outcome, &current.changes, 1);
         }
+        let guards = self.guard_diagnostics();
+        self.summary.warnings = self.summary.warnings - guards_before + guards.len() as u32;
 
         // Students whose presence in the file changed.
         let mut absent_added = Vec::new();
@@ -147,6 +152,7 @@ impl Checker {
             rows,
             absent_added,
             absent_removed,
+            guards,
         }
     }
 

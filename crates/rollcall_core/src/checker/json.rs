@@ -56,11 +56,14 @@ impl<'a> Serialize for DeltaInLang<'a> {
         let (delta, lang) = (self.delta, self.lang);
         let updates =
             |rows: &'a [RowUpdate]| rows.iter().map(|row| row.in_lang(lang)).collect::<Vec<_>>();
-        let mut out = serializer.serialize_struct("Delta", 4)?;
+        let mut guards: Vec<_> = delta.guards.iter().collect();
+        order_ties(&mut guards, lang);
+        let mut out = serializer.serialize_struct("Delta", 5)?;
         out.serialize_field("summary", &delta.summary)?;
         out.serialize_field("rows", &updates(&delta.rows))?;
         out.serialize_field("absent_added", &updates(&delta.absent_added))?;
         out.serialize_field("absent_removed", &delta.absent_removed)?;
+        out.serialize_field("guards", &AllInLang(&guards, lang))?;
         out.end()
     }
 }

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
+use crate::guards::GuardCounts;
 use crate::matching::RowMatch;
 use crate::options::Options;
 use crate::position::{PerRow, SheetRow};
@@ -102,6 +103,8 @@ pub struct Delta {
     pub absent_added: Vec<RowUpdate>,
     /// GUIDs of students no longer absent.
     pub absent_removed: Vec<String>,
+    /// The guards the file trips after the edit (all of them, not only new ones).
+    pub guards: Vec<Diagnostic>,
 }
 
 /// Why an edit cannot be made.
@@ -148,6 +151,8 @@ pub struct Checker {
     results: PerRow<RowResult>,
     index: FileIndex,
     summary: Summary,
+    /// What the guards count, kept up to date like the summary.
+    guards: GuardCounts,
 }
 
 impl Checker {
@@ -185,6 +190,7 @@ impl Checker {
             &self.options,
         );
         checker.summary = Summary::default();
+        checker.guards = GuardCounts::default();
         checker.file_diagnostics = self.file_diagnostics.clone();
         checker.fatal = self.fatal;
         checker.retally();

@@ -176,6 +176,7 @@ impl Checker {
     /// The row-null diagnostics (file level, then students not in the file), sorted.
     pub(super) fn file_level_diagnostics(&self, absent: &[RowUpdate]) -> Vec<Diagnostic> {
         let mut diagnostics = self.file_diagnostics.clone();
+        diagnostics.extend(self.guard_diagnostics());
         diagnostics.extend(absent.iter().flat_map(|a| a.diagnostics.iter().cloned()));
         sort_diagnostics(&mut diagnostics);
         diagnostics

@@ -59,4 +59,5 @@ fn ana(rest: &str) -> String {
 }
 
 mod diff;
+mod guards;
 mod matching;

@@ -29,6 +29,8 @@ pub struct ChangesetArgs {
     pub school: String,
     pub out: Option<PathBuf>,
     pub lang: Lang,
+    /// The guards the user checked and confirms (`--confirm mass-change,mass-create`).
+    pub confirm: Vec<String>,
     /// Fixed id and time, for reproducible output (tests); normally generated.
     pub id: Option<String>,
     pub created_at: Option<String>,
@@ -65,12 +67,17 @@ pub const USAGE: &str = "\
 Usage:
   rollcall check EDITED [--original EXPORT] [--format text|json] [--lang en|es] [--all-rows]
   rollcall changeset EDITED --original EXPORT --school ID [-o OUT.json] [--lang en|es]
+                     [--confirm mass-change,mass-create]
   rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://FILE|postgres://USER@HOST/DB]
                  [--demo] [--web DIR]
                  [--public-url https://HOST] [--trust-proxy]
 
 The JSON report lists the rows that change something or carry a diagnostic, then the
 students not in the file; unchanged rows are only counted. --all-rows lists every row.
+
+A file that changes one field for more than a quarter of its students, or creates that
+many, trips a guard (mass-change, mass-create): changeset writes nothing until --confirm
+names each guard found, and the server refuses it unconfirmed too.
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
 or the command line is wrong.";
@@ -79,6 +86,7 @@ pub const USAGE_ES: &str = "\
 Uso:
   rollcall check EDITADO [--original EXPORTACIÓN] [--format text|json] [--lang en|es] [--all-rows]
   rollcall changeset EDITADO --original EXPORTACIÓN --school ID [-o SALIDA.json] [--lang en|es]
+                     [--confirm mass-change,mass-create]
   rollcall serve [--addr 127.0.0.1:8080] [--db sqlite://FILE|postgres://USER@HOST/DB]
                  [--demo] [--web DIR]
                  [--public-url https://SERVIDOR] [--trust-proxy]
@@ -86,6 +94,10 @@ Uso:
 El informe JSON enumera las filas que cambian algo o tienen algún diagnóstico y después los
 alumnos que no están en el archivo; las filas sin cambios solo se cuentan. --all-rows
 enumera todas las filas.
+
+Un archivo que cambia un campo en más de una cuarta parte de sus alumnos, o que crea
+tantos, activa un aviso (mass-change, mass-create): changeset no escribe nada hasta que
+--confirm nombre cada aviso encontrado, y el servidor también lo rechaza sin confirmar.
 
 Estado de salida: 0 sin errores (se permiten avisos), 1 hay errores, 2 no se pudo leer un
 archivo o la línea de órdenes es incorrecta.";
@@ -125,6 +137,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut public_url = None;
     let mut trust_proxy = false;
     let mut all_rows = false;
+    let mut confirm: Option<Vec<String>> = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -175,6 +188,21 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             }
             Long("trust-proxy") => trust_proxy = true,
             Long("all-rows") => all_rows = true,
+            Long("confirm") => {
+                let value = text_value(&mut parser)?;
+                let mut codes = Vec::new();
+                for code in value.split(',').map(str::trim) {
+                    let guard = rollcall_core::Code::from_name(code)
+                        .filter(|c| rollcall_core::guards::is_guard(*c));
+                    if guard.is_none() {
+                        return Err(format!(
+                            "--confirm takes mass-change and mass-create, not {code:?}"
+                        ));
+                    }
+                    codes.push(code.to_owned());
+                }
+                confirm.get_or_insert_default().extend(codes);
+            }
             Value(value) if command.is_none() => command = Some(string(value)?),
             Value(value) => files.push(PathBuf::from(value)),
             _ => return Err(arg.unexpected().to_string()),
@@ -183,6 +211,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let command = command.ok_or("no command given: use check, changeset or serve")?;
     if all_rows && command != "check" {
         return Err("--all-rows belongs to check".to_owned());
+    }
+    if confirm.is_some() && command != "changeset" {
+        return Err("--confirm belongs to changeset".to_owned());
     }
     let serving = command == "serve";
     if !serving
@@ -251,6 +282,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             school: school.ok_or("changeset needs --school ID")?,
             out,
             lang,
+            confirm: confirm.unwrap_or_default(),
             id,
             created_at,
         })),

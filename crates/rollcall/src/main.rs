@@ -154,7 +154,34 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
     let created_at = args.created_at.clone().unwrap_or_else(|| {
         humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
     });
-    let mut json = checker.change_set(&args.school, &id, &created_at).to_json();
+    let guards = checker.guard_diagnostics();
+    let unconfirmed = rollcall_core::guards::unconfirmed(&guards, &args.confirm);
+    if !unconfirmed.is_empty() {
+        let codes: Vec<&str> = unconfirmed.iter().map(|d| d.code().as_str()).collect();
+        let codes = codes.join(",");
+        eprintln!(
+            "{}",
+            match args.lang {
+                Lang::En => format!(
+                    "rollcall: no change-set written: the file trips {codes} (above). Check the \
+                     changes; if they are meant, run again with --confirm {codes}."
+                ),
+                Lang::Es => format!(
+                    "rollcall: no se escribió ningún conjunto de cambios: el archivo activa \
+                     {codes} (arriba). Revise los cambios; si son los deseados, vuelva a \
+                     ejecutarlo con --confirm {codes}."
+                ),
+            }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let mut set = checker.change_set(&args.school, &id, &created_at);
+    set.confirm = guards
+        .iter()
+        .map(|d| d.code().as_str().to_owned())
+        .collect();
+    set.confirm.dedup();
+    let mut json = set.to_json();
     json.push('\n');
     match &args.out {
         Some(path) => std::fs::write(path, json).map_err(|error| match args.lang {

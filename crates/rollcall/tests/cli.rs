@@ -287,6 +287,73 @@ fn changeset_holds_back_rows_with_errors() {
     assert_eq!(password["base"].as_str().map(str::len), Some(32));
 }
 
+#[test]
+fn changeset_writes_a_file_that_trips_a_guard_only_once_it_is_confirmed() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/guards/sorted-column");
+    let (edited, export) = (case.join("edited.csv"), case.join("export.csv"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_file = dir.path().join("changes.json");
+    let base = [
+        "changeset",
+        path(&edited),
+        "--original",
+        path(&export),
+        "--school",
+        "lincoln",
+        "-o",
+        path(&out_file),
+    ];
+    let out = rollcall(&base);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!out_file.exists(), "nothing is written unconfirmed");
+    let said = stderr(&out);
+    assert!(said.contains("warning[mass-change]"), "{said}");
+    assert!(
+        said.contains("Last Name changes for 28 of the 30"),
+        "{said}"
+    );
+    assert!(said.contains("--confirm mass-change"), "{said}");
+    let out = rollcall(&[&base[..], &["--lang", "es"]].concat());
+    assert!(stderr(&out).contains("vuelva a ejecutarlo con --confirm mass-change"));
+
+    // Confirming another guard is not enough; confirming this one writes it, saying so.
+    let out = rollcall(&[&base[..], &["--confirm", "mass-create"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out_file.exists());
+    let out = rollcall(&[&base[..], &["--confirm", "mass-change"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let change_set: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).expect("written")).expect("json");
+    assert_eq!(change_set["confirm"], serde_json::json!(["mass-change"]));
+    assert_eq!(change_set["ops"].as_array().map(Vec::len), Some(28));
+
+    // A change-set that trips nothing carries no `confirm`.
+    let clean = fixture("clean-edit", "edited.csv");
+    let clean_export = fixture("clean-edit", "export.csv");
+    let out = rollcall(&[
+        "changeset",
+        path(&clean),
+        "--original",
+        path(&clean_export),
+        "--school",
+        "s",
+        "--confirm",
+        "mass-change,mass-create",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let change_set: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert!(change_set.get("confirm").is_none(), "{change_set}");
+
+    // Only the guards can be confirmed, and only by changeset.
+    let out = rollcall(&[&base[..], &["--confirm", "guid-modified"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--confirm takes mass-change and mass-create"));
+    let out = rollcall(&["check", path(&edited), "--confirm", "mass-change"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--confirm belongs to changeset"));
+}
+
 fn uuid_version(id: &str) -> Option<char> {
     id.split('-').nth(2).and_then(|part| part.chars().next())
 }

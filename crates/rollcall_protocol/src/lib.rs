@@ -399,6 +399,9 @@ text_enum! {
         NotFound = "not-found",
         /// 413: the body or file is too large.
         TooLarge = "too-large",
+        /// 409: the upload trips a guard (mass change or mass create) that it does not confirm;
+        /// the answer lists the guards.
+        ConfirmNeeded = "confirm-needed",
         /// 422: the file failed a file-level rule.
         FileRejected = "file-rejected",
         /// 408: the request did not arrive in time.
@@ -418,10 +421,20 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// An error's stable code and its message in the request's language.
+/// An error's stable code and its message in the request's language; a `confirm-needed` also
+/// lists the guards found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guards: Vec<GuardFound>,
+}
+
+/// A guard an upload trips: its diagnostic code (`mass-change`, `mass-create`) and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardFound {
+    pub code: String,
     pub message: String,
 }
 
@@ -431,8 +444,15 @@ impl ErrorBody {
             error: ErrorDetail {
                 code,
                 message: message.to_owned(),
+                guards: Vec::new(),
             },
         }
+    }
+
+    /// The body with the guards an upload trips.
+    pub fn with_guards(mut self, guards: Vec<GuardFound>) -> ErrorBody {
+        self.error.guards = guards;
+        self
     }
 }
 

@@ -102,6 +102,7 @@ fn error_codes_are_spelled_as_the_api_documents_them() {
             (ErrorCode::BadCsrfToken, "bad-csrf-token"),
             (ErrorCode::NotFound, "not-found"),
             (ErrorCode::TooLarge, "too-large"),
+            (ErrorCode::ConfirmNeeded, "confirm-needed"),
             (ErrorCode::FileRejected, "file-rejected"),
             (ErrorCode::RequestTimeout, "request-timeout"),
             (ErrorCode::TooManyRequests, "too-many-requests"),

@@ -265,6 +265,8 @@ impl Bench {
         let set = serde_json::json!({
             "id": uuid::Uuid::new_v4().to_string(), "school": LINCOLN,
             "created_at": "2026-11-22T10:00:00Z", "ops": ops,
+            // Every student changes, on purpose: the guard is confirmed.
+            "confirm": ["mass-change", "mass-create"],
         });
         let body = serde_json::to_vec(&set).expect("json");
         let headers = [

@@ -15,7 +15,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rollcall_protocol::{ErrorBody, ErrorCode};
+use rollcall_protocol::{ErrorBody, ErrorCode, GuardFound};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -29,6 +29,8 @@ pub enum AppError {
     NotFound,
     /// 413: the body or file is too large.
     TooLarge(String),
+    /// 409: the upload trips these guards and does not confirm them.
+    ConfirmNeeded(Vec<rollcall_core::Diagnostic>),
     /// 422: the file failed a file-level rule.
     Unprocessable(String),
     /// 408: the request (its body) did not arrive in time.
@@ -98,6 +100,14 @@ impl AppError {
                 message.clone(),
                 None,
             ),
+            AppError::ConfirmNeeded(_) => fixed(
+                StatusCode::CONFLICT,
+                ErrorCode::ConfirmNeeded,
+                "This upload changes unusually much at once. Check the changes listed, then upload \
+                 again confirming each of them.",
+                "Esta subida cambia muchísimo a la vez. Revise los cambios de la lista y vuelva a \
+                 subirla confirmando cada uno.",
+            ),
             AppError::Unprocessable(message) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::FileRejected,
@@ -130,6 +140,20 @@ impl AppError {
                 "Something went wrong on the server. Try again.",
                 "Algo falló en el servidor. Vuelva a intentarlo.",
             ),
+        }
+    }
+
+    /// The guards a 409 `confirm-needed` lists, their messages in `lang`.
+    fn guards(&self, lang: rollcall_core::Lang) -> Vec<GuardFound> {
+        match self {
+            AppError::ConfirmNeeded(guards) => guards
+                .iter()
+                .map(|d| GuardFound {
+                    code: d.code().as_str().to_owned(),
+                    message: d.message(lang),
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -172,12 +196,14 @@ fn spanish(english: &str) -> Option<&'static str> {
 pub struct SpanishError {
     pub code: ErrorCode,
     pub message: String,
+    pub guards: Vec<GuardFound>,
 }
 
 impl SpanishError {
     /// The error body in Spanish.
     pub fn body(&self) -> String {
-        serde_json::to_string(&ErrorBody::new(self.code, &self.message)).unwrap_or_default()
+        let body = ErrorBody::new(self.code, &self.message).with_guards(self.guards.clone());
+        serde_json::to_string(&body).unwrap_or_default()
     }
 }
 
@@ -190,16 +216,19 @@ impl From<sqlx::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, message, spanish) = self.parts();
-        let mut response = (status, Json(ErrorBody::new(code, &message))).into_response();
+        let body = ErrorBody::new(code, &message).with_guards(self.guards(rollcall_core::Lang::En));
+        let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after()
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         if let Some(message) = spanish {
-            response
-                .extensions_mut()
-                .insert(SpanishError { code, message });
+            response.extensions_mut().insert(SpanishError {
+                code,
+                message,
+                guards: self.guards(rollcall_core::Lang::Es),
+            });
         }
         if let AppError::Internal(error) = self {
             response.extensions_mut().insert(error);

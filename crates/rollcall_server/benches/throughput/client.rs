@@ -174,6 +174,8 @@ pub(crate) fn teacher(mut client: Client, t: usize, start: Arc<Barrier>) -> Reco
         let set = serde_json::json!({
             "id": uuid::Uuid::new_v4().to_string(), "school": school,
             "created_at": "2026-11-22T10:00:00Z", "ops": ops,
+            // A whole class renamed each round, on purpose: the guard is confirmed.
+            "confirm": ["mass-change"],
         });
         let body = serde_json::to_vec(&set).expect("json");
         let uploads = format!("/api/schools/{school}/uploads");

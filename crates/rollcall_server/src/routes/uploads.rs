@@ -19,7 +19,9 @@ use crate::routes::roster::{FormatQuery, attachment};
 use crate::store::classes::ClassOwner;
 use crate::store::uploads::{NewUpload, StoredUpload, UploadRow};
 use crate::upload::validate::CurrentRoster;
-use crate::upload::{file_sheet, rows_of_change_set, rows_of_file};
+use crate::upload::{
+    change_set_guards, check_guards, file_sheet, rows_of_change_set, rows_of_file,
+};
 
 /// The teacher's language from `Accept-Language`: Spanish when it comes before English.
 pub fn request_lang(headers: &axum::http::HeaderMap) -> rollcall_core::Lang {
@@ -61,7 +63,7 @@ fn check_keys(value: &serde_json::Value) -> Result<(), AppError> {
         .ok_or_else(|| AppError::BadRequest("A change-set is a JSON object.".to_owned()))?;
     unknown(
         object,
-        &["id", "school", "created_at", "ops"],
+        &["id", "school", "created_at", "ops", "confirm"],
         "the change-set",
     )?;
     for op in object
@@ -90,6 +92,9 @@ fn replayed(first: &StoredUpload) -> Response {
 pub struct UploadQuery {
     /// The name of the file a change-set was made from, for the Upload History.
     file_name: Option<String>,
+    /// A file upload's confirmed guards: `mass-change,mass-create` (a change-set says so in
+    /// its `confirm`).
+    confirm: Option<String>,
 }
 
 /// The file name a change-set upload is listed under: the teacher's file (as given in
@@ -172,7 +177,14 @@ pub async fn upload(
             teacher: &teacher,
         };
         let current = CurrentRoster::load(&state.store, owner).await?;
-        let (rows, with_classes) = rows_of_file(&bytes, &name, &current, lang)?;
+        let confirmed: Vec<&str> = query
+            .confirm
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let (rows, with_classes) = rows_of_file(&bytes, &name, &current, &confirmed, lang)?;
         (rows, name, UploadKind::File, None, with_classes)
     } else if content_type.starts_with("application/json") {
         let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
@@ -188,6 +200,8 @@ pub async fn upload(
             return Ok(replayed(&first));
         }
         let rows = rows_of_change_set(&set, &school)?;
+        let students = state.store.student_count(&school).await?;
+        check_guards(&change_set_guards(&set, students), &set.confirm)?;
         let with_classes = set.ops.iter().any(|op| op.values().classes.is_some());
         (
             rows,

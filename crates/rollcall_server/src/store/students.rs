@@ -106,6 +106,15 @@ impl Store {
         Ok(students)
     }
 
+    /// How many students a school has.
+    pub async fn student_count(&self, school: &str) -> Result<usize, sqlx::Error> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM students WHERE school_id = $1")
+            .bind(school)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
     /// A school's students in roster order.
     pub async fn students(&self, school: &str) -> Result<Vec<StudentRecord>, sqlx::Error> {
         sqlx::query_as(

@@ -88,13 +88,34 @@ pub fn rows_of_change_set(set: &ChangeSet, school: &str) -> Result<Vec<NewUpload
     Ok(rows)
 }
 
+/// Refuses an upload that trips a guard its `confirmed` codes do not name (409).
+pub fn check_guards<S: AsRef<str>>(
+    found: &[rollcall_core::Diagnostic],
+    confirmed: &[S],
+) -> Result<(), AppError> {
+    let left = rollcall_core::guards::unconfirmed(found, confirmed);
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::ConfirmNeeded(left.into_iter().cloned().collect()))
+    }
+}
+
+/// The guards a change-set trips in a school of `students` students.
+pub fn change_set_guards(set: &ChangeSet, students: usize) -> Vec<rollcall_core::Diagnostic> {
+    rollcall_core::GuardCounts::of_change_set(set, students)
+        .diagnostics(|field| (field.header().to_owned(), Some(field.index() as u32)))
+}
+
 /// The rows of an uploaded file, checked against the current roster with the rule engine: rows
 /// with errors fail at once (with the engine's messages); the others become ops. A file-level
-/// error refuses the whole file (422). The flag says whether the file has a Classes column.
+/// error refuses the whole file (422), and a guard that `confirmed` does not name refuses it
+/// too (409). The flag says whether the file has a Classes column.
 pub fn rows_of_file(
     bytes: &[u8],
     file_name: &str,
     current: &CurrentRoster,
+    confirmed: &[&str],
     lang: Lang,
 ) -> Result<(Vec<NewUploadRow>, bool), AppError> {
     let options = Options::default();
@@ -113,6 +134,7 @@ pub fn rows_of_file(
     if !file_errors.is_empty() {
         return Err(AppError::Unprocessable(file_errors.join(" ")));
     }
+    check_guards(&checker.guard_diagnostics(), confirmed)?;
     let mut ops: HashMap<SheetRow, Op> = checker
         .change_set("", "", "")
         .ops

@@ -9,6 +9,7 @@ mod common;
 mod applying;
 mod classes;
 mod collisions;
+mod guards;
 mod history;
 mod refusals;
 

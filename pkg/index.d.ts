@@ -55,13 +55,23 @@ export interface ChangeSetOptions extends CheckOptions {
   id?: string;
   /** RFC 3339 time; now when not given. */
   createdAt?: string;
+  /**
+   * The guards the teacher saw and confirmed (`mass-change`, `mass-create`), written into the
+   * change-set's `confirm`: the server refuses an upload that trips a guard it does not confirm.
+   */
+  confirm?: GuardCode[];
 }
+
+/** The codes of the guards, the file-level warnings an upload must confirm. */
+export type GuardCode = 'mass-change' | 'mass-create';
 
 /** Options of {@link Checker.changeSet}. */
 export interface StampOptions {
   school: string;
   id?: string;
   createdAt?: string;
+  /** As {@link ChangeSetOptions.confirm}. */
+  confirm?: GuardCode[];
 }
 
 /** A column of the file. */
@@ -188,6 +198,8 @@ export interface ChangeSet {
   school: string;
   created_at: string;
   ops: Op[];
+  /** The guards confirmed; absent when none. */
+  confirm?: GuardCode[];
 }
 
 /** A row after an edit: its report entry and all its diagnostics. */
@@ -205,6 +217,8 @@ export interface Delta {
   absent_added: RowUpdate[];
   /** GUIDs of students no longer missing. */
   absent_removed: string[];
+  /** The guards (`mass-change`, `mass-create`) the file trips after the edit: all of them. */
+  guards: Diagnostic[];
 }
 
 /** One entry of the code registry. */

@@ -316,3 +316,49 @@ test('null and undefined options are the defaults', () => {
   assert.equal(checkJson(guidModified.edited, {}), expected);
   assert.equal(checkJson(guidModified.edited, { original: undefined, lang: null }), expected);
 });
+
+test('a column sorted on its own is a mass-change, which a change-set can confirm', () => {
+  const sorted = {
+    edited: fixture('guards/sorted-column/edited.csv'),
+    original: fixture('guards/sorted-column/export.csv'),
+  };
+  const report = check(sorted.edited, { original: sorted.original });
+  const guards = report.diagnostics.filter((d) => d.code.startsWith('mass-'));
+  assert.equal(guards.length, 1);
+  assert.equal(guards[0].code, 'mass-change');
+  assert.equal(guards[0].severity, 'warning');
+  assert.equal(guards[0].row, null);
+  assert.equal(guards[0].column, 'Last Name');
+  assert.deepEqual(guards[0].args, { field: 'Last Name', changed: '28', matched: '30' });
+  assert.equal(report.summary.warnings, 1);
+
+  const stamp = { school: 'lincoln', id: 'a', createdAt: '2026-01-01T00:00:00Z' };
+  const unconfirmed = changeSet(sorted.edited, { original: sorted.original, ...stamp });
+  assert.equal(unconfirmed.changeSet.confirm, undefined);
+  const confirmed = changeSet(sorted.edited, { original: sorted.original, ...stamp, confirm: ['mass-change'] });
+  assert.deepEqual(confirmed.changeSet.confirm, ['mass-change']);
+  assert.equal(confirmed.changeSet.ops.length, 28);
+  assert.throws(() => changeSet(sorted.edited, { original: sorted.original, ...stamp, confirm: ['guid-modified'] }), {
+    name: 'TypeError',
+    message: /`confirm` must be an array of "mass-change" and "mass-create"/,
+  });
+});
+
+test('Checker: edits that pass a quarter of the students raise the guard, and undoing them clears it', () => {
+  const checker = new Checker(fixture('guards/a-quarter-exactly/edited.csv'), {
+    original: fixture('guards/a-quarter-exactly/export.csv'),
+  });
+  try {
+    assert.equal(checker.summary().warnings, 0, '10 of 40 is a quarter exactly');
+    let delta = checker.setCell(20, 'first_name', 'Changed');
+    assert.deepEqual(delta.guards.map((g) => [g.code, g.args.changed, g.args.matched]), [['mass-change', '11', '40']]);
+    assert.equal(delta.summary.warnings, 1);
+    const set = checker.changeSet({ school: 's', confirm: ['mass-change'] });
+    assert.deepEqual(set.confirm, ['mass-change']);
+    delta = checker.setCell(20, 'first_name', 'Sami');
+    assert.deepEqual(delta.guards, []);
+    assert.equal(delta.summary.warnings, 0);
+  } finally {
+    checker.free();
+  }
+});

@@ -103,6 +103,34 @@ pub fn string(value: &JsValue, name: &str, required: bool) -> Result<Option<Stri
     }
 }
 
+/// The `confirm` option: guard codes (`mass-change`, `mass-create`); empty when it is undefined
+/// or null.
+pub fn guard_codes(value: &JsValue, name: &str) -> Result<Vec<String>, ArgError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let wrong = || {
+        ArgError::new(
+            format!("`{name}` must be an array of \"mass-change\" and \"mass-create\""),
+            format!("`{name}` debe ser un array de \"mass-change\" y \"mass-create\""),
+        )
+    };
+    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(wrong)?;
+    let mut codes = Vec::new();
+    for item in array.iter() {
+        let code = item.as_string().ok_or_else(wrong)?;
+        let guard =
+            rollcall_core::Code::from_name(&code).is_some_and(rollcall_core::guards::is_guard);
+        if !guard {
+            return Err(wrong());
+        }
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
+}
+
 /// A boolean option; `false` when it is undefined or null.
 pub fn boolean(value: &JsValue, name: &str) -> Result<bool, ArgError> {
     if value.is_undefined() || value.is_null() {

@@ -35,9 +35,10 @@ const CHANGE_SET_OPTIONS: &[&str] = &[
     "school",
     "id",
     "createdAt",
+    "confirm",
 ];
 /// The options `Checker.changeSet` takes.
-const CHECKER_CHANGE_SET_OPTIONS: &[&str] = &["school", "id", "createdAt"];
+const CHECKER_CHANGE_SET_OPTIONS: &[&str] = &["school", "id", "createdAt", "confirm"];
 
 /// The files and options of one check, read from JavaScript.
 struct CheckArgs {
@@ -144,6 +145,8 @@ struct Stamp {
     school: String,
     id: String,
     created_at: String,
+    /// The guards the caller confirms, for the change-set's `confirm`.
+    confirm: Vec<String>,
 }
 
 impl Stamp {
@@ -158,11 +161,22 @@ impl Stamp {
         let created_at = args::string(&bag.get("createdAt"), "createdAt", false)
             .map_err(fail)?
             .unwrap_or_else(now);
+        let confirm = args::guard_codes(&bag.get("confirm"), "confirm").map_err(fail)?;
         Ok(Stamp {
             school,
             id,
             created_at,
+            confirm,
         })
+    }
+}
+
+impl Stamp {
+    /// The checker's change-set with this stamp.
+    fn change_set(self, checker: &rollcall_core::Checker) -> rollcall_core::ChangeSet {
+        let mut set = checker.change_set(&self.school, &self.id, &self.created_at);
+        set.confirm = self.confirm;
+        set
     }
 }
 
@@ -206,9 +220,7 @@ pub fn change_set(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let stamp = Stamp::read(&bag, lang)?;
     let args = CheckArgs::read(&edited, &bag, lang)?;
     let checker = args.checker();
-    let change_set = checker
-        .change_set(&stamp.school, &stamp.id, &stamp.created_at)
-        .to_json();
+    let change_set = stamp.change_set(&checker).to_json();
     let json = format!(
         "{{\"report\":{},\"changeSet\":{change_set}}}",
         report_json(&checker, lang)
@@ -300,12 +312,7 @@ impl Checker {
         let bag = OptionBag::new(&options, "options", CHECKER_CHANGE_SET_OPTIONS)
             .map_err(|error| error.into_js(self.lang))?;
         let stamp = Stamp::read(&bag, self.lang)?;
-        parse(
-            &self
-                .inner
-                .change_set(&stamp.school, &stamp.id, &stamp.created_at)
-                .to_json(),
-        )
+        parse(&stamp.change_set(&self.inner).to_json())
     }
 }
 

@@ -108,7 +108,7 @@ test('through webpack, the bundler build gives byte-identical reports', async ()
     });
     assert.equal(json, expected, edited);
   }
-  assert.equal(await page.evaluate(() => window.rollcallBundled.codes().length), 42);
+  assert.equal(await page.evaluate(() => window.rollcallBundled.codes().length), 44);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -95,8 +95,15 @@ async fn succeeded(response: Response) -> Result<Response, ApiError> {
     }
     let status = response.status();
     let text = text_of(&response).await.unwrap_or_default();
+    // A 409 `confirm-needed` lists the guards found: their messages follow the error's.
     let message = serde_json::from_str::<ErrorBody>(&text)
-        .map(|body| body.error.message)
+        .map(|body| {
+            let guards = body.error.guards.iter().map(|g| g.message.as_str());
+            std::iter::once(body.error.message.as_str())
+                .chain(guards)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or(text);
     Err(ApiError::Status(status, message))
 }

@@ -111,13 +111,17 @@ pub fn HistoryPage() -> impl IntoView {
     let total = RwSignal::new(None::<u32>);
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
+    // The page whose uploads are shown: the pager follows it, not the address, so that it never
+    // names a page before that page's uploads are in (after Back, say).
+    let shown = RwSignal::new(1u32);
     // Each load is numbered; an answer to an older one (another page, another school) is dropped.
     let latest = StoredValue::new(0u64);
     let load = move || {
         latest.update_value(|n| *n += 1);
         let this = latest.get_value();
         loading.set(true);
-        let path = ctx.school_path(&format!("/uploads?page={}", page.get_untracked()));
+        let asked = page.get_untracked();
+        let path = ctx.school_path(&format!("/uploads?page={asked}"));
         spawn_local(async move {
             let result = api::get_json_counted::<Vec<UploadSummary>>(&path, ctx.lang_code()).await;
             if latest.get_value() != this {
@@ -127,6 +131,7 @@ pub fn HistoryPage() -> impl IntoView {
                 Ok((list, count)) => {
                     uploads.set(Some(list));
                     total.set(count);
+                    shown.set(asked);
                     error.set(None);
                 }
                 Err(e) => error.set(Some(ctx.failed(&e))),
@@ -201,12 +206,12 @@ pub fn HistoryPage() -> impl IntoView {
             }}
             <Show when=move || { pages() > 1 }>
                 <nav class="pager" id="history-pager" aria-label=move || ctx.t().history_pages>
-                    <Show when=move || { page.get() > 1 }>
-                        <A href=move || paths::history_page(page.get() - 1) attr:class="button secondary" attr:rel="prev">{move || ctx.t().history_newer}</A>
+                    <Show when=move || { shown.get() > 1 }>
+                        <A href=move || paths::history_page(shown.get() - 1) attr:class="button secondary" attr:rel="prev">{move || ctx.t().history_newer}</A>
                     </Show>
-                    <span aria-current="page">{move || i18n::page_of(page.get(), pages(), ctx.lang.get())}</span>
-                    <Show when=move || { page.get() < pages() }>
-                        <A href=move || paths::history_page(page.get() + 1) attr:class="button secondary" attr:rel="next">{move || ctx.t().history_older}</A>
+                    <span aria-current="page">{move || i18n::page_of(shown.get(), pages(), ctx.lang.get())}</span>
+                    <Show when=move || { shown.get() < pages() }>
+                        <A href=move || paths::history_page(shown.get() + 1) attr:class="button secondary" attr:rel="next">{move || ctx.t().history_older}</A>
                     </Show>
                 </nav>
             </Show>

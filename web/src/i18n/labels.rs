@@ -1,7 +1,7 @@
 //! Words the page builds from values: a column's, an outcome's or a status's name, counts,
 //! times and lists, in English and Spanish.
 
-use rollcall_core::{Field, Lang, Outcome, SheetRow};
+use rollcall_core::{Field, Finding, Lang, Outcome, SheetRow};
 use rollcall_protocol::{RowState, UploadStatus};
 
 /// A column's name on the page.
@@ -58,6 +58,64 @@ pub fn changes_count(count: u32, lang: Lang) -> String {
         (Lang::En, n) => format!("{n} changes"),
         (Lang::Es, 1) => "1 cambio".to_owned(),
         (Lang::Es, n) => format!("{n} cambios"),
+    }
+}
+
+/// A field's values in the plural, as a sentence names them: "first names" / "nombres".
+fn field_plural(field: Field, lang: Lang) -> &'static str {
+    match (field, lang) {
+        (Field::FirstName, Lang::En) => "first names",
+        (Field::FirstName, Lang::Es) => "nombres",
+        (Field::LastName, Lang::En) => "last names",
+        (Field::LastName, Lang::Es) => "apellidos",
+        (Field::Grade, Lang::En) => "grade levels",
+        (Field::Grade, Lang::Es) => "grados",
+        (Field::StudentId, Lang::En) => "Student IDs",
+        (Field::StudentId, Lang::Es) => "ID de alumno",
+        (Field::Username, Lang::En) => "usernames",
+        (Field::Username, Lang::Es) => "nombres de usuario",
+        (Field::Classes, Lang::En) => "class lists",
+        (Field::Classes, Lang::Es) => "listas de clases",
+        (Field::Password, Lang::En) => "passwords",
+        (Field::Password, Lang::Es) => "contraseñas",
+        (Field::Guid, Lang::En) => "Student GUIDs",
+        (Field::Guid, Lang::Es) => "GUID de alumno",
+    }
+}
+
+/// What the teacher confirms by ticking a guard's box: "I checked: 48 of 60 first names
+/// change" / "Lo he revisado: cambian 48 de 60 nombres".
+pub fn guard_confirmation(finding: &Finding, lang: Lang) -> String {
+    match (finding, lang) {
+        (
+            Finding::MassChange {
+                field,
+                changed,
+                matched,
+            },
+            Lang::En,
+        ) => format!(
+            "I checked: {changed} of {matched} {} change",
+            field_plural(*field, lang)
+        ),
+        (
+            Finding::MassChange {
+                field,
+                changed,
+                matched,
+            },
+            Lang::Es,
+        ) => format!(
+            "Lo he revisado: cambian {changed} de {matched} {}",
+            field_plural(*field, lang)
+        ),
+        (Finding::MassCreate { created, rows }, Lang::En) => {
+            format!("I checked: {created} of {rows} rows create new students")
+        }
+        (Finding::MassCreate { created, rows }, Lang::Es) => {
+            format!("Lo he revisado: {created} de {rows} filas crean alumnos nuevos")
+        }
+        (other, _) => other.code().as_str().to_owned(),
     }
 }
 

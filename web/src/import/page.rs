@@ -151,16 +151,20 @@ fn Result() -> impl IntoView {
                     </ul>
                 </div>
             </Show>
+            <Guards/>
             <div class="actions bar">
                 <button type="button" class="secondary" on:click=move |_| state.apply_all(ctx)
                     disabled=move || { let s = state.summary.get(); s.errors + s.warnings == 0 }>{move || ctx.t().apply_all}</button>
                 <button type="button" class="secondary" on:click=move |_| state.download_errors(ctx.lang.get_untracked())
                     disabled=move || state.summary.get().error == 0>{move || ctx.t().download_errors}</button>
                 <button type="button" class="primary" id="upload" on:click=move |_| { let navigate = navigate.clone(); state.upload(ctx, move || navigate(paths::HISTORY, Default::default())) }
-                    disabled=move || changes() == 0 || state.busy.get()>
+                    disabled=move || changes() == 0 || state.busy.get() || !state.guards_confirmed()>
                     {move || if state.busy.get() { ctx.t().uploading.to_owned() } else { i18n::upload_button(changes(), ctx.lang.get()) }}
                 </button>
             </div>
+            <Show when=move || { changes() != 0 && !state.guards_confirmed() }>
+                <p class="muted" id="confirm-first">{move || ctx.t().guards_confirm_all}</p>
+            </Show>
             <Show when=move || state.error_rows.with(|r| !r.is_empty())>
                 <p class="held" id="held-back">{move || ctx.t().held_back}" "{move || row_list(&state.error_rows.get())}</p>
             </Show>
@@ -170,5 +174,50 @@ fn Result() -> impl IntoView {
             {move || state.message.get().map(|m| view! { <p class="error-text" role="alert">{m}</p> })}
             <ResultTable/>
         </section>
+    }
+}
+
+/// The guards the file trips, each with the box the teacher ticks to confirm it: Upload waits
+/// for every box.
+#[component]
+fn Guards() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let state = expect_context::<ImportState>();
+    view! {
+        <Show when=move || state.guards.with(|g| !g.is_empty())>
+            <div class="guards" id="guards" role="alert">
+                <h3>{move || ctx.t().guards_title}</h3>
+                <p>{move || ctx.t().guards_help}</p>
+                <ul>
+                    {move || state.guards.get().into_iter().map(|guard| {
+                        let code = guard.code().as_str();
+                        let ticked = {
+                            let guard = guard.clone();
+                            move || state.confirmed.with(|c| c.contains(&guard))
+                        };
+                        let on_change = {
+                            let guard = guard.clone();
+                            move |ev: leptos::ev::Event| {
+                                let input: web_sys::HtmlInputElement = event_target(&ev);
+                                state.confirm(&guard, input.checked());
+                            }
+                        };
+                        let (message, confirmation) = (guard.clone(), guard.clone());
+                        view! {
+                            <li class="guard" data-code=code>
+                                <p class="diag warning">
+                                    <span class="sev">{super::table::severity_icon(guard.severity())}" "{code}</span>
+                                    " "{move || message.message(ctx.lang.get())}
+                                </p>
+                                <label class="confirm">
+                                    <input type="checkbox" prop:checked=ticked on:change=on_change/>
+                                    " "{move || i18n::guard_confirmation(&confirmation.finding, ctx.lang.get())}
+                                </label>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
     }
 }

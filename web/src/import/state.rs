@@ -55,6 +55,10 @@ pub struct ImportState {
     pub phase: RwSignal<Phase>,
     pub summary: RwSignal<Summary>,
     pub file_diagnostics: RwSignal<Vec<Diagnostic>>,
+    /// The guards the file trips (`mass-change`, `mass-create`), and those the teacher ticked:
+    /// an edit that changes a guard's counts takes its tick away.
+    pub guards: RwSignal<Vec<Diagnostic>>,
+    pub confirmed: RwSignal<Vec<Diagnostic>>,
     /// The classes the upload would create.
     pub new_classes: RwSignal<Vec<String>>,
     pub filter: RwSignal<Filter>,
@@ -82,6 +86,8 @@ impl ImportState {
             phase: RwSignal::new(Phase::Idle),
             summary: RwSignal::new(Summary::default()),
             file_diagnostics: RwSignal::new(Vec::new()),
+            guards: RwSignal::new(Vec::new()),
+            confirmed: RwSignal::new(Vec::new()),
             new_classes: RwSignal::new(Vec::new()),
             filter: RwSignal::new(Filter::Errors),
             page: RwSignal::new(0),
@@ -115,30 +121,64 @@ impl ImportState {
         self.message.set(None);
         self.announce.set(String::new());
         self.new_classes.set(Vec::new());
+        self.guards.set(Vec::new());
+        self.confirmed.set(Vec::new());
+    }
+
+    /// Shows the guards found now, keeping only the ticks of guards that are still the same.
+    fn set_guards(&self, guards: Vec<Diagnostic>) {
+        if self.guards.with_untracked(|old| *old == guards) {
+            return;
+        }
+        self.confirmed
+            .update(|ticked| ticked.retain(|d| guards.contains(d)));
+        self.guards.set(guards);
+    }
+
+    /// Ticks or unticks a guard's box.
+    pub fn confirm(&self, guard: &Diagnostic, ticked: bool) {
+        self.confirmed.update(|confirmed| {
+            confirmed.retain(|d| d != guard);
+            if ticked {
+                confirmed.push(guard.clone());
+            }
+        });
+    }
+
+    /// True when the teacher ticked every guard found (or none was found).
+    pub fn guards_confirmed(&self) -> bool {
+        self.guards.with(|guards| {
+            self.confirmed
+                .with(|c| guards.iter().all(|g| c.contains(g)))
+        })
     }
 
     /// Reads everything from the checker again; `lines` recomputes which rows the filter shows.
     pub fn refresh(&self, keep_page: bool) {
-        let Some((lines, summary, file_diagnostics, columns)) = self.work.with_value(|work| {
-            let work = work.as_ref()?;
-            let table = work.checker.table();
-            let columns: Vec<Field> = Field::ALL
-                .into_iter()
-                .filter(|&f| table.column(f).is_some())
-                .collect();
-            Some((
-                work.lines(self.filter.get_untracked()),
-                work.checker.summary(),
-                work.checker.file_diagnostics().to_vec(),
-                columns,
-            ))
-        }) else {
+        let Some((lines, summary, file_diagnostics, guards, columns)) =
+            self.work.with_value(|work| {
+                let work = work.as_ref()?;
+                let table = work.checker.table();
+                let columns: Vec<Field> = Field::ALL
+                    .into_iter()
+                    .filter(|&f| table.column(f).is_some())
+                    .collect();
+                Some((
+                    work.lines(self.filter.get_untracked()),
+                    work.checker.summary(),
+                    work.checker.file_diagnostics().to_vec(),
+                    work.checker.guard_diagnostics(),
+                    columns,
+                ))
+            })
+        else {
             return;
         };
         self.line_count.set(lines.len());
         self.lines.set_value(lines);
         self.summary.set(summary);
         self.file_diagnostics.set(file_diagnostics);
+        self.set_guards(guards);
         self.columns.set(columns);
         self.refresh_lists();
         let pages = self.line_count.get_untracked().div_ceil(PAGE_ROWS).max(1);
@@ -177,6 +217,7 @@ impl ImportState {
     /// Shows what an edit changed: the rows it re-checked and the counts.
     fn apply_delta(&self, delta: &Delta) {
         self.summary.set(delta.summary);
+        self.set_guards(delta.guards.clone());
         let columns = self.columns.get_untracked();
         self.work.with_value(|work| {
             let Some(work) = work.as_ref() else { return };
@@ -377,10 +418,19 @@ impl ImportState {
     pub fn upload(&self, ctx: Ctx, queued: impl FnOnce() + 'static) {
         let state = *self;
         let school = ctx.school.get_untracked().unwrap_or_default();
+        if !self.guards_confirmed() {
+            return;
+        }
+        let confirm: Vec<String> = self.confirmed.with_untracked(|c| {
+            let mut codes: Vec<String> = c.iter().map(|d| d.code().as_str().to_owned()).collect();
+            codes.dedup();
+            codes
+        });
         let Some((body, count, name, held)) = self.work.with_value(|w| {
             let w = w.as_ref()?;
             let id = uuid::Uuid::new_v4().to_string();
-            let set = w.checker.change_set(&school, &id, &api::now_rfc3339());
+            let mut set = w.checker.change_set(&school, &id, &api::now_rfc3339());
+            set.confirm = confirm;
             let body = serde_json::to_string(&set).ok()?;
             Some((body, set.ops.len(), w.file_name.clone(), w.error_rows()))
         }) else {

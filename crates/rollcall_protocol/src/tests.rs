@@ -99,6 +99,7 @@ fn error_codes_are_spelled_as_the_api_documents_them() {
         &[
             (ErrorCode::BadRequest, "bad-request"),
             (ErrorCode::Unauthorized, "unauthorized"),
+            (ErrorCode::PasswordExpired, "password-expired"),
             (ErrorCode::BadCsrfToken, "bad-csrf-token"),
             (ErrorCode::NotFound, "not-found"),
             (ErrorCode::TooLarge, "too-large"),

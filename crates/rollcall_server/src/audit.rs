@@ -14,6 +14,8 @@ use crate::store::audit::NewAuditEntry;
 pub const SIGN_IN: &str = "sign-in";
 /// A sign-in was refused: a wrong password, an unknown or over-long email.
 pub const SIGN_IN_FAILED: &str = "sign-in-failed";
+/// A teacher reset a student's password (the detail is the student's GUID).
+pub const PASSWORD_RESET: &str = "password-reset";
 /// A teacher downloaded an upload's Completed File (it shows temporary passwords).
 pub const COMPLETED_FILE_DOWNLOAD: &str = "completed-file-download";
 

@@ -76,15 +76,37 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// A student's session cookie, over plain HTTP and over HTTPS: a cookie of its own, so that a
+/// student's sign-in on a shared computer never ends or becomes a teacher's session.
+pub const STUDENT_COOKIE: &str = "rollcall_student";
+pub const SECURE_STUDENT_COOKIE: &str = "__Host-rollcall_student";
+
 /// The session cookie's name for a request over HTTPS (`secure`) or not.
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure { SECURE_COOKIE } else { COOKIE }
 }
 
+/// The student session cookie's name.
+fn student_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_STUDENT_COOKIE
+    } else {
+        STUDENT_COOKIE
+    }
+}
+
 /// The `Set-Cookie` value that opens a session, or (with an empty token) ends it.
 pub fn session_cookie(token: &str, secure: bool) -> String {
+    set_cookie(cookie_name(secure), token, secure)
+}
+
+/// The `Set-Cookie` value that opens a student's session, or (with an empty token) ends it.
+pub fn student_cookie(token: &str, secure: bool) -> String {
+    set_cookie(student_cookie_name(secure), token, secure)
+}
+
+fn set_cookie(name: &str, token: &str, secure: bool) -> String {
     let max_age = if token.is_empty() { 0 } else { SESSION_SECONDS };
-    let name = cookie_name(secure);
     let flags = if secure { "; Secure" } else { "" };
     format!("{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{flags}")
 }
@@ -92,7 +114,15 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 /// The session token from a request's cookies: the `__Host-` cookie over HTTPS, the plain one
 /// otherwise.
 pub fn cookie_token(headers: &axum::http::HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
+    cookie_value(headers, cookie_name(secure))
+}
+
+/// A student's session token from a request's cookies.
+pub fn student_cookie_token(headers: &axum::http::HeaderMap, secure: bool) -> Option<String> {
+    cookie_value(headers, student_cookie_name(secure))
+}
+
+fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -128,20 +158,65 @@ impl FromRequestParts<AppState> for Session {
             .ok_or(AppError::Unauthorized(
                 "Your session has ended. Sign in again.",
             ))?;
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if !safe {
-            let sent = parts
-                .headers
-                .get("x-csrf-token")
-                .and_then(|value| value.to_str().ok());
-            let same = sent.is_some_and(|sent| same_secret(sent.as_bytes(), csrf.as_bytes()));
-            if !same {
-                return Err(AppError::Forbidden);
-            }
-        }
+        check_csrf(parts, &csrf)?;
         Ok(Session {
             teacher,
             csrf,
+            token_hash: hash,
+        })
+    }
+}
+
+/// Refuses an unsafe method without the session's CSRF token (403).
+fn check_csrf(parts: &Parts, csrf: &str) -> Result<(), AppError> {
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe {
+        return Ok(());
+    }
+    let sent = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|value| value.to_str().ok());
+    if sent.is_some_and(|sent| same_secret(sent.as_bytes(), csrf.as_bytes())) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A signed-in student (`POST /api/student/session`), with her session's CSRF token (checked
+/// on unsafe methods, as a teacher's) and whether she must set her own password first.
+#[derive(Debug, Clone)]
+pub struct StudentSession {
+    pub student: crate::store::student_accounts::StudentAccount,
+    pub csrf: String,
+    pub must_change: bool,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for StudentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<StudentSession, AppError> {
+        let secure = state.reach.is_https(&parts.headers);
+        let token = student_cookie_token(&parts.headers, secure)
+            .ok_or(AppError::Unauthorized("Sign in first."))?;
+        let hash = token_hash(&token);
+        let (student, csrf, must_change) = state
+            .store
+            .student_session(&hash, state.store.clock().unix_seconds())
+            .await?
+            .ok_or(AppError::Unauthorized(
+                "Your session has ended. Sign in again.",
+            ))?;
+        check_csrf(parts, &csrf)?;
+        Ok(StudentSession {
+            student,
+            csrf,
+            must_change,
             token_hash: hash,
         })
     }

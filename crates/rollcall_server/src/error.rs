@@ -29,6 +29,8 @@ pub enum AppError {
     NotFound,
     /// 413: the body or file is too large.
     TooLarge(String),
+    /// 401: a student's temporary password expired unused.
+    PasswordExpired,
     /// 409: the upload trips these guards and does not confirm them.
     ConfirmNeeded(Vec<rollcall_core::Diagnostic>),
     /// 422: the file failed a file-level rule.
@@ -99,6 +101,12 @@ impl AppError {
                 ErrorCode::TooLarge,
                 message.clone(),
                 None,
+            ),
+            AppError::PasswordExpired => fixed(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::PasswordExpired,
+                "Your temporary password has expired. Ask your teacher for a new one.",
+                "Su contraseña temporal ha caducado. Pida una nueva a su docente.",
             ),
             AppError::ConfirmNeeded(_) => fixed(
                 StatusCode::CONFLICT,

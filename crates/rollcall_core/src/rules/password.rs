@@ -42,6 +42,13 @@ pub fn check(at: &CellAt, text: &str, username: Option<&str>) -> Option<Diagnost
     Some(at.diagnostic(Finding::WeakPassword { reason }))
 }
 
+/// Checks a password a student types for herself (not in a file): the same rule, as a finding
+/// about no row.
+pub fn check_own(text: &str, username: &str) -> Option<Diagnostic> {
+    let reason = reason(text, Some(username))?;
+    Some(Diagnostic::new(Finding::WeakPassword { reason }, None))
+}
+
 /// Checks a non-empty password cell on a row whose Username cell is blank against the username
 /// the student keeps, `stored`. Nothing when the password already fails on its own: [`check`]
 /// reports that, once.

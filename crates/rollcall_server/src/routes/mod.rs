@@ -2,6 +2,7 @@
 
 mod roster;
 mod session;
+mod students;
 mod uploads;
 
 use axum::Router;
@@ -52,6 +53,15 @@ pub fn router(state: AppState) -> Router {
             post(session::sign_in)
                 .get(session::current)
                 .delete(session::sign_out),
+        )
+        .route(
+            "/api/student/session",
+            post(students::sign_in).delete(students::sign_out),
+        )
+        .route("/api/student/password", post(students::set_password))
+        .route(
+            "/api/schools/{school}/students/{guid}/password-reset",
+            post(students::reset),
         )
         .route("/api/schools/{school}/roster", get(roster::roster))
         .route("/api/schools/{school}/export", get(roster::export))

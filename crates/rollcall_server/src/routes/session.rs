@@ -59,50 +59,16 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
         audit(audit::SIGN_IN_FAILED, None, kept.to_lowercase()).await?;
         return Err(AppError::Unauthorized(WRONG));
     };
-    let attempt = state.brake.reserve(&email, address)?;
-    // The same count in the database, which every process shares.
-    let pair = address_text.clone().unwrap_or_default();
-    let now_ms = state.store.clock().unix_millis();
-    let window = throttle::FAILURE_WINDOW.as_millis() as i64;
-    let most = i64::from(throttle::MAX_FAILURES);
-    if let Err(Refused(wait)) = state
-        .store
-        .count_sign_in(&email, &pair, now_ms, window, most)
-        .await?
-    {
-        attempt.withdrawn();
-        return Err(AppError::TooManyRequests(wait));
-    }
     let found = state.store.teacher_by_email(&email).await?;
-    let hash = found
-        .as_ref()
-        .map_or(DECOY_HASH.to_owned(), |(_, hash)| hash.clone());
-    let lane = if attempt.suspect() {
-        Lane::Suspect
-    } else {
-        Lane::Clean
-    };
-    let matches = match state.passwords.verify(hash, password, lane).await {
-        Ok(matches) => matches,
-        Err(error) => {
-            if matches!(error, AppError::Busy) {
-                attempt.withdrawn();
-                state.store.uncount_sign_in(&email, &pair).await?;
-            }
-            return Err(error);
-        }
-    };
+    let hash = found.as_ref().map(|(_, hash)| hash.clone());
+    let matches = throttled_check(&state, &email, address, hash, password).await?;
     let teacher = match found {
         Some((teacher, _)) if matches => teacher,
         found => {
-            attempt.failed();
-            state.store.purge_sign_in_counts(now_ms - window).await?;
             audit(audit::SIGN_IN_FAILED, found.map(|(t, _)| t.id), email).await?;
             return Err(AppError::Unauthorized(WRONG));
         }
     };
-    attempt.succeeded();
-    state.store.clear_sign_in(&email, &pair).await?;
     let now = state.store.clock().unix_seconds();
     if let Some(sent) = auth::cookie_token(&headers, secure) {
         state.store.delete_session(&auth::token_hash(&sent)).await?;
@@ -131,6 +97,58 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> AppResu
         Json(body),
     )
         .into_response())
+}
+
+/// One password check behind the brakes: the attempt for `key` (a normalised email, or
+/// `student:` and a username) from `address` is reserved in this process and counted in the
+/// database, which every process shares, before `password` is verified against `hash` (the
+/// decoy when there is no account, so that costs the same). A failure counts; a success clears
+/// the account's count.
+pub(crate) async fn throttled_check(
+    state: &AppState,
+    key: &str,
+    address: Option<std::net::IpAddr>,
+    hash: Option<String>,
+    password: String,
+) -> AppResult<bool> {
+    let attempt = state.brake.reserve(key, address)?;
+    let pair = address.map(|ip| ip.to_string()).unwrap_or_default();
+    let now_ms = state.store.clock().unix_millis();
+    let window = throttle::FAILURE_WINDOW.as_millis() as i64;
+    let most = i64::from(throttle::MAX_FAILURES);
+    if let Err(Refused(wait)) = state
+        .store
+        .count_sign_in(key, &pair, now_ms, window, most)
+        .await?
+    {
+        attempt.withdrawn();
+        return Err(AppError::TooManyRequests(wait));
+    }
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DECOY_HASH.to_owned());
+    let lane = if attempt.suspect() {
+        Lane::Suspect
+    } else {
+        Lane::Clean
+    };
+    let matches = match state.passwords.verify(hash, password, lane).await {
+        Ok(matches) => matches && known,
+        Err(error) => {
+            if matches!(error, AppError::Busy) {
+                attempt.withdrawn();
+                state.store.uncount_sign_in(key, &pair).await?;
+            }
+            return Err(error);
+        }
+    };
+    if matches {
+        attempt.succeeded();
+        state.store.clear_sign_in(key, &pair).await?;
+    } else {
+        attempt.failed();
+        state.store.purge_sign_in_counts(now_ms - window).await?;
+    }
+    Ok(matches)
 }
 
 /// The one answer to a wrong email, a wrong password or an over-long email.

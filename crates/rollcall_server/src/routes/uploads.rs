@@ -349,6 +349,11 @@ pub async fn file(
         .upload(&scope.school.id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if which == UploadFile::Completed {
+        // A temporary password that expired unused is never shown, swept or not yet.
+        let now = state.store.clock().rfc3339_seconds();
+        state.store.retire_expired_temporary(&now).await?;
+    }
     let rows = state.store.upload_rows(&id).await?;
     let bytes = file_sheet(which, &rows, &upload.header).write(format, None)?;
     let name = format!("{which}-{id}.{format}");

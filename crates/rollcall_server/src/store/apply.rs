@@ -67,7 +67,7 @@ impl UsernameHints {
 const GENERATED_ATTEMPTS: u32 = 20;
 
 /// How long a generated temporary password lasts.
-const TEMPORARY_DAYS: u64 = 90;
+pub const TEMPORARY_DAYS: u64 = 90;
 
 /// A username from a name: lower-case ASCII letters and digits, `first.last`.
 pub fn username_base(first: &str, last: &str) -> String {
@@ -409,6 +409,17 @@ impl Store {
         }
         let result = student.export_cells(password.temporary.as_deref().unwrap_or(""));
         Self::set_result(tx, upload, row, &result).await?;
+        if password.temporary.is_some() {
+            // The text is erased from this row once the password can no longer be used.
+            sqlx::query(
+                "UPDATE upload_rows SET temporary_for = $3 WHERE upload_id = $1 AND row = $2",
+            )
+            .bind(upload)
+            .bind(i64::from(row))
+            .bind(&student.guid)
+            .execute(&mut *tx)
+            .await?;
+        }
         Ok(Ok(result))
     }
 

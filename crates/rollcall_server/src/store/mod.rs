@@ -14,6 +14,7 @@ pub mod retry;
 mod schema;
 mod sessions;
 pub mod sign_ins;
+pub mod student_accounts;
 mod students;
 pub mod update_batch;
 mod upload_rows;
@@ -139,7 +140,8 @@ impl Store {
             Backend::Sqlite => {
                 let pragmas = format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
+                     PRAGMA busy_timeout = {};",
                     busy_timeout.as_millis()
                 );
                 let options = options.max_connections(8).after_connect(move |conn, _| {

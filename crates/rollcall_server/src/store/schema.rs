@@ -215,4 +215,20 @@ pub const MIGRATIONS: &[&str] = &[
     -- the row's classes as exported, joined by '; '
     ALTER TABLE export_rows ADD COLUMN classes TEXT NOT NULL DEFAULT '';
     ",
+    // 7: student accounts. A student's sessions (`must_change` while the only thing she may do
+    // is set her own password: she signed in with a temporary one); and which student's
+    // temporary password an upload row's Completed File cells show, so that the text is erased
+    // as soon as that password is no longer usable.
+    "
+    CREATE TABLE student_sessions (
+        token_hash TEXT PRIMARY KEY,
+        student_guid TEXT NOT NULL REFERENCES students(guid),
+        csrf TEXT NOT NULL,
+        must_change BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX student_sessions_by_student ON student_sessions (student_guid);
+    ALTER TABLE upload_rows ADD COLUMN temporary_for TEXT;
+    CREATE INDEX upload_rows_by_temporary ON upload_rows (temporary_for);
+    ",
 ];

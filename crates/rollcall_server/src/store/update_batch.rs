@@ -5,6 +5,7 @@
 //! write meets rolls it back, and the rows are then written one at a time, each meeting only
 //! its own conflict, exactly as before.
 
+use super::student_accounts::Retired;
 use sqlx::AnyConnection;
 
 use super::Store;
@@ -118,14 +119,24 @@ impl Store {
         if guarded {
             back_to_savepoint(tx, collided).await?;
         }
-        if !collided {
-            return Ok(vec![None; run.len()]);
-        }
-        let mut conflicts = Vec::with_capacity(run.len());
-        for item in run {
-            let written =
-                Store::write_update(tx, &item.update, item.password_hash.as_deref(), now).await?;
-            conflicts.push(written.err());
+        let conflicts = if collided {
+            let mut conflicts = Vec::with_capacity(run.len());
+            for item in run {
+                let written =
+                    Store::write_update(tx, &item.update, item.password_hash.as_deref(), now)
+                        .await?;
+                conflicts.push(written.err());
+            }
+            conflicts
+        } else {
+            vec![None; run.len()]
+        };
+        // A new password replaces any temporary one: its text leaves the Completed Files.
+        for (item, conflict) in run.iter().zip(&conflicts) {
+            if item.password_hash.is_some() && conflict.is_none() {
+                let guid = &item.update.student.guid;
+                Store::retire_temporary_in(tx, guid, Retired::Changed).await?;
+            }
         }
         Ok(conflicts)
     }

@@ -28,7 +28,7 @@ pub(super) fn password_for(op: &Op) -> Option<(String, bool)> {
 }
 
 /// A temporary password: 16 letters and digits, easy to read out.
-fn temporary_password() -> String {
+pub fn temporary_password() -> String {
     let token = auth::random_token();
     let chars: Vec<char> = token.chars().take(16).collect();
     chars

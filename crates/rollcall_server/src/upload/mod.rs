@@ -3,7 +3,7 @@
 //! History.
 
 mod apply;
-mod hashing;
+pub(crate) mod hashing;
 pub mod hooks;
 pub mod lease;
 mod messages;

@@ -34,6 +34,9 @@ use crate::store::{Backend, QUEUE_CHANNEL, Store};
 /// `Store::claim_upload`), so one school's large upload never holds up the others'.
 const WORKERS: usize = 2;
 
+/// How often an idle worker erases the text of temporary passwords that expired unused.
+const SWEEP_EVERY_MS: i64 = 60_000;
+
 /// How often an idle worker looks for uploads other processes stored.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -121,12 +124,22 @@ impl Queue {
     }
 
     async fn run(self, store: Store) {
+        let mut swept_at = i64::MIN;
         loop {
             let now = store.clock().unix_millis();
             let until = lease::expiry(store.clock());
             match store.claim_upload(&self.owner, now, until).await {
                 Ok(Some(upload)) => self.work_on(&store, upload).await,
                 Ok(None) => {
+                    // Idle: at most once a minute, temporary passwords that expired unused
+                    // leave the Completed Files.
+                    if now.saturating_sub(swept_at) >= SWEEP_EVERY_MS {
+                        swept_at = now;
+                        let at = store.clock().rfc3339_seconds();
+                        if let Err(e) = store.retire_expired_temporary(&at).await {
+                            eprintln!("rollcall serve: cannot erase expired passwords: {e}");
+                        }
+                    }
                     let _ = tokio::time::timeout(POLL, self.notify.notified()).await;
                 }
                 Err(e) => {

@@ -9,6 +9,7 @@ mod page;
 mod roster;
 mod scope;
 mod sessions;
+mod students;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

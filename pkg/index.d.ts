@@ -226,7 +226,7 @@ export interface CodeInfo {
   code: string;
   severity: Severity;
   /** Where the code is raised. */
-  area: 'file' | 'value' | 'matching' | 'diff' | 'server';
+  area: 'file' | 'value' | 'matching' | 'diff' | 'guard' | 'server';
   description: { en: string; es: string };
   /** The names of the values its diagnostics carry in `args`. */
   args: string[];

@@ -265,7 +265,7 @@ test('codes lists every code with its severity and descriptions in both language
   for (const info of list) {
     assert.match(info.code, /^[a-z]+(-[a-z0-9]+)*$/);
     assert.ok(['error', 'warning', 'info'].includes(info.severity), info.code);
-    assert.ok(['file', 'value', 'matching', 'diff', 'server'].includes(info.area), info.code);
+    assert.ok(['file', 'value', 'matching', 'diff', 'guard', 'server'].includes(info.area), info.code);
     assert.ok(info.description.en.length > 10 && info.description.es.length > 10, info.code);
     assert.notEqual(info.description.en, info.description.es, info.code);
     assert.ok(Array.isArray(info.args), info.code);

@@ -34,11 +34,14 @@ after(async () => {
   fs.rmSync(downloads, { recursive: true, force: true });
 });
 
-/** The export with columns `columns` (by index) each sorted on its own, as a spreadsheet does. */
-function sortColumnsAlone(csv, columns) {
+/**
+ * The export with columns `columns` (by index) each sorted on its own, as a spreadsheet does:
+ * A to Z, or Z to A with `order` -1.
+ */
+function sortColumnsAlone(csv, columns, order = 1) {
   const [header, ...rows] = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(','));
   for (const column of columns) {
-    const sorted = rows.map((r) => r[column]).sort((a, b) => a.localeCompare(b));
+    const sorted = rows.map((r) => r[column]).sort((a, b) => order * a.localeCompare(b));
     rows.forEach((r, i) => { r[column] = sorted[i]; });
   }
   return [header, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
@@ -102,10 +105,11 @@ test('a file with two columns sorted on their own is uploaded only once both gua
   }
 });
 
-test('the server refuses the same scrambled file sent without the page\'s confirmation', async () => {
+test('the server refuses a scrambled file sent without the page\'s confirmation', async () => {
+  // The names are sorted A to Z by now: Z to A scrambles them again.
   const teacher = await signIn(server, 'teacher@demo.school');
   const csv = await (await teacher.get(`/api/schools/${LINCOLN}/export?format=csv`)).text();
-  const posted = await teacher.postFile(`/api/schools/${LINCOLN}/uploads`, 'scrambled.csv', Buffer.from(sortColumnsAlone(csv, [3])));
+  const posted = await teacher.postFile(`/api/schools/${LINCOLN}/uploads`, 'scrambled.csv', Buffer.from(sortColumnsAlone(csv, [3], -1)));
   assert.equal(posted.status, 409);
   const body = await posted.json();
   assert.equal(body.error.code, 'confirm-needed');

@@ -84,6 +84,8 @@ test('a server killed during a large upload finishes it exactly once after a res
     }));
     const posted = await teacher.post(`/api/schools/${school}/uploads`, {
       id: '6d0f6f0e-8f1c-4c1a-9a51-1f0c0ffee001', school, created_at: '2026-11-22T10:00:00Z', ops,
+      // 600 new students at once, on purpose.
+      confirm: ['mass-create'],
     });
     assert.equal(posted.status, 202);
     const { id } = await posted.json();

@@ -90,11 +90,17 @@ async fn succeeded(response: Response) -> Result<Response, ApiError> {
     if response.ok() {
         return Ok(response);
     }
-    if response.status() == 401 {
-        return Err(ApiError::SignedOut);
-    }
     let status = response.status();
     let text = text_of(&response).await.unwrap_or_default();
+    if status == 401 {
+        // A student's expired temporary password is not a wrong one: its words are kept.
+        return Err(match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) if body.error.code == rollcall_protocol::ErrorCode::PasswordExpired => {
+                ApiError::Status(status, body.error.message)
+            }
+            _ => ApiError::SignedOut,
+        });
+    }
     // A 409 `confirm-needed` lists the guards found: their messages follow the error's.
     let message = serde_json::from_str::<ErrorBody>(&text)
         .map(|body| {

@@ -15,6 +15,8 @@ use crate::history::HistoryPage;
 use crate::i18n::texts;
 use crate::import::{ImportPage, ImportState};
 use crate::paths;
+use crate::student::StudentPage;
+use crate::students::StudentsPage;
 use crate::upload::UploadPage;
 
 const LANG_KEY: &str = "rollcall.lang";
@@ -83,6 +85,21 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // The student page stands alone: no teacher's session is asked for.
+    let student_page = window().location().pathname().ok().as_deref() == Some(paths::STUDENT);
+    if student_page {
+        return view! {
+            <header class="top">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">"✓"</span>
+                    <span class="name">"Rollcall"</span>
+                </div>
+                <LangButtons/>
+            </header>
+            <main id="main" tabindex="-1"><StudentPage lang=ctx.lang/></main>
+        }
+        .into_any();
+    }
     spawn_local(async move {
         if let Ok(session) = api::get_json::<Session>("/api/session", ctx.lang_code()).await {
             ctx.school.set(choose_school(&session));
@@ -108,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=ImportPage/>
                         <Route path=path!("/classes") view=ClassesPage/>
+                        <Route path=path!("/students") view=StudentsPage/>
                         <Route path=path!("/history") view=HistoryPage/>
                         <Route path=path!("/history/:id") view=UploadPage/>
                     </Routes>
@@ -118,6 +136,26 @@ pub fn App() -> impl IntoView {
             {move || ctx.t().tagline}
         </footer>
         </Router>
+    }
+    .into_any()
+}
+
+/// The English and Español buttons.
+#[component]
+fn LangButtons() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang_button = move |lang: Lang, label: &'static str| {
+        view! {
+            <button type="button" class="lang" lang=lang.as_str()
+                aria-pressed=move || (ctx.lang.get() == lang).to_string()
+                on:click=move |_| ctx.lang.set(lang)>{label}</button>
+        }
+    };
+    view! {
+        <div class="langs" role="group" aria-label=move || ctx.t().language>
+            {lang_button(Lang::En, "English")}
+            {lang_button(Lang::Es, "Español")}
+        </div>
     }
 }
 
@@ -153,13 +191,6 @@ fn Header() -> impl IntoView {
         ctx.flash.set(None);
         ctx.school.set(Some(school));
     };
-    let lang_button = move |lang: Lang, label: &'static str| {
-        view! {
-            <button type="button" class="lang" lang=lang.as_str()
-                aria-pressed=move || (ctx.lang.get() == lang).to_string()
-                on:click=move |_| ctx.lang.set(lang)>{label}</button>
-        }
-    };
     // The links mark the current view with `aria-current="page"`; the History link also
     // for one upload.
     let nav_link =
@@ -187,10 +218,7 @@ fn Header() -> impl IntoView {
                     </select>
                 </div>
             </Show>
-            <div class="langs" role="group" aria-label=move || ctx.t().language>
-                {lang_button(Lang::En, "English")}
-                {lang_button(Lang::Es, "Español")}
-            </div>
+            <LangButtons/>
             <Show when=signed_in>
                 <div class="who">
                     <span class="muted">{move || ctx.t().signed_in_as}" "</span>
@@ -203,6 +231,7 @@ fn Header() -> impl IntoView {
             <nav class="tabs" aria-label=move || ctx.t().main_nav>
                 {nav_link(paths::IMPORT, true, |t| t.nav_import)}
                 {nav_link(paths::CLASSES, true, |t| t.nav_classes)}
+                {nav_link(paths::STUDENTS, true, |t| t.nav_students)}
                 {nav_link(paths::HISTORY, false, |t| t.nav_history)}
             </nav>
         </Show>

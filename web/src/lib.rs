@@ -11,6 +11,8 @@ pub mod history;
 pub mod i18n;
 pub mod import;
 pub mod paths;
+pub mod student;
+pub mod students;
 pub mod upload;
 pub mod work;
 

@@ -8,6 +8,12 @@ pub const IMPORT: &str = "/";
 /// The Upload History, first page.
 pub const HISTORY: &str = "/history";
 
+/// The roster with each student's password state.
+pub const STUDENTS: &str = "/students";
+
+/// The students' own sign-in page (outside the teachers' page).
+pub const STUDENT: &str = "/student";
+
 /// The teacher's classes.
 pub const CLASSES: &str = "/classes";
 

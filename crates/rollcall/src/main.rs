@@ -180,6 +180,7 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
         .iter()
         .map(|d| d.code().as_str().to_owned())
         .collect();
+    set.confirm.sort();
     set.confirm.dedup();
     let mut json = set.to_json();
     json.push('\n');

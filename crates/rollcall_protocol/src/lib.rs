@@ -136,6 +136,20 @@ impl UploadStatus {
 }
 
 text_enum! {
+    /// Where a student's password is in its life.
+    pub enum PasswordState ("password state") {
+        /// The student set her own.
+        Own = "own",
+        /// A temporary password, not used yet and not expired.
+        Temporary = "temporary",
+        /// A temporary password unused for 90 days: a teacher must reset it.
+        Expired = "expired",
+        /// None: her temporary password was used and she has not set her own yet.
+        Unset = "unset",
+    }
+}
+
+text_enum! {
     /// Where one row of an upload is.
     pub enum RowState ("row state") {
         /// Waiting to be applied.
@@ -430,6 +444,11 @@ pub struct RosterStudent {
     /// The signed-in teacher's classes of the student, sorted ignoring case.
     #[serde(default)]
     pub classes: Vec<String>,
+    /// Where the student's password is in its life (the Students view shows it).
+    pub password: PasswordState,
+    /// When a temporary password expires unused (RFC 3339); null otherwise.
+    #[serde(default)]
+    pub password_expires_at: Option<String>,
 }
 
 /// One of the signed-in teacher's classes in a school (`GET …/classes`) and how many students

@@ -317,10 +317,26 @@ fn a_roster_student_has_the_exports_fields_without_a_password() {
             grade: "KG".to_owned(),
             username: "grace.cohen".to_owned(),
             classes: vec!["Math 3".to_owned(), "Reading".to_owned()],
+            password: PasswordState::Temporary,
+            password_expires_at: Some("2027-03-01T08:00:00Z".to_owned()),
         },
         json!({"guid": "f149f542-e935-4870-9734-6b4501eaf614", "student_id": null,
                "first_name": "Grace", "last_name": "Cohen", "grade": "KG",
-               "username": "grace.cohen", "classes": ["Math 3", "Reading"]}),
+               "username": "grace.cohen", "classes": ["Math 3", "Reading"],
+               "password": "temporary", "password_expires_at": "2027-03-01T08:00:00Z"}),
+    );
+}
+
+#[test]
+fn password_states_are_spelled_in_lower_case() {
+    check_enum(
+        PasswordState::ALL,
+        &[
+            (PasswordState::Own, "own"),
+            (PasswordState::Temporary, "temporary"),
+            (PasswordState::Expired, "expired"),
+            (PasswordState::Unset, "unset"),
+        ],
     );
 }
 

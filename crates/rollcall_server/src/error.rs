@@ -195,6 +195,7 @@ fn spanish(english: &str) -> Option<&'static str> {
             "Su sesión ha terminado. Vuelva a iniciar sesión."
         }
         "Wrong email or password." => "Correo electrónico o contraseña incorrectos.",
+        "Wrong username or password." => "Nombre de usuario o contraseña incorrectos.",
         _ => return None,
     })
 }

@@ -124,10 +124,10 @@ pub fn guard_codes(value: &JsValue, name: &str) -> Result<Vec<String>, ArgError>
         if !guard {
             return Err(wrong());
         }
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
+        codes.push(code);
     }
+    codes.sort();
+    codes.dedup();
     Ok(codes)
 }
 

@@ -2,7 +2,7 @@
 //! times and lists, in English and Spanish.
 
 use rollcall_core::{Field, Finding, Lang, Outcome, SheetRow};
-use rollcall_protocol::{RowState, UploadStatus};
+use rollcall_protocol::{PasswordState, RowState, UploadStatus};
 
 /// A column's name on the page.
 pub fn field_label(field: Field, lang: Lang) -> &'static str {
@@ -36,6 +36,21 @@ pub fn outcome_label(outcome: Outcome, lang: Lang) -> &'static str {
         (Outcome::Blank, Lang::Es) => "En blanco",
         (Outcome::Absent, Lang::En) => "Not in file",
         (Outcome::Absent, Lang::Es) => "Fuera del archivo",
+    }
+}
+
+/// Where a student's password is, for the Students view: "Temporary, expires Nov 30, 2026".
+pub fn password_state(state: PasswordState, expires_at: Option<&str>, lang: Lang) -> String {
+    let expires = expires_at.map(|at| when(at, lang)).unwrap_or_default();
+    match (state, lang) {
+        (PasswordState::Own, Lang::En) => "Own password".to_owned(),
+        (PasswordState::Own, Lang::Es) => "Contraseña propia".to_owned(),
+        (PasswordState::Temporary, Lang::En) => format!("Temporary, expires {expires}"),
+        (PasswordState::Temporary, Lang::Es) => format!("Temporal, caduca el {expires}"),
+        (PasswordState::Expired, Lang::En) => "Expired: reset it".to_owned(),
+        (PasswordState::Expired, Lang::Es) => "Caducada: restablézcala".to_owned(),
+        (PasswordState::Unset, Lang::En) => "None yet".to_owned(),
+        (PasswordState::Unset, Lang::Es) => "Todavía ninguna".to_owned(),
     }
 }
 

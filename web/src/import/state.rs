@@ -423,6 +423,7 @@ impl ImportState {
         }
         let confirm: Vec<String> = self.confirmed.with_untracked(|c| {
             let mut codes: Vec<String> = c.iter().map(|d| d.code().as_str().to_owned()).collect();
+            codes.sort();
             codes.dedup();
             codes
         });

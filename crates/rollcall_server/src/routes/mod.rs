@@ -21,7 +21,13 @@ the server again. The API is under /api: POST /api/session to sign in, then /api
 
 /// The page's own addresses besides `/` (its views; see `web/src/paths.rs`): each is answered
 /// with the page, which shows the view the address names.
-const PAGE_VIEWS: [&str; 3] = ["/classes", "/history", "/history/{id}"];
+const PAGE_VIEWS: [&str; 5] = [
+    "/classes",
+    "/students",
+    "/student",
+    "/history",
+    "/history/{id}",
+];
 
 /// The page's files (index.html, its script, WebAssembly and styles), or a note saying how to
 /// build them.

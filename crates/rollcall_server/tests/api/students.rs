@@ -61,6 +61,27 @@ async fn completed(server: &Server, teacher: &common::SignedIn, upload: &str) ->
     common::csv_records(&reply.body)
 }
 
+/// The roster's `password` and `password_expires_at` of the student with this username.
+async fn password_state(
+    server: &Server,
+    teacher: &common::SignedIn,
+    username: &str,
+) -> (String, serde_json::Value) {
+    let roster = server
+        .get(Some(teacher), &format!("/api/schools/{LINCOLN}/roster"))
+        .await
+        .json();
+    let student = roster
+        .as_array()
+        .and_then(|r| r.iter().find(|s| s["username"] == username))
+        .cloned()
+        .expect("on the roster");
+    (
+        student["password"].as_str().unwrap_or_default().to_owned(),
+        student["password_expires_at"].clone(),
+    )
+}
+
 /// A student's sign-in: the reply, and her session (cookie, CSRF token) when it opened one.
 async fn student_sign_in(
     server: &Server,
@@ -110,6 +131,11 @@ async fn a_temporary_password_signs_in_once_and_then_only_sets_her_own() {
     assert_eq!(username, "tessa.quill");
     assert_eq!(temporary.len(), 19, "a temporary password: {temporary}");
     assert!(database_holds(&server, &temporary) || !server.url.starts_with("sqlite"));
+    let expires = serde_json::json!("2026-11-30T08:00:00Z");
+    assert_eq!(
+        password_state(&server, &teacher, &username).await,
+        ("temporary".to_owned(), expires)
+    );
 
     let (reply, session) = student_sign_in(&server, "Tessa.Quill ", &temporary).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
@@ -135,6 +161,8 @@ async fn a_temporary_password_signs_in_once_and_then_only_sets_her_own() {
         !database_holds(&server, &temporary),
         "the used temporary password's text is erased"
     );
+    let state = password_state(&server, &teacher, &username).await;
+    assert_eq!(state.0, "unset");
 
     // The session can set her own password, with the CSRF token, by the Password rule.
     let path = "/api/student/password";
@@ -168,6 +196,8 @@ async fn a_temporary_password_signs_in_once_and_then_only_sets_her_own() {
     let (reply, _) = student_sign_in(&server, &username, "Blue-Heron-2027").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json()["must_change_password"], false);
+    let state = password_state(&server, &teacher, &username).await;
+    assert_eq!(state, ("own".to_owned(), serde_json::Value::Null));
     let (reply, _) = student_sign_in(&server, &username, &temporary).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     // A teacher's session is not a student's, nor the other way round.
@@ -213,6 +243,10 @@ async fn an_unused_temporary_password_expires_after_90_days() {
     assert_eq!(
         (rows[0][6].as_str(), rows[1][6].as_str()),
         ("(changed)", "(expired)")
+    );
+    assert_eq!(
+        password_state(&server, &teacher, &vera.1).await.0,
+        "expired"
     );
     assert!(!database_holds(&server, &vera.2));
 }

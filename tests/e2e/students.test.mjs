@@ -87,6 +87,8 @@ test('a teacher resets a password; the student signs in with it once and sets he
   await student.getByLabel('Contraseña').fill('Blue-Heron-2027');
   await student.getByRole('button', { name: 'Iniciar sesión', exact: true }).click();
   await student.locator('#student-done').filter({ hasText: 'Ha iniciado sesión' }).waitFor();
+  // The language is remembered for the whole site: back to English for the teacher's page.
+  await student.getByRole('button', { name: 'English' }).click();
   await student.close();
 
   await page.reload();

@@ -2,6 +2,10 @@
 //! student's own password, a teacher's reset, students' sessions, and erasing a temporary
 //! password's text from the Completed Files as soon as it can no longer be used.
 
+use std::collections::HashMap;
+
+use rollcall_protocol::PasswordState;
+
 use super::Store;
 
 /// What the sign-in needs of a student.
@@ -27,13 +31,23 @@ impl StudentAccount {
         }
     }
 
+    /// Where the password is in its life at `now` (RFC 3339).
+    pub fn password_state(&self, now: &str) -> PasswordState {
+        let expired = self
+            .password_expires_at
+            .as_deref()
+            .is_some_and(|at| at <= now);
+        match (&self.password_hash, self.password_temporary != 0) {
+            (None, _) => PasswordState::Unset,
+            (Some(_), false) => PasswordState::Own,
+            (Some(_), true) if expired => PasswordState::Expired,
+            (Some(_), true) => PasswordState::Temporary,
+        }
+    }
+
     /// Whether the password is a temporary one that expired unused at `now` (RFC 3339).
     pub fn expired(&self, now: &str) -> bool {
-        self.password_temporary != 0
-            && self
-                .password_expires_at
-                .as_deref()
-                .is_some_and(|at| at <= now)
+        self.password_state(now) == PasswordState::Expired
     }
 }
 
@@ -70,6 +84,31 @@ impl Store {
         .bind(username.to_lowercase())
         .fetch_optional(&self.pool)
         .await
+    }
+
+    /// Each student of a school with where the password is at `now` (RFC 3339) and when a
+    /// temporary one expires, by GUID.
+    pub async fn password_states(
+        &self,
+        school: &str,
+        now: &str,
+    ) -> Result<HashMap<String, (PasswordState, Option<String>)>, sqlx::Error> {
+        let students: Vec<StudentAccount> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM students WHERE school_id = $1"
+        )))
+        .bind(school)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(students
+            .into_iter()
+            .map(|student| {
+                let state = student.password_state(now);
+                let expires = student
+                    .password_expires_at
+                    .filter(|_| state != PasswordState::Own);
+                (student.guid, (state, expires))
+            })
+            .collect())
     }
 
     /// The student of this school with this GUID.

@@ -108,39 +108,6 @@ impl Store {
         Ok(students)
     }
 
-    /// Each student's password state in a school at `now` (RFC 3339), by GUID, with when a
-    /// temporary password expires.
-    pub async fn password_states(
-        &self,
-        school: &str,
-        now: &str,
-    ) -> Result<
-        std::collections::HashMap<String, (rollcall_protocol::PasswordState, Option<String>)>,
-        sqlx::Error,
-    > {
-        use rollcall_protocol::PasswordState;
-        let rows: Vec<(String, Option<String>, i64, Option<String>)> = sqlx::query_as(
-            "SELECT guid, password_hash, password_temporary, password_expires_at FROM students
-             WHERE school_id = $1",
-        )
-        .bind(school)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(guid, hash, temporary, expires)| {
-                let state = match (hash, temporary != 0, &expires) {
-                    (None, _, _) => PasswordState::Unset,
-                    (Some(_), false, _) => PasswordState::Own,
-                    (Some(_), true, Some(at)) if at.as_str() <= now => PasswordState::Expired,
-                    (Some(_), true, _) => PasswordState::Temporary,
-                };
-                let expires = expires.filter(|_| state != PasswordState::Own);
-                (guid, (state, expires))
-            })
-            .collect())
-    }
-
     /// How many students a school has.
     pub async fn student_count(&self, school: &str) -> Result<usize, sqlx::Error> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM students WHERE school_id = $1")

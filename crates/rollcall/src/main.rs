@@ -176,12 +176,7 @@ fn changeset(args: &ChangesetArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     let mut set = checker.change_set(&args.school, &id, &created_at);
-    set.confirm = guards
-        .iter()
-        .map(|d| d.code().as_str().to_owned())
-        .collect();
-    set.confirm.sort();
-    set.confirm.dedup();
+    set.confirm = rollcall_core::guards::codes(&guards);
     let mut json = set.to_json();
     json.push('\n');
     match &args.out {

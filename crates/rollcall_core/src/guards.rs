@@ -49,6 +49,19 @@ pub fn unconfirmed<'a, S: AsRef<str>>(
         .collect()
 }
 
+/// The codes of the guards in `found`, sorted, each once: a change-set's `confirm` for them.
+pub fn codes<D: std::borrow::Borrow<Diagnostic>>(found: &[D]) -> Vec<String> {
+    let mut codes: Vec<String> = found
+        .iter()
+        .map(|d| d.borrow().code())
+        .filter(|code| is_guard(*code))
+        .map(|code| code.as_str().to_owned())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
 /// What the guards count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GuardCounts {
@@ -281,5 +294,7 @@ mod tests {
         assert_eq!(unconfirmed(&found, &["mass-change"]).len(), 1);
         assert!(unconfirmed(&found, &["mass-create", "mass-change"]).is_empty());
         assert_eq!(unconfirmed::<&str>(&found, &[]).len(), 2);
+        let twice = [found[1].clone(), found[0].clone(), found[1].clone()];
+        assert_eq!(super::codes(&twice), ["mass-change", "mass-create"]);
     }
 }

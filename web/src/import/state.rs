@@ -421,12 +421,9 @@ impl ImportState {
         if !self.guards_confirmed() {
             return;
         }
-        let confirm: Vec<String> = self.confirmed.with_untracked(|c| {
-            let mut codes: Vec<String> = c.iter().map(|d| d.code().as_str().to_owned()).collect();
-            codes.sort();
-            codes.dedup();
-            codes
-        });
+        let confirm = self
+            .confirmed
+            .with_untracked(|c| rollcall_core::guards::codes(c));
         let Some((body, count, name, held)) = self.work.with_value(|w| {
             let w = w.as_ref()?;
             let id = uuid::Uuid::new_v4().to_string();

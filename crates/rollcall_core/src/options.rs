@@ -39,4 +39,9 @@ pub struct Options {
     /// the rows that change something or carry a diagnostic, and counts the others in `summary`
     /// (the command line's `--all-rows`, the package's `allRows`).
     pub all_rows: bool,
+    /// Keep every cell of the sheet as read, every column and row, in [`ReadOutcome::sheet`]
+    /// (the server's Uploaded File). Off for checks: it costs a copy of every cell.
+    ///
+    /// [`ReadOutcome::sheet`]: crate::read::ReadOutcome::sheet
+    pub keep_sheet: bool,
 }

@@ -182,6 +182,7 @@ impl Checker {
         let read = ReadOutcome {
             table: self.table.clone(),
             diagnostics: Vec::new(),
+            sheet: None,
         };
         let mut checker = Checker::build(
             index_file(read, &self.options),

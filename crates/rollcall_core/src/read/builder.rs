@@ -9,7 +9,7 @@ use crate::field::{Field, HeaderMeaning, classify_header, column_letter};
 use crate::message::FileName;
 use crate::options::Options;
 use crate::position::SheetRow;
-use crate::read::{ColumnInfo, FileInfo, ReadOutcome, Table};
+use crate::read::{ColumnInfo, FileInfo, ReadOutcome, SheetAsRead, Table};
 use crate::text::trim;
 
 /// One row of a sheet, as the reader sees it.
@@ -88,6 +88,8 @@ pub(crate) struct TableBuilder<'a> {
     size_hint: usize,
     /// The whole text of a CSV file, which the table adopts (see [`TableBuilder::source`]).
     source: &'a str,
+    /// Every cell as read, with [`Options::keep_sheet`].
+    sheet: Option<SheetAsRead>,
 }
 
 impl<'a> TableBuilder<'a> {
@@ -105,6 +107,7 @@ impl<'a> TableBuilder<'a> {
             stopped: false,
             size_hint: 0,
             source: "",
+            sheet: options.keep_sheet.then(SheetAsRead::default),
         }
     }
 
@@ -156,6 +159,20 @@ impl<'a> TableBuilder<'a> {
         let row_width = width(cells, offset);
         if row_width > self.options.limits.max_columns {
             return self.too_many_columns(row_width);
+        }
+        if let Some(sheet) = self.sheet.as_mut().filter(|_| row_width > 0) {
+            let cell = |column: u32| match column.checked_sub(offset) {
+                Some(position) if (position as usize) < cells.len() => {
+                    cells.cell(position as usize).0.to_owned()
+                }
+                _ => String::new(),
+            };
+            let texts: Vec<String> = (0..row_width).map(cell).collect();
+            if self.table.is_none() {
+                sheet.header = texts;
+            } else {
+                sheet.rows.push((row, texts));
+            }
         }
         match self.table {
             None if row_width == 0 => Feed::More,
@@ -333,9 +350,28 @@ impl<'a> TableBuilder<'a> {
                 .at_column(column, Some(index)),
             );
         }
+        let sheet = self.sheet.take().map(|mut sheet| {
+            // Passwords never leave the reader in a kept sheet.
+            let passwords: Vec<usize> = table
+                .info
+                .columns
+                .iter()
+                .filter(|c| c.field == Some(Field::Password))
+                .map(|c| c.index as usize)
+                .collect();
+            for (_, cells) in &mut sheet.rows {
+                for &column in &passwords {
+                    if let Some(cell) = cells.get_mut(column) {
+                        cell.clear();
+                    }
+                }
+            }
+            sheet
+        });
         let outcome = ReadOutcome {
             table,
             diagnostics: self.diagnostics,
+            sheet,
         };
         if outcome.is_fatal() {
             let mut outcome = outcome;

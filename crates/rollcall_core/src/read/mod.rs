@@ -22,6 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::message::{Bytes, FileName};
 use crate::options::Options;
+use crate::position::SheetRow;
 
 /// The formats Rollcall reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,6 +59,29 @@ pub struct FileInfo {
 pub struct ReadOutcome {
     pub table: Table,
     pub diagnostics: Vec<Diagnostic>,
+    /// With [`Options::keep_sheet`], every cell of the sheet as read, passwords blanked.
+    pub sheet: Option<SheetAsRead>,
+}
+
+/// A sheet as read, every column and every row with a cell (the header row first, whatever
+/// it holds), each Password cell blanked: what the server keeps as an upload's Uploaded File.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SheetAsRead {
+    pub header: Vec<String>,
+    /// Each data row with its spreadsheet row number; blank rows are left out.
+    pub rows: Vec<(SheetRow, Vec<String>)>,
+}
+
+impl SheetAsRead {
+    /// The sheet's width: its widest row, header included.
+    pub fn width(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|(_, cells)| cells.len())
+            .chain([self.header.len()])
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 impl ReadOutcome {
@@ -140,6 +164,7 @@ pub(crate) fn read_labeled(
         return ReadOutcome {
             table: Table::empty(FileInfo::default()),
             diagnostics: vec![diagnostic],
+            sheet: None,
         };
     }
     let fail = |why: Unreadable, format: Option<Format>| ReadOutcome {
@@ -148,6 +173,7 @@ pub(crate) fn read_labeled(
             ..FileInfo::default()
         }),
         diagnostics: vec![unreadable(label, why)],
+        sheet: None,
     };
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return match workbook::read_zipped(bytes, extension(file_name).as_deref(), label, options) {

@@ -234,3 +234,70 @@ fn an_xlsx_without_a_roster_sheet_reports_on_its_first_sheet() {
     assert_eq!(outcome.table.info.sheet.as_deref(), Some("Students"));
     assert_eq!(rows(&outcome), vec![row(2, "Li", "Wu", "KG")]);
 }
+
+#[test]
+fn a_kept_sheet_holds_every_column_and_row_as_read_without_passwords() {
+    let keep = Options {
+        keep_sheet: true,
+        ..Options::default()
+    };
+    let csv = "Student GUID,First Name,Last Name,Grade Level,Password,Notes,Error\r\n\
+               ,Ana,Lopez,03,Secret!Pass1,  needs bus  ,Old message\r\n\
+               \r\n\
+               ,Ben,Ng,04,,,,extra beyond the header\r\n";
+    let outcome = read(csv.as_bytes(), Some("edited.csv"), &keep);
+    let sheet = outcome.sheet.expect("kept");
+    assert_eq!(
+        sheet.header,
+        [
+            "Student GUID",
+            "First Name",
+            "Last Name",
+            "Grade Level",
+            "Password",
+            "Notes",
+            "Error"
+        ]
+    );
+    let cells = |row: &[&str]| row.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        sheet.rows,
+        [
+            (
+                SheetRow::new(2),
+                cells(&["", "Ana", "Lopez", "03", "", "  needs bus  ", "Old message"])
+            ),
+            (
+                SheetRow::new(4),
+                cells(&["", "Ben", "Ng", "04", "", "", "", "extra beyond the header"])
+            ),
+        ],
+        "cells untrimmed, the blank row left out, the Password blanked"
+    );
+    assert_eq!(sheet.width(), 8);
+    assert!(read_str(csv).sheet.is_none(), "a check keeps no sheet");
+
+    // A workbook's sheet from where its header starts, in spreadsheet row numbers.
+    let bytes = xlsx(&[(
+        "Roster",
+        2,
+        &[
+            &[
+                "First Name",
+                "Last Name",
+                "Grade Level",
+                "Password",
+                "Homeroom",
+            ],
+            &["Ana", "Lopez", "03", "Secret!Pass1", "3A"],
+        ],
+    )]);
+    let sheet = read(&bytes, Some("edited.xlsx"), &keep)
+        .sheet
+        .expect("kept");
+    assert_eq!(sheet.header[4], "Homeroom");
+    assert_eq!(
+        sheet.rows,
+        [(SheetRow::new(4), cells(&["Ana", "Lopez", "03", "", "3A"]))]
+    );
+}

@@ -1,7 +1,8 @@
-// The guards through the page, in headless Chromium, against the real `rollcall serve --demo`:
-// the teacher exports CSV and sorts the First Name and the Last Name columns each on its own
-// (every row stays a valid update); the page shows mass-change for both above the table, Upload
-// waits until each is ticked, and the confirmed upload completes with the names as sent.
+// The guards and the revert through the page, in headless Chromium, against the real
+// `rollcall serve --demo`: the teacher exports CSV and sorts the First Name and the Last Name
+// columns each on its own (every row stays a valid update); the page shows mass-change for both
+// above the table, Upload waits until each is ticked, and the confirmed upload completes with the
+// names as sent. Then she reverts it from the Upload History, and the roster is as before.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,19 +95,51 @@ test('a file with two columns sorted on their own is uploaded only once both gua
   await page.screenshot({ path: artifact('page-guards-es.png'), fullPage: true });
   await page.getByRole('button', { name: 'English' }).click();
 
+  const teacher = await signIn(server, 'teacher@demo.school');
+  const rosterBefore = await (await teacher.get(`/api/schools/${LINCOLN}/roster`)).json();
   await upload.click();
   await page.locator('tr[data-upload] [data-status="Completed"]').first().waitFor({ timeout: 60_000 });
-  const teacher = await signIn(server, 'teacher@demo.school');
   const roster = await (await teacher.get(`/api/schools/${LINCOLN}/roster`)).json();
   const byGuid = Object.fromEntries(roster.map((s) => [s.guid, s]));
   for (const r of scrambledRows) {
     assert.equal(byGuid[r[0]].first_name, r[2]);
     assert.equal(byGuid[r[0]].last_name, r[3]);
   }
+
+  // Revert: the history asks first, saying what it puts back.
+  const entry = page.locator('tr[data-upload]').first();
+  await entry.getByRole('button', { name: /^Revert / }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Revert this upload?' });
+  await dialog.waitFor();
+  const changedStudents = scrambledRows.filter((r, i) => r[2] !== originalRows[i][2] || r[3] !== originalRows[i][3]).length;
+  assert.match(await dialog.textContent(), new RegExp(`puts back the names, grades, Student IDs, usernames and classes it changed on up to ${changedStudents} students`));
+  assert.match(await dialog.textContent(), /Passwords are not put back/);
+  await page.screenshot({ path: artifact('history-revert-confirm-en.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Español' }).click();
+  const pregunta = page.getByRole('alertdialog', { name: '¿Revertir esta subida?' });
+  await pregunta.waitFor();
+  assert.match(await pregunta.textContent(), /Las contraseñas no se devuelven/);
+  await page.screenshot({ path: artifact('history-revert-confirm-es.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  // Cancel changes nothing; asked again and confirmed, the revert is queued as an upload of its own.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('#revert-confirm').count(), 0);
+  await entry.getByRole('button', { name: /^Revert / }).click();
+  await dialog.getByRole('button', { name: 'Revert this upload' }).click();
+  await page.getByRole('status').filter({ hasText: 'is queued' }).waitFor();
+  const revertEntry = page.locator('tr[data-upload]').filter({ hasText: 'Revert of ' });
+  await revertEntry.locator('[data-status="Completed"]').waitFor({ timeout: 60_000 });
+  assert.equal(await revertEntry.getByRole('link', { name: 'Completed File CSV' }).count(), 1, 'the revert has its three files');
+  const reverted = page.locator('tr[data-upload]').nth(1);
+  await reverted.getByRole('link', { name: 'Reverted' }).waitFor();
+  assert.equal(await reverted.getByRole('button', { name: /^Revert / }).count(), 0, 'reverted once');
+  await page.screenshot({ path: artifact('history-reverted-en.png'), fullPage: true });
+  const rosterAfter = await (await teacher.get(`/api/schools/${LINCOLN}/roster`)).json();
+  assert.deepEqual(rosterAfter, rosterBefore, 'the roster is as it was before the upload');
 });
 
 test('the server refuses a scrambled file sent without the page\'s confirmation', async () => {
-  // The names are sorted A to Z by now: Z to A scrambles them again.
+  // The upload was reverted: sorting the last names Z to A scrambles them again.
   const teacher = await signIn(server, 'teacher@demo.school');
   const csv = await (await teacher.get(`/api/schools/${LINCOLN}/export?format=csv`)).text();
   const posted = await teacher.postFile(`/api/schools/${LINCOLN}/uploads`, 'scrambled.csv', Buffer.from(sortColumnsAlone(csv, [3], -1)));

@@ -16,6 +16,7 @@ use crate::api::{self, UploadSummary};
 use crate::ctx::Ctx;
 use crate::i18n::{self, status_label, when};
 use crate::paths;
+use crate::revert::{RevertAction, RevertConfirm};
 
 pub(crate) fn status_class(status: UploadStatus) -> &'static str {
     match status {
@@ -55,6 +56,9 @@ pub(crate) fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
                 if lang == Lang::En { en } else { es }
             ));
         }
+    }
+    if let Some(kept) = counts.kept {
+        parts.push(i18n::reverts::kept(kept, lang));
     }
     parts.join(" · ")
 }
@@ -153,8 +157,11 @@ pub fn HistoryPage() -> impl IntoView {
         })
     };
     refresh_while(pending, load);
+    // The upload whose revert waits for the teacher's confirmation.
+    let asking = RwSignal::new(None::<UploadSummary>);
     view! {
         <h1 class="page-title">{move || ctx.t().history_title}</h1>
+        <RevertConfirm asking=asking done=load/>
         <section class="card" aria-labelledby="history-title">
             <div class="table-tools">
                 <h2 id="history-title" class="visually-hidden">{move || ctx.t().history_title}</h2>
@@ -184,6 +191,7 @@ pub fn HistoryPage() -> impl IntoView {
                                 {list.into_iter().map(|upload| {
                                     let status = upload.status;
                                     let counts = upload.counts;
+                                    let whole = upload.clone();
                                     view! {
                                         <tr data-upload=upload.id.clone()>
                                             <td class="file-name"><A href=paths::upload(&upload.id)>{upload.file_name.clone()}</A></td>
@@ -195,7 +203,10 @@ pub fn HistoryPage() -> impl IntoView {
                                                 </span>
                                             </td>
                                             <td class="small">{move || counts_text(&counts, ctx.lang.get())}</td>
-                                            <td class="files">{file_links(ctx, &upload.id)}</td>
+                                            <td class="files">
+                                                {file_links(ctx, &upload.id)}
+                                                <RevertAction upload=whole asking=asking/>
+                                            </td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -11,6 +11,7 @@ pub mod history;
 pub mod i18n;
 pub mod import;
 pub mod paths;
+pub mod revert;
 pub mod student;
 pub mod students;
 pub mod upload;

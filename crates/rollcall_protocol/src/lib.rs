@@ -168,6 +168,8 @@ text_enum! {
         File = "file",
         /// A change-set the page made.
         Changeset = "changeset",
+        /// The revert of an earlier upload (`POST …/uploads/{id}/revert`).
+        Revert = "revert",
     }
 }
 
@@ -216,6 +218,10 @@ pub struct UploadCounts {
     pub updated: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<u32>,
+    /// A revert's rows of students the reverted upload created: kept as they are (a student
+    /// is never deleted). Absent on other uploads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<u32>,
 }
 
 /// One entry of the Upload History (`GET …/uploads`).
@@ -229,7 +235,20 @@ pub struct UploadSummary {
     /// RFC 3339; `null` until the upload is final.
     pub finished_at: Option<String>,
     pub counts: UploadCounts,
+    /// A revert: the upload it reverts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverts: Option<String>,
+    /// The revert of this upload, once one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverted_by: Option<String>,
+    /// Until when (RFC 3339) this upload can be reverted: present on a completed upload that
+    /// changed something and has no revert yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revertible_until: Option<String>,
 }
+
+/// How long after it ended a completed upload can be reverted.
+pub const REVERT_DAYS: u64 = 30;
 
 /// How many entries one page of the Upload History holds at most.
 pub const HISTORY_PAGE_SIZE: u32 = 50;
@@ -489,6 +508,9 @@ text_enum! {
         NotFound = "not-found",
         /// 413: the body or file is too large.
         TooLarge = "too-large",
+        /// 409: the request conflicts with the state of what it names (an upload that cannot
+        /// be reverted: not completed, too old, another teacher's).
+        Conflict = "conflict",
         /// 409: the upload trips a guard (mass change or mass create) that it does not confirm;
         /// the answer lists the guards.
         ConfirmNeeded = "confirm-needed",

@@ -88,6 +88,7 @@ fn upload_kinds_are_spelled_in_lower_case() {
         &[
             (UploadKind::File, "file"),
             (UploadKind::Changeset, "changeset"),
+            (UploadKind::Revert, "revert"),
         ],
     );
 }
@@ -103,6 +104,7 @@ fn error_codes_are_spelled_as_the_api_documents_them() {
             (ErrorCode::BadCsrfToken, "bad-csrf-token"),
             (ErrorCode::NotFound, "not-found"),
             (ErrorCode::TooLarge, "too-large"),
+            (ErrorCode::Conflict, "conflict"),
             (ErrorCode::ConfirmNeeded, "confirm-needed"),
             (ErrorCode::FileRejected, "file-rejected"),
             (ErrorCode::RequestTimeout, "request-timeout"),
@@ -162,8 +164,45 @@ fn counts_of_a_queued_upload_hold_only_rows() {
             created: Some(1),
             updated: Some(3),
             failed: Some(1),
+            kept: None,
         },
         json!({"rows": 5, "applied": 4, "created": 1, "updated": 3, "failed": 1}),
+    );
+}
+
+#[test]
+fn a_revert_names_what_it_reverts_and_counts_the_students_it_kept() {
+    let revert = UploadSummary {
+        id: "u2".to_owned(),
+        file_name: "Revert of students.csv".to_owned(),
+        status: UploadStatus::Completed,
+        created_at: "2026-01-03T00:00:00Z".to_owned(),
+        finished_at: Some("2026-01-03T00:00:01Z".to_owned()),
+        counts: UploadCounts {
+            rows: 3,
+            applied: Some(3),
+            created: Some(0),
+            updated: Some(2),
+            failed: Some(0),
+            kept: Some(1),
+        },
+        reverts: Some("u1".to_owned()),
+        reverted_by: None,
+        revertible_until: Some("2026-02-02T00:00:01Z".to_owned()),
+    };
+    round_trip(
+        &revert,
+        json!({
+            "id": "u2",
+            "file_name": "Revert of students.csv",
+            "status": "Completed",
+            "created_at": "2026-01-03T00:00:00Z",
+            "finished_at": "2026-01-03T00:00:01Z",
+            "counts": {"rows": 3, "applied": 3, "created": 0, "updated": 2, "failed": 0,
+                       "kept": 1},
+            "reverts": "u1",
+            "revertible_until": "2026-02-02T00:00:01Z",
+        }),
     );
 }
 
@@ -178,6 +217,9 @@ fn summary() -> UploadSummary {
             rows: 2,
             ..UploadCounts::default()
         },
+        reverts: None,
+        reverted_by: None,
+        revertible_until: None,
     }
 }
 

@@ -63,15 +63,18 @@ impl Bench {
                     idempotency_key: None,
                     file_name: "bench.csv",
                     kind: UploadKind::Changeset,
+                    reverts: None,
                     lang: Lang::En,
                     created_at: "2026-11-22T10:00:00Z",
                     header: &header,
+                    sheet: None,
                     rows: (0..n)
                         .map(|k| NewUploadRow {
                             row: k + 2,
                             cells: vec![String::new(); 7],
                             op: Some("{}".to_owned()),
                             errors: Vec::new(),
+                            kept: None,
                         })
                         .collect(),
                 })

@@ -16,6 +16,8 @@ pub const SIGN_IN: &str = "sign-in";
 pub const SIGN_IN_FAILED: &str = "sign-in-failed";
 /// A teacher reset a student's password (the detail is the student's GUID).
 pub const PASSWORD_RESET: &str = "password-reset";
+/// A teacher reverted an upload (the detail: `REVERT reverts UPLOAD`, the two uploads' ids).
+pub const REVERT: &str = "revert";
 /// A teacher downloaded an upload's Completed File (it shows temporary passwords).
 pub const COMPLETED_FILE_DOWNLOAD: &str = "completed-file-download";
 

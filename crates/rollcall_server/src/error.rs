@@ -33,6 +33,9 @@ pub enum AppError {
     PasswordExpired,
     /// 409: the upload trips these guards and does not confirm them.
     ConfirmNeeded(Vec<rollcall_core::Diagnostic>),
+    /// 409: what the request names is not in a state it can act on; the message in English
+    /// and in Spanish.
+    Conflict { en: String, es: String },
     /// 422: the file failed a file-level rule.
     Unprocessable(String),
     /// 408: the request (its body) did not arrive in time.
@@ -115,6 +118,12 @@ impl AppError {
                  again confirming each of them.",
                 "Esta subida cambia muchísimo a la vez. Revise los cambios de la lista y vuelva a \
                  subirla confirmando cada uno.",
+            ),
+            AppError::Conflict { en, es } => (
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                en.clone(),
+                Some(es.clone()),
             ),
             AppError::Unprocessable(message) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

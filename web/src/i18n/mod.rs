@@ -2,6 +2,7 @@
 //! engine in the same language.
 
 mod labels;
+pub mod reverts;
 
 use rollcall_core::Lang;
 

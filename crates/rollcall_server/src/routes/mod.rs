@@ -1,5 +1,6 @@
 //! The HTTP API of SPEC section 10.
 
+mod reverts;
 mod roster;
 mod session;
 mod students;
@@ -86,6 +87,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(21 * 1024 * 1024)),
         )
         .route("/api/schools/{school}/uploads/{id}", get(uploads::one))
+        .route(
+            "/api/schools/{school}/uploads/{id}/revert",
+            post(reverts::revert),
+        )
         .route(
             "/api/schools/{school}/uploads/{id}/files/{which}",
             get(uploads::file).route_layer(from_fn_with_state(

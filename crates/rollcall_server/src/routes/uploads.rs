@@ -155,6 +155,7 @@ pub async fn upload(
     let lang = request_lang(request.headers());
     let teacher = scope.session.teacher.id.clone();
     let mut key = None;
+    let mut sheet = None;
     let (rows, file_name, kind, changeset_id, with_classes) = if content_type
         .starts_with("multipart/form-data")
     {
@@ -184,8 +185,9 @@ pub async fn upload(
             .split(',')
             .map(str::trim)
             .collect();
-        let (rows, with_classes) = rows_of_file(&bytes, &name, &current, &confirmed, lang)?;
-        (rows, name, UploadKind::File, None, with_classes)
+        let read = rows_of_file(&bytes, &name, &current, &confirmed, lang)?;
+        sheet = read.sheet;
+        (read.rows, name, UploadKind::File, None, read.with_classes)
     } else if content_type.starts_with("application/json") {
         let bytes = axum::body::to_bytes(request.into_body(), max_file_bytes())
             .await
@@ -228,10 +230,12 @@ pub async fn upload(
             idempotency_key: key.as_deref(),
             file_name: &file_name,
             kind,
+            reverts: None,
             lang,
             created_at: &now,
             header: &header,
             rows,
+            sheet: sheet.as_ref(),
         })
         .await?;
     if !stored {
@@ -355,7 +359,11 @@ pub async fn file(
         state.store.retire_expired_temporary(&now).await?;
     }
     let rows = state.store.upload_rows(&id).await?;
-    let bytes = file_sheet(which, &rows, &upload.header).write(format, None)?;
+    let kept = match which {
+        UploadFile::Completed => None,
+        UploadFile::Uploaded | UploadFile::Error => state.store.upload_sheet(&id).await?,
+    };
+    let bytes = file_sheet(which, &rows, &upload, kept.as_ref()).write(format, None)?;
     let name = format!("{which}-{id}.{format}");
     Ok(attachment(format, &name, bytes))
 }

@@ -200,7 +200,8 @@ impl Store {
         errors: &[super::uploads::RowError],
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE upload_rows SET state = $4, op = NULL, result = NULL, errors = $3
+            "UPDATE upload_rows SET state = $4, op = NULL, result = NULL, replaced = NULL,
+                 errors = $3
              WHERE upload_id = $1 AND row = $2",
         )
         .bind(upload)

@@ -11,6 +11,7 @@ pub mod classes;
 mod directory;
 mod exports;
 pub mod retry;
+pub mod reverts;
 mod schema;
 mod sessions;
 pub mod sign_ins;

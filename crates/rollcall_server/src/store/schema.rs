@@ -231,4 +231,17 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE upload_rows ADD COLUMN temporary_for TEXT;
     CREATE INDEX upload_rows_by_temporary ON upload_rows (temporary_for);
     ",
+    // 8: reverts. An upload that reverts another names it (at most one revert an upload); an
+    // applied row keeps what it replaced (JSON, `store::reverts::Replaced`), so that a revert
+    // needs nothing else. And a file upload's sheet as read, every column and row, passwords
+    // blanked (JSON, `rollcall_core::read::SheetAsRead`): its Uploaded File.
+    "
+    ALTER TABLE uploads ADD COLUMN reverts TEXT;
+    CREATE UNIQUE INDEX uploads_by_reverts ON uploads (reverts);
+    ALTER TABLE upload_rows ADD COLUMN replaced TEXT;
+    CREATE TABLE upload_sheets (
+        upload_id TEXT PRIMARY KEY REFERENCES uploads(id),
+        sheet TEXT NOT NULL
+    );
+    ",
 ];

@@ -20,43 +20,58 @@ pub struct RunUpdate {
     pub password_hash: Option<String>,
 }
 
+/// A row to take from `pending`: its Completed File cells and what it replaces (JSON, see
+/// `store::reverts`).
+pub struct TakenRow {
+    pub row: u32,
+    pub result: Vec<String>,
+    pub replaced: Option<String>,
+}
+
 /// `$a, $b, …`: `count` placeholders from `$first`, each `width` apart.
 fn placeholders(first: usize, count: usize, width: usize) -> impl Iterator<Item = usize> {
     (0..count).map(move |k| first + k * width)
 }
 
 impl Store {
-    /// Takes these rows from `pending` in one statement, storing each one's result; returns
-    /// the rows it took (another process may have applied or failed some already).
+    /// Takes these rows from `pending` in one statement, storing each one's result and what
+    /// it replaced (JSON); returns the rows it took (another process may have applied or
+    /// failed some already).
     pub async fn take_rows_with_results(
         tx: &mut AnyConnection,
         upload: &str,
-        rows: &[(u32, Vec<String>)],
+        rows: &[TakenRow],
     ) -> Result<Vec<u32>, sqlx::Error> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        // $1 the upload, $2 and $3 the states, then each row and its result.
-        let cases: String = placeholders(4, rows.len(), 2)
-            .map(|p| format!(" WHEN ${p} THEN ${}", p + 1))
-            .collect();
-        let list = placeholders(4, rows.len(), 2)
+        // $1 the upload, $2 and $3 the states, then each row, its result and what it replaced.
+        let case = |offset: usize| -> String {
+            placeholders(4, rows.len(), 3)
+                .map(|p| format!(" WHEN ${p} THEN ${}", p + offset))
+                .collect()
+        };
+        let list = placeholders(4, rows.len(), 3)
             .map(|p| format!("${p}"))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "UPDATE upload_rows SET state = $2, op = NULL, result = CASE row{cases} END
+            "UPDATE upload_rows SET state = $2, op = NULL, result = CASE row{} END,
+                 replaced = CASE row{} END
              WHERE upload_id = $1 AND state = $3 AND row IN ({list})
-             RETURNING row"
+             RETURNING row",
+            case(1),
+            case(2)
         );
         let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
             .bind(upload)
             .bind(RowState::Applied.as_str())
             .bind(RowState::Pending.as_str());
-        for (row, result) in rows {
+        for taken in rows {
             query = query
-                .bind(i64::from(*row))
-                .bind(serde_json::to_string(result).unwrap_or_default());
+                .bind(i64::from(taken.row))
+                .bind(serde_json::to_string(&taken.result).unwrap_or_default())
+                .bind(taken.replaced.clone());
         }
         let taken = query.fetch_all(&mut *tx).await?;
         Ok(taken.into_iter().map(|row| row as u32).collect())

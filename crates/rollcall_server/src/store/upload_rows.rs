@@ -17,6 +17,8 @@ struct UploadRowRecord {
     result: Option<String>,
     /// JSON: the row's errors.
     errors: String,
+    /// JSON: what the row replaced.
+    replaced: Option<String>,
 }
 
 impl From<UploadRowRecord> for UploadRow {
@@ -27,6 +29,7 @@ impl From<UploadRowRecord> for UploadRow {
             cells: serde_json::from_str(&record.cells).unwrap_or_default(),
             result: record.result.and_then(|r| serde_json::from_str(&r).ok()),
             errors: serde_json::from_str(&record.errors).unwrap_or_default(),
+            replaced: record.replaced.and_then(|r| serde_json::from_str(&r).ok()),
         }
     }
 }
@@ -42,7 +45,8 @@ struct PendingRecord {
 impl Store {
     pub async fn upload_rows(&self, upload: &str) -> Result<Vec<UploadRow>, sqlx::Error> {
         let rows: Vec<UploadRowRecord> = sqlx::query_as(
-            "SELECT row, state, cells, result, errors FROM upload_rows WHERE upload_id = $1
+            "SELECT row, state, cells, result, errors, replaced FROM upload_rows
+             WHERE upload_id = $1
              ORDER BY row",
         )
         .bind(upload)

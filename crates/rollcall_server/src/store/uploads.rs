@@ -5,6 +5,7 @@ use serde::Serialize;
 
 pub use rollcall_protocol::{RowError, RowState, UploadCounts, UploadKind, UploadStatus};
 
+use super::reverts::Replaced;
 use super::{Backend, Store};
 
 /// An upload as stored: its Upload History entry and what the worker needs besides.
@@ -15,6 +16,7 @@ pub struct StoredUpload {
     pub school_id: String,
     /// The teacher who uploaded it: the classes it changes are hers.
     pub teacher_id: String,
+    pub kind: UploadKind,
     /// The uploaded file's columns.
     pub header: Vec<String>,
     /// The language of its rows' messages.
@@ -31,18 +33,25 @@ pub struct NewUpload<'a> {
     pub idempotency_key: Option<&'a str>,
     pub file_name: &'a str,
     pub kind: UploadKind,
+    /// A revert: the upload it reverts (one revert an upload).
+    pub reverts: Option<&'a str>,
     pub lang: rollcall_core::Lang,
     pub created_at: &'a str,
     pub header: &'a [String],
     pub rows: Vec<NewUploadRow>,
+    /// A file upload's sheet as read (its Uploaded File).
+    pub sheet: Option<&'a rollcall_core::read::SheetAsRead>,
 }
 
 pub struct NewUploadRow {
     pub row: u32,
     pub cells: Vec<String>,
-    /// The op to apply, or `None` for a row that failed on arrival.
+    /// The op to apply, or `None` for a row that failed on arrival (or is `kept`).
     pub op: Option<String>,
     pub errors: Vec<RowError>,
+    /// A revert's row of a student the reverted upload created: applied on arrival, its
+    /// Completed File row the student as she is.
+    pub kept: Option<Vec<String>>,
 }
 
 /// One row of an upload as stored: what the history shows and the downloads need.
@@ -55,6 +64,15 @@ pub struct UploadRow {
     /// The student's cells once applied (the Completed File's row).
     pub result: Option<Vec<String>>,
     pub errors: Vec<RowError>,
+    /// What the row replaced once applied (what a revert puts back), or that a revert kept it.
+    pub replaced: Option<Replaced>,
+}
+
+impl UploadRow {
+    /// A revert's row of a student the reverted upload created.
+    pub fn kept(&self) -> bool {
+        self.replaced == Some(Replaced::Kept)
+    }
 }
 
 impl UploadRow {
@@ -82,7 +100,8 @@ macro_rules! select_upload {
     ($rest:literal) => {
         concat!(
             "SELECT id, file_name, status, created_at, finished_at, counts, school_id, teacher_id,
-                 header, lang
+                 header, lang, kind, reverts,
+                 (SELECT r.id FROM uploads r WHERE r.reverts = uploads.id) AS reverted_by
              FROM uploads ",
             $rest
         )
@@ -107,10 +126,33 @@ pub(super) struct UploadRecord {
     /// JSON: the uploaded file's columns.
     header: String,
     lang: String,
+    #[sqlx(try_from = "String")]
+    kind: UploadKind,
+    reverts: Option<String>,
+    reverted_by: Option<String>,
+}
+
+/// Until when an upload that ended at `finished_at` (RFC 3339) can be reverted.
+pub fn revertible_until(finished_at: &str) -> Option<String> {
+    let days = std::time::Duration::from_secs(rollcall_protocol::REVERT_DAYS * 24 * 60 * 60);
+    let ended = humantime::parse_rfc3339(finished_at).ok()?;
+    Some(crate::clock::rfc3339_seconds(ended + days))
 }
 
 impl From<UploadRecord> for StoredUpload {
     fn from(record: UploadRecord) -> StoredUpload {
+        let counts: UploadCounts = serde_json::from_str(&record.counts).unwrap_or_default();
+        // A completed upload that updated a student can be reverted, once.
+        let completed = matches!(
+            record.status,
+            UploadStatus::Completed | UploadStatus::CompletedWithErrors
+        );
+        let revertible_until = record
+            .finished_at
+            .as_deref()
+            .filter(|_| completed && record.reverted_by.is_none())
+            .filter(|_| counts.updated.unwrap_or(0) > 0)
+            .and_then(revertible_until);
         StoredUpload {
             summary: rollcall_protocol::UploadSummary {
                 id: record.id,
@@ -118,8 +160,12 @@ impl From<UploadRecord> for StoredUpload {
                 status: record.status,
                 created_at: record.created_at,
                 finished_at: record.finished_at,
-                counts: serde_json::from_str(&record.counts).unwrap_or_default(),
+                counts,
+                reverts: record.reverts,
+                reverted_by: record.reverted_by,
+                revertible_until,
             },
+            kind: record.kind,
             school_id: record.school_id,
             teacher_id: record.teacher_id,
             header: serde_json::from_str(&record.header).unwrap_or_default(),
@@ -132,8 +178,12 @@ pub(super) fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Upload rows stored by one INSERT (5 parameters each, well within both backends' limits).
+/// Upload rows stored by one INSERT ([`ROW_PARAMETERS`] each, well within both backends'
+/// limits).
 const ROWS_PER_INSERT: usize = 500;
+
+/// The parameters of one row in the INSERT of upload rows.
+const ROW_PARAMETERS: usize = 7;
 
 /// One process's claim of an upload: it worked on it from `claimed_at` to at most `until`
 /// (its lease's last expiry, or when it finished), in milliseconds since 1970.
@@ -187,8 +237,8 @@ impl Store {
         // school) changes nothing, whichever it is.
         let inserted = sqlx::query(
             "INSERT INTO uploads (id, school_id, teacher_id, changeset_id, file_name, kind, status,
-                 created_at, header, counts, lang, idempotency_key, seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                 created_at, header, counts, lang, idempotency_key, seq, reverts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT DO NOTHING",
         )
         .bind(upload.id)
@@ -207,6 +257,7 @@ impl Store {
         .bind(upload.lang.as_str())
         .bind(upload.idempotency_key)
         .bind(super::sequence(clock))
+        .bind(upload.reverts)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -217,29 +268,42 @@ impl Store {
         for chunk in upload.rows.chunks(ROWS_PER_INSERT) {
             let values = (0..chunk.len())
                 .map(|k| {
-                    let p = 2 + k * 5;
-                    format!("($1, ${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+                    let p = 2 + k * ROW_PARAMETERS;
+                    let rest: Vec<String> =
+                        (p..p + ROW_PARAMETERS).map(|q| format!("${q}")).collect();
+                    format!("($1, {})", rest.join(", "))
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
-                "INSERT INTO upload_rows (upload_id, row, cells, op, state, errors) VALUES {values}"
+                "INSERT INTO upload_rows (upload_id, row, cells, op, state, errors, result, replaced)
+                 VALUES {values}"
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(upload.id);
             for row in chunk {
-                let state = if row.op.is_some() {
-                    RowState::Pending
-                } else {
-                    RowState::Failed
+                let state = match (&row.op, &row.kept) {
+                    (Some(_), _) => RowState::Pending,
+                    (None, Some(_)) => RowState::Applied,
+                    (None, None) => RowState::Failed,
                 };
+                let kept = row.kept.as_ref().map(|_| Replaced::Kept.to_json());
                 query = query
                     .bind(i64::from(row.row))
                     .bind(json(&row.cells))
                     .bind(row.op.clone())
                     .bind(state.as_str())
-                    .bind(json(&row.errors));
+                    .bind(json(&row.errors))
+                    .bind(row.kept.as_ref().map(json))
+                    .bind(kept);
             }
             query.execute(&mut *tx).await?;
+        }
+        if let Some(sheet) = upload.sheet {
+            sqlx::query("INSERT INTO upload_sheets (upload_id, sheet) VALUES ($1, $2)")
+                .bind(upload.id)
+                .bind(json(sheet))
+                .execute(&mut *tx)
+                .await?;
         }
         if backend == Backend::Postgres {
             // Wakes the other processes' workers when this commits (a hint: they poll too).
@@ -324,6 +388,20 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(StoredUpload::from).collect())
+    }
+
+    /// A file upload's sheet as read, if it kept one (uploads stored before sheets were kept,
+    /// and change-sets, did not).
+    pub async fn upload_sheet(
+        &self,
+        upload: &str,
+    ) -> Result<Option<rollcall_core::read::SheetAsRead>, sqlx::Error> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT sheet FROM upload_sheets WHERE upload_id = $1")
+                .bind(upload)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(text.and_then(|text| serde_json::from_str(&text).ok()))
     }
 
     /// How many uploads a school's Upload History holds.

@@ -13,7 +13,8 @@ use crate::store::Store;
 use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
 use crate::store::classes::{ClassIds, ClassOwner};
 use crate::store::retry;
-use crate::store::update_batch::RunUpdate;
+use crate::store::reverts::{Replaced, Snapshot};
+use crate::store::update_batch::{RunUpdate, TakenRow};
 use crate::store::uploads::RowError;
 
 fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
@@ -230,15 +231,28 @@ async fn apply_updates(
     let mut held = Store::classes_by_guid(tx, target.classes(), &guids).await?;
     let mut ready = Vec::with_capacity(run.len());
     let mut new_classes = Vec::with_capacity(run.len());
+    let mut replaced = Vec::with_capacity(run.len());
     for (row, update) in run {
-        let student = found.remove(&update.guid.to_lowercase());
+        let key = update.guid.to_lowercase();
+        let student = found.remove(&key);
+        let classes_before = held.remove(&key).unwrap_or_default();
+        // What the row replaces, for a revert: the student before, her classes if it sets them.
+        let before = student
+            .as_ref()
+            .map(|s| Snapshot::of(s, update.classes.map(|_| classes_before.as_slice())));
         match prepared(update.guid, student, update.base, update.set) {
             Ok(mut prepared) => {
+                let after = Snapshot::of(&prepared.student, update.classes);
                 // The Completed File shows the classes the row leaves the student in.
                 prepared.student.classes = match update.classes {
                     Some(classes) => classes.to_vec(),
-                    None => held.remove(&update.guid.to_lowercase()).unwrap_or_default(),
+                    None => classes_before,
                 };
+                replaced.push(
+                    before
+                        .and_then(|before| Replaced::updated(before, after))
+                        .map(|r| r.to_json()),
+                );
                 new_classes.push(update.classes);
                 ready.push(RunUpdate {
                     row: *row,
@@ -252,9 +266,14 @@ async fn apply_updates(
             }
         }
     }
-    let results: Vec<(u32, Vec<String>)> = ready
+    let results: Vec<TakenRow> = ready
         .iter()
-        .map(|item| (item.row, item.update.student.export_cells("")))
+        .zip(replaced)
+        .map(|(item, replaced)| TakenRow {
+            row: item.row,
+            result: item.update.student.export_cells(""),
+            replaced,
+        })
         .collect();
     // Rows another process applied or failed already are left alone.
     let taken = Store::take_rows_with_results(tx, upload, &results).await?;

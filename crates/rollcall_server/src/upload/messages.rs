@@ -66,3 +66,20 @@ pub fn unreadable_op(lang: Lang, row: u32, why: &str) -> RowError {
         ),
     )
 }
+
+/// A revert's Completed File says of each row whether it put the student back or kept her (a
+/// student the reverted upload created).
+pub fn revert_note(lang: Lang, kept: bool) -> String {
+    let (en, es) = if kept {
+        (
+            "Kept: the reverted upload created this student",
+            "Conservado: la subida revertida creó a este estudiante",
+        )
+    } else {
+        (
+            "Put back as before the reverted upload",
+            "Devuelto a como estaba antes de la subida revertida",
+        )
+    };
+    text(lang, en.to_owned(), es.to_owned())
+}

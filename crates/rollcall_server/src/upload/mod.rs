@@ -7,6 +7,7 @@ pub(crate) mod hashing;
 pub mod hooks;
 pub mod lease;
 mod messages;
+pub mod revert;
 pub mod validate;
 pub mod worker;
 
@@ -19,7 +20,10 @@ use rollcall_protocol::UploadFile;
 
 use crate::error::AppError;
 use crate::files::{HEADER, Sheet};
-use crate::store::uploads::{NewUploadRow, RowError, RowState, UploadRow};
+use crate::store::uploads::{
+    NewUploadRow, RowError, RowState, StoredUpload, UploadKind, UploadRow,
+};
+use rollcall_core::read::SheetAsRead;
 use validate::{CurrentRoster, error};
 
 /// The highest spreadsheet row a change-set may name.
@@ -82,6 +86,7 @@ pub fn rows_of_change_set(set: &ChangeSet, school: &str) -> Result<Vec<NewUpload
             cells: cells_of(op),
             op: Some(serde_json::to_string(op).map_err(AppError::internal)?),
             errors: Vec::new(),
+            kept: None,
         });
     }
     rows.sort_by_key(|r| r.row);
@@ -107,17 +112,25 @@ pub fn change_set_guards(set: &ChangeSet, students: usize) -> Vec<rollcall_core:
         .diagnostics(|field| (field.header().to_owned(), Some(field.index() as u32)))
 }
 
+/// An uploaded file's rows to store, whether it has a Classes column, and its sheet as read.
+pub struct FileRows {
+    pub rows: Vec<NewUploadRow>,
+    pub with_classes: bool,
+    pub sheet: Option<SheetAsRead>,
+}
+
 /// The rows of an uploaded file, checked against the current roster with the rule engine: rows
 /// with errors fail at once (with the engine's messages); the others become ops. A file-level
 /// error refuses the whole file (422), and a guard that `confirmed` does not name refuses it
-/// too (409). The flag says whether the file has a Classes column.
+/// too (409). The sheet as read, every column and row with passwords blanked, is kept for the
+/// Uploaded and Error Files.
 pub fn rows_of_file(
     bytes: &[u8],
     file_name: &str,
     current: &CurrentRoster,
     confirmed: &[&str],
     lang: Lang,
-) -> Result<(Vec<NewUploadRow>, bool), AppError> {
+) -> Result<FileRows, AppError> {
     let options = Options::default();
     let checker = Checker::with_roster(
         Input::new(bytes, Some(file_name)),
@@ -173,17 +186,106 @@ pub fn rows_of_file(
             cells,
             op,
             errors,
+            kept: None,
         });
     }
-    Ok((rows, table.column(Field::Classes).is_some()))
+    let keep = Options {
+        keep_sheet: true,
+        ..Options::default()
+    };
+    Ok(FileRows {
+        rows,
+        with_classes: table.column(Field::Classes).is_some(),
+        sheet: rollcall_core::read::read(bytes, Some(file_name), &keep).sheet,
+    })
 }
 
+/// A sheet as read, every row as wide as the widest.
+fn uploaded_as_read(sheet: &SheetAsRead) -> Sheet {
+    let width = sheet.width();
+    let fitted = |cells: &[String]| {
+        let mut cells = cells.to_vec();
+        cells.resize(width, String::new());
+        cells
+    };
+    Sheet {
+        header: fitted(&sheet.header),
+        rows: sheet.rows.iter().map(|(_, cells)| fitted(cells)).collect(),
+    }
+}
+
+/// The failed rows of a sheet as read, with an `Error` column of their messages at the far
+/// right. An `Error` column the file already had (an Error File fixed and uploaded again) is
+/// left out: it held the old messages.
+fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow]) -> Sheet {
+    let width = sheet.width();
+    let old_errors: Vec<bool> = (0..width)
+        .map(|k| {
+            sheet
+                .header
+                .get(k)
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case(ERROR_COLUMN))
+        })
+        .collect();
+    let kept = |cells: &[String]| -> Vec<String> {
+        (0..width)
+            .filter(|&k| !old_errors[k])
+            .map(|k| cells.get(k).cloned().unwrap_or_default())
+            .collect()
+    };
+    let by_row: HashMap<u32, &Vec<String>> = sheet
+        .rows
+        .iter()
+        .map(|(row, cells)| (row.get(), cells))
+        .collect();
+    let mut header = kept(&sheet.header);
+    header.push(ERROR_COLUMN.to_owned());
+    Sheet {
+        header,
+        rows: rows
+            .iter()
+            .filter(|r| r.state == RowState::Failed)
+            .map(|r| {
+                let mut cells = kept(by_row.get(&r.row).map_or(&[][..], |c| c.as_slice()));
+                cells.push(error_messages(r));
+                cells
+            })
+            .collect(),
+    }
+}
+
+/// The Error File's last column.
+const ERROR_COLUMN: &str = "Error";
+
+/// A failed row's messages, as its Error File cell.
+fn error_messages(row: &UploadRow) -> String {
+    let messages: Vec<&str> = row.errors.iter().map(|e| e.message.as_str()).collect();
+    messages.join(" ")
+}
+
+/// The column a revert's Completed File adds: whether each row was put back or kept.
+pub const REVERT_COLUMN: &str = "Revert";
+
 /// One of an upload's three files as a table. The uploaded cells never hold a password; the
-/// Completed File shows generated temporary passwords, the only place they appear. `uploaded`
-/// is the upload's columns: the Uploaded and Error Files have a Classes column only when the
-/// upload had one; the Completed File always shows each student's classes.
-pub fn file_sheet(file: UploadFile, rows: &[UploadRow], uploaded: &[String]) -> Sheet {
-    let header: Vec<String> = uploaded.to_vec();
+/// Completed File shows generated temporary passwords, the only place they appear. The
+/// upload's columns (`header`): the Uploaded and Error Files have a Classes column only when the
+/// upload had one; the Completed File always shows each student's classes, and a revert's says
+/// in a last column which rows were put back and which kept. A file upload's `kept` sheet (as
+/// read) is its Uploaded File, and gives the Error File its rows whole.
+pub fn file_sheet(
+    file: UploadFile,
+    rows: &[UploadRow],
+    upload: &StoredUpload,
+    kept: Option<&SheetAsRead>,
+) -> Sheet {
+    if let Some(sheet) = kept {
+        match file {
+            UploadFile::Uploaded => return uploaded_as_read(sheet),
+            UploadFile::Error => return errors_as_read(sheet, rows),
+            UploadFile::Completed => {}
+        }
+    }
+    let header: Vec<String> = upload.header.clone();
     let width = header.len();
     // Rows stored before a column was added are shorter; every row fits its header.
     let fitted = |mut cells: Vec<String>, width: usize| {
@@ -198,22 +300,31 @@ pub fn file_sheet(file: UploadFile, rows: &[UploadRow], uploaded: &[String]) -> 
                 .map(|r| fitted(r.cells.clone(), width))
                 .collect(),
         },
-        UploadFile::Completed => Sheet {
-            header: crate::files::header(true),
-            rows: rows
-                .iter()
-                .filter(|r| r.state == RowState::Applied)
-                .map(|r| {
-                    fitted(
-                        r.result.clone().unwrap_or_else(|| r.cells.clone()),
-                        HEADER.len(),
-                    )
-                })
-                .collect(),
-        },
+        UploadFile::Completed => {
+            let revert = upload.kind == UploadKind::Revert;
+            let mut header = crate::files::header(true);
+            if revert {
+                header.push(REVERT_COLUMN.to_owned());
+            }
+            Sheet {
+                header,
+                rows: rows
+                    .iter()
+                    .filter(|r| r.state == RowState::Applied)
+                    .map(|r| {
+                        let cells = r.result.clone().unwrap_or_else(|| r.cells.clone());
+                        let mut cells = fitted(cells, HEADER.len());
+                        if revert {
+                            cells.push(messages::revert_note(upload.lang, r.kept()));
+                        }
+                        cells
+                    })
+                    .collect(),
+            }
+        }
         UploadFile::Error => {
             let mut header = header;
-            header.push("Error".to_owned());
+            header.push(ERROR_COLUMN.to_owned());
             Sheet {
                 header,
                 rows: rows
@@ -221,9 +332,7 @@ pub fn file_sheet(file: UploadFile, rows: &[UploadRow], uploaded: &[String]) -> 
                     .filter(|r| r.state == RowState::Failed)
                     .map(|r| {
                         let mut cells = fitted(r.cells.clone(), width);
-                        let messages: Vec<&str> =
-                            r.errors.iter().map(|e| e.message.as_str()).collect();
-                        cells.push(messages.join(" "));
+                        cells.push(error_messages(r));
                         cells
                     })
                     .collect(),

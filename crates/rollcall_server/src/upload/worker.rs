@@ -333,12 +333,18 @@ async fn finish(
             r.state == RowState::Applied && r.cells.first().is_none_or(|g| g.trim().is_empty())
         })
         .count() as u32;
+    // A revert's rows of students the reverted upload created were kept, not updated.
+    let kept = rows
+        .iter()
+        .filter(|r| r.state == RowState::Applied && r.kept())
+        .count() as u32;
     let counts = UploadCounts {
         rows: rows.len() as u32,
         applied: Some(applied),
         created: Some(created),
-        updated: Some(applied - created),
+        updated: Some(applied - created - kept),
         failed: Some(failed),
+        kept: (kept > 0).then_some(kept),
     };
     let status = status.unwrap_or(if failed == 0 {
         UploadStatus::Completed

@@ -106,15 +106,18 @@ async fn pending_upload(server: &Server, rows: u32) -> String {
             idempotency_key: None,
             file_name: "t.csv",
             kind: UploadKind::File,
+            reverts: None,
             lang: rollcall_core::Lang::En,
             created_at: "2026-11-22T10:00:00Z",
             header: &header,
+            sheet: None,
             rows: (0..rows)
                 .map(|k| NewUploadRow {
                     row: k + 2,
                     cells: vec![String::new(); 7],
                     op: Some("{}".to_owned()),
                     errors: Vec::new(),
+                    kept: None,
                 })
                 .collect(),
         })

@@ -12,6 +12,8 @@ mod collisions;
 mod guards;
 mod history;
 mod refusals;
+mod reverts;
+mod uploaded_file;
 
 use axum::http::{StatusCode, header};
 use common::{Server, SignedIn};

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use rollcall_protocol::{RosterStudent, TakenUsernames, UsernamesQuery};
+use rollcall_protocol::{TakenUsernames, UsernamesQuery};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -20,21 +20,8 @@ pub struct FormatQuery {
 
 /// `GET …/roster`: the current roster as JSON rows, each with the teacher's classes.
 pub async fn roster(State(state): State<AppState>, scope: SchoolScope) -> AppResult<Response> {
-    let students = state.store.students_of(scope.classes()).await?;
     let now = state.store.clock().rfc3339_seconds();
-    let mut passwords = state.store.password_states(&scope.school.id, &now).await?;
-    let students: Vec<RosterStudent> = students
-        .into_iter()
-        .map(|student| {
-            let found = passwords.remove(&student.guid);
-            let mut student = RosterStudent::from(student);
-            if let Some((state, expires_at)) = found {
-                student.password = state;
-                student.password_expires_at = expires_at;
-            }
-            student
-        })
-        .collect();
+    let students = state.store.roster(scope.classes(), &now).await?;
     Ok(Json(students).into_response())
 }
 

@@ -2,11 +2,19 @@
 //! student's own password, a teacher's reset, students' sessions, and erasing a temporary
 //! password's text from the Completed Files as soon as it can no longer be used.
 
-use std::collections::HashMap;
+use rollcall_protocol::{PasswordState, RosterStudent};
 
-use rollcall_protocol::PasswordState;
+use super::{Store, StudentRecord};
 
-use super::Store;
+/// A row of the roster as read: the student and her password's state, not its hash.
+#[derive(Debug, sqlx::FromRow)]
+struct RosterRecord {
+    #[sqlx(flatten)]
+    student: StudentRecord,
+    has_password: i64,
+    password_temporary: i64,
+    password_expires_at: Option<String>,
+}
 
 /// What the sign-in needs of a student.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -33,21 +41,34 @@ impl StudentAccount {
 
     /// Where the password is in its life at `now` (RFC 3339).
     pub fn password_state(&self, now: &str) -> PasswordState {
-        let expired = self
-            .password_expires_at
-            .as_deref()
-            .is_some_and(|at| at <= now);
-        match (&self.password_hash, self.password_temporary != 0) {
-            (None, _) => PasswordState::Unset,
-            (Some(_), false) => PasswordState::Own,
-            (Some(_), true) if expired => PasswordState::Expired,
-            (Some(_), true) => PasswordState::Temporary,
-        }
+        password_state(
+            self.password_hash.is_some(),
+            self.password_temporary != 0,
+            self.password_expires_at.as_deref(),
+            now,
+        )
     }
 
     /// Whether the password is a temporary one that expired unused at `now` (RFC 3339).
     pub fn expired(&self, now: &str) -> bool {
         self.password_state(now) == PasswordState::Expired
+    }
+}
+
+/// Where a password is in its life at `now` (RFC 3339): whether the student has one, whether it
+/// is temporary, and when a temporary one expires.
+pub fn password_state(
+    has_password: bool,
+    temporary: bool,
+    expires_at: Option<&str>,
+    now: &str,
+) -> PasswordState {
+    let expired = expires_at.is_some_and(|at| at <= now);
+    match (has_password, temporary) {
+        (false, _) => PasswordState::Unset,
+        (true, false) => PasswordState::Own,
+        (true, true) if expired => PasswordState::Expired,
+        (true, true) => PasswordState::Temporary,
     }
 }
 
@@ -86,27 +107,42 @@ impl Store {
         .await
     }
 
-    /// Each student of a school with where the password is at `now` (RFC 3339) and when a
-    /// temporary one expires, by GUID.
-    pub async fn password_states(
+    /// The roster the page shows: the school's students in roster order, each with the
+    /// teacher's classes, where her password is at `now` (RFC 3339) and when a temporary one
+    /// expires. The students and their passwords' states come from one query (the page asks
+    /// for the roster often), the classes from a second.
+    pub async fn roster(
         &self,
-        school: &str,
+        owner: super::classes::ClassOwner<'_>,
         now: &str,
-    ) -> Result<HashMap<String, (PasswordState, Option<String>)>, sqlx::Error> {
-        let students: Vec<StudentAccount> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM students WHERE school_id = $1"
-        )))
-        .bind(school)
+    ) -> Result<Vec<RosterStudent>, sqlx::Error> {
+        let records: Vec<RosterRecord> = sqlx::query_as(
+            "SELECT guid, student_id, first_name, last_name, grade, username,
+                 CAST(CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password,
+                 password_temporary, password_expires_at
+             FROM students WHERE school_id = $1 ORDER BY position, guid",
+        )
+        .bind(owner.school)
         .fetch_all(&self.pool)
         .await?;
+        let mut students: Vec<_> = records.iter().map(|r| r.student.clone()).collect();
+        self.with_classes(owner, &mut students).await?;
         Ok(students
             .into_iter()
-            .map(|student| {
-                let state = student.password_state(now);
-                let expires = student
+            .zip(records)
+            .map(|(student, record)| {
+                let state = password_state(
+                    record.has_password != 0,
+                    record.password_temporary != 0,
+                    record.password_expires_at.as_deref(),
+                    now,
+                );
+                let mut student = RosterStudent::from(student);
+                student.password = state;
+                student.password_expires_at = record
                     .password_expires_at
                     .filter(|_| state != PasswordState::Own);
-                (student.guid, (state, expires))
+                student
             })
             .collect())
     }

@@ -238,7 +238,18 @@ fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow]) -> Sheet {
         .iter()
         .map(|(row, cells)| (row.get(), cells))
         .collect();
-    let mut header = kept(&sheet.header);
+    error_sheet(kept(&sheet.header), rows, |r| {
+        kept(by_row.get(&r.row).map_or(&[][..], |c| c.as_slice()))
+    })
+}
+
+/// An Error File: `header` and each failed row's cells (`cells_of`), with an `Error` column of
+/// its messages at the far right.
+fn error_sheet(
+    mut header: Vec<String>,
+    rows: &[UploadRow],
+    cells_of: impl Fn(&UploadRow) -> Vec<String>,
+) -> Sheet {
     header.push(ERROR_COLUMN.to_owned());
     Sheet {
         header,
@@ -246,7 +257,7 @@ fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow]) -> Sheet {
             .iter()
             .filter(|r| r.state == RowState::Failed)
             .map(|r| {
-                let mut cells = kept(by_row.get(&r.row).map_or(&[][..], |c| c.as_slice()));
+                let mut cells = cells_of(r);
                 cells.push(error_messages(r));
                 cells
             })
@@ -322,21 +333,6 @@ pub fn file_sheet(
                     .collect(),
             }
         }
-        UploadFile::Error => {
-            let mut header = header;
-            header.push(ERROR_COLUMN.to_owned());
-            Sheet {
-                header,
-                rows: rows
-                    .iter()
-                    .filter(|r| r.state == RowState::Failed)
-                    .map(|r| {
-                        let mut cells = fitted(r.cells.clone(), width);
-                        cells.push(error_messages(r));
-                        cells
-                    })
-                    .collect(),
-            }
-        }
+        UploadFile::Error => error_sheet(header, rows, |r| fitted(r.cells.clone(), width)),
     }
 }

@@ -68,7 +68,7 @@ pub fn new_classes<'a>(
 ) -> Option<Vec<String>> {
     table.column(Field::Classes)?;
     let cell = values.classes?.get(table.text());
-    let (names, _) = classes::names(cell);
+    let (names, _) = classes::read(cell);
     let spelled: Vec<&str> = match roster {
         Some(roster) => roster.spell_classes(&names),
         None => {

@@ -24,15 +24,11 @@ pub struct NewClasses {
 
 impl NewClasses {
     /// The new names of the row's Classes cell (`text` is the table's text).
-    fn names<'a>(
-        text: &'a str,
-        values: &RowValues,
-        roster: &Roster,
-    ) -> Vec<std::borrow::Cow<'a, str>> {
+    fn names<'a>(text: &'a str, values: &RowValues, roster: &Roster) -> classes::Names<'a> {
         let Some(cell) = values.classes.map(|span| span.get(text)) else {
-            return Vec::new();
+            return classes::Names::new();
         };
-        let (mut names, _) = classes::names(cell);
+        let (mut names, _) = classes::read(cell);
         names.retain(|name| roster.class(name).is_none());
         names
     }

@@ -20,7 +20,7 @@ pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
     if ctx.subject.is_some_and(|student| student.classes == cell) {
         return Vec::new();
     }
-    let (names, _) = classes::names(cell);
+    let (names, _) = classes::read(cell);
     let new = &ctx.file.new_classes;
     // Each name that is none of the teacher's classes (by its place in the list), with the
     // class it is probably a typo of: each looked up once.

@@ -21,11 +21,13 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use smallvec::SmallVec;
+
 use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::message::ClassProblem;
 use crate::rules::CellAt;
-use crate::text::fold_eq;
+use crate::text::{ascii_fold_eq, fold_eq};
 
 /// The most classes a student may have in one cell.
 pub const MOST_CLASSES: usize = 20;
@@ -37,11 +39,37 @@ pub const SEPARATOR: &str = "; ";
 /// One class name as stored: trimmed, inner runs of spaces made one space. Line breaks, tabs
 /// and other control characters are kept, so that the rule can refuse them.
 pub fn normalize(item: &str) -> Cow<'_, str> {
-    let item = item.trim();
-    // In ASCII the only space that folds is ' ', and only a run of two needs work.
-    if item.is_ascii() && !item.contains("  ") {
+    if item.is_ascii() {
+        return normalize_ascii(item);
+    }
+    spaces_folded(item.trim())
+}
+
+/// [`normalize`] of ASCII text. In ASCII the whitespace `trim` takes off is ' ' and '\t' to
+/// '\r', the only space that folds is ' ', and only a run of two of them needs work.
+fn normalize_ascii(item: &str) -> Cow<'_, str> {
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let bytes = item.as_bytes();
+    let (mut start, mut end) = (0, bytes.len());
+    while start < end && space(bytes[start]) {
+        start += 1;
+    }
+    while end > start && space(bytes[end - 1]) {
+        end -= 1;
+    }
+    let item = &item[start..end];
+    let bytes = item.as_bytes();
+    let double = bytes
+        .windows(2)
+        .any(|pair| pair[0] == b' ' && pair[1] == b' ');
+    if !double {
         return Cow::Borrowed(item);
     }
+    spaces_folded(item)
+}
+
+/// Trimmed text with its inner runs of spaces made one space.
+fn spaces_folded(item: &str) -> Cow<'_, str> {
     let folds = |ch: char| ch.is_whitespace() && !ch.is_control();
     let mut previous_space = false;
     let needs_work = item.chars().any(|ch| {
@@ -73,24 +101,55 @@ pub fn normalize(item: &str) -> Cow<'_, str> {
 /// cell with thousands of names (only a hostile one has them) costs no more than this.
 const MOST_READ: usize = 2 * MOST_CLASSES + 1;
 
+/// The names of a cell, held inline when there are few (a student has a handful), so that
+/// reading a cell allocates nothing.
+pub type Names<'a> = SmallVec<[Cow<'a, str>; 4]>;
+
 /// The names of a Classes cell in the cell's order: normalised, empty items dropped, and a name
 /// given again (ignoring case) kept once; at most [`MOST_READ`] of them. The second value says
 /// whether a repeat was dropped.
-#[inline(never)]
 pub fn names(cell: &str) -> (Vec<Cow<'_, str>>, bool) {
-    let mut kept: Vec<Cow<'_, str>> = Vec::new();
+    let (kept, repeated) = read(cell);
+    (kept.into_vec(), repeated)
+}
+
+/// [`names`], held inline.
+#[inline(never)]
+pub fn read(cell: &str) -> (Names<'_>, bool) {
+    // The names of an ASCII cell are ASCII: each is normalised and compared without the
+    // checks for other text.
+    let ascii = cell.is_ascii();
+    let mut kept = Names::new();
     let mut repeated = false;
-    for item in cell.split(';') {
-        let name = normalize(item);
-        if name.is_empty() {
-            continue;
-        }
-        if kept.iter().any(|k| fold_eq(k, &name)) {
-            repeated = true;
-        } else if kept.len() == MOST_READ {
-            break;
+    let mut rest = cell;
+    loop {
+        // `;` is ASCII, so the bytes either side of one are where characters start.
+        let end = rest.bytes().position(|b| b == b';');
+        let item = &rest[..end.unwrap_or(rest.len())];
+        let name = if ascii {
+            normalize_ascii(item)
         } else {
-            kept.push(name);
+            normalize(item)
+        };
+        if !name.is_empty() {
+            let same = |k: &Cow<str>| {
+                if ascii {
+                    ascii_fold_eq(k, &name)
+                } else {
+                    fold_eq(k, &name)
+                }
+            };
+            if kept.iter().any(same) {
+                repeated = true;
+            } else if kept.len() == MOST_READ {
+                break;
+            } else {
+                kept.push(name);
+            }
+        }
+        match end {
+            Some(at) => rest = &rest[at + 1..],
+            None => break,
         }
     }
     (kept, repeated)
@@ -143,7 +202,7 @@ fn problem(name: &str) -> Option<ClassProblem> {
 /// clears the student's classes); the diagnostics are its `invalid-class` error or its
 /// `classes-normalized` note.
 pub fn check(at: &CellAt, cell: &str) -> (bool, Option<Diagnostic>) {
-    let (names, repeated) = names(cell);
+    let (names, repeated) = read(cell);
     let refused = |value: &str, reason| {
         let finding = Finding::InvalidClass {
             value: value.to_owned(),
@@ -177,6 +236,40 @@ mod tests {
 
     fn listed(cell: &str) -> Vec<String> {
         names(cell).0.into_iter().map(Cow::into_owned).collect()
+    }
+
+    /// A cell read the plain way, with `str`'s own splitting, trimming and folding: what
+    /// [`read`]'s ASCII shortcuts must agree with.
+    fn read_plainly(cell: &str) -> (Vec<String>, bool) {
+        let mut kept: Vec<String> = Vec::new();
+        let mut repeated = false;
+        for item in cell.split(';') {
+            let folds = |c: char| c.is_whitespace() && !c.is_control();
+            let words: Vec<&str> = item.trim().split(folds).filter(|w| !w.is_empty()).collect();
+            let name = words.join(" ");
+            if name.is_empty() {
+                continue;
+            }
+            if kept.iter().any(|k| fold_eq(k, &name)) {
+                repeated = true;
+            } else if kept.len() == MOST_READ {
+                break;
+            } else {
+                kept.push(name);
+            }
+        }
+        (kept, repeated)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_shortcuts_read_as_str_does(
+            cell in "[ ;aAbB=@\\-\t\r\n\u{b}\u{c}\u{1f}\u{a0}\u{85}\u{2003}\u{e9}\u{c9}]{0,24}"
+        ) {
+            let (kept, repeated) = read(&cell);
+            let kept: Vec<String> = kept.into_iter().map(Cow::into_owned).collect();
+            proptest::prop_assert_eq!((kept, repeated), read_plainly(&cell));
+        }
     }
 
     #[test]

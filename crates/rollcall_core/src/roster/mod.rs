@@ -105,7 +105,15 @@ struct NamesAsked {
 /// Builds a roster one student at a time.
 struct Builder {
     roster: Roster,
+    /// Classes cells seen to read as their lists are written: a teacher's students share a
+    /// few lists, so most cells of an export are one of these. A cell that reads so once
+    /// always does (a class keeps the spelling it was first seen with).
+    written: FxHashSet<Box<str>>,
 }
+
+/// The most cells [`Builder::written`] holds, so that an export whose every cell differs costs
+/// no more than this many copies.
+const MOST_WRITTEN: usize = 1024;
 
 impl Builder {
     fn new(capacity: usize, text: String) -> Builder {
@@ -118,6 +126,7 @@ impl Builder {
                 by_username: KeyIndex::with_capacity(capacity),
                 ..Roster::default()
             },
+            written: FxHashSet::default(),
         }
     }
 
@@ -141,7 +150,7 @@ impl Builder {
     /// seen for the first time is added. The list is stored unless
     /// `cell` (at `at` in the text) already reads as it would be written.
     fn classes(&mut self, cell: &str, at: Option<Span>) -> Span {
-        let (names, _) = classes::names(cell);
+        let (names, _) = classes::read(cell);
         let mut spellings: Vec<Span> = Vec::with_capacity(names.len());
         for name in &names {
             let roster = &mut self.roster;
@@ -160,6 +169,53 @@ impl Builder {
             Some(at) if at.get(text) == joined => at,
             _ => store(&mut self.roster.text, &joined),
         }
+    }
+
+    /// Whether the cell at `at` reads exactly as the student's list would be written: every
+    /// name one of the classes already seen, in its spelling, in order and joined as
+    /// [`classes::join_sorted`] joins them. Most cells of an export read so, and need no list
+    /// of their own.
+    fn reads_as_written(&mut self, at: Span) -> bool {
+        let cell = at.get(&self.roster.text);
+        if self.written.contains(cell) {
+            return true;
+        }
+        let reads = self.names_as_written(cell);
+        if reads && self.written.len() < MOST_WRITTEN {
+            self.written.insert(Box::from(cell));
+        }
+        reads
+    }
+
+    /// [`Builder::reads_as_written`], worked out.
+    fn names_as_written(&self, cell: &str) -> bool {
+        let roster = &self.roster;
+        let text = roster.text.as_str();
+        let (names, _) = classes::read(cell);
+        let mut rest = cell;
+        let mut previous: Option<&str> = None;
+        for name in &names {
+            let Some(id) = roster.classes.find(text, name) else {
+                return false;
+            };
+            let spelled = roster.classes.key(id).get(text);
+            // In strictly increasing order, the names are where the sort would put them.
+            if let Some(previous) = previous {
+                if classes::compare(previous, spelled) != std::cmp::Ordering::Less {
+                    return false;
+                }
+                match rest.strip_prefix(classes::SEPARATOR) {
+                    Some(after) => rest = after,
+                    None => return false,
+                }
+            }
+            match rest.strip_prefix(spelled) {
+                Some(after) => rest = after,
+                None => return false,
+            }
+            previous = Some(spelled);
+        }
+        rest.is_empty()
     }
 
     /// Indexes the students' Student IDs and usernames, one index after the other: each
@@ -262,8 +318,12 @@ impl Roster {
             });
             if added && has_classes && !classes.is_empty() {
                 let index = StudentIndex::at(builder.roster.records.len() - 1);
-                let cell = classes.get(&builder.roster.text).to_owned();
-                let list = builder.classes(&cell, Some(classes));
+                let list = if builder.reads_as_written(classes) {
+                    classes
+                } else {
+                    let cell = classes.get(&builder.roster.text).to_owned();
+                    builder.classes(&cell, Some(classes))
+                };
                 builder.roster.records[index.index()].classes = list;
             }
         }

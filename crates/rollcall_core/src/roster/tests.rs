@@ -163,3 +163,52 @@ fn names_asked_ahead_are_answered_like_the_whole_index_and_others_still_are() {
         Some(StudentIndex::new(0))
     );
 }
+
+#[test]
+fn an_exports_lists_read_as_the_students_lists_would() {
+    let cells = [
+        "Math 3; Art",
+        "Art; Math 3",
+        "art; math 3",
+        "Art;Math 3",
+        "Art; Math 3; Art",
+        " Art; Math 3",
+        "Art; Math 3",
+        "Zoo",
+        "Art; Math 3; Zoo",
+        "Art;  Math 3",
+        "Art; Math 3",
+        "Math 3; Art",
+        "",
+    ];
+    let mut csv = String::from("Student GUID,First Name,Last Name,Grade Level,Classes\n");
+    let mut students = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let guid = format!("00000000-0000-4000-8000-{i:012}");
+        csv.push_str(&format!("{guid},Ann,Lee,03,\"{cell}\"\n"));
+        let (names, _) = classes::names(cell);
+        students.push(Student {
+            guid,
+            export_row: None,
+            student_id: None,
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            grade: "03".into(),
+            username: None,
+            classes: names.into_iter().map(|n| n.into_owned()).collect(),
+        });
+    }
+    let read = crate::read::read(csv.as_bytes(), None, &crate::Options::default());
+    let exported = Roster::from_export(read.table);
+    let handed = Roster::new(&students);
+    assert_eq!(exported.len(), cells.len());
+    for (i, cell) in cells.iter().enumerate() {
+        let s = StudentIndex::at(i);
+        assert_eq!(exported.classes_of(s), handed.classes_of(s), "{cell:?}");
+    }
+    assert_eq!(exported.classes_of(StudentIndex::at(2)), "Art; Math 3");
+    assert_eq!(
+        exported.classes().collect::<Vec<_>>(),
+        handed.classes().collect::<Vec<_>>()
+    );
+}

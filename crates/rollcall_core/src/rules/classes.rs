@@ -198,10 +198,64 @@ fn problem(name: &str) -> Option<ClassProblem> {
     }
 }
 
+/// Whether [`check`] passes the cell without a note, worked out without reading its names
+/// into a list: true only for a cell of printable ASCII (no control character, a character
+/// a byte) with a few names, each trimmed of plain spaces only, without a run of two, not
+/// too long, not formula-like, none given twice. Most cells are such; `false` leaves the
+/// cell to the full reading.
+fn plainly_usable(cell: &str) -> bool {
+    const MOST: usize = 8;
+    let bytes = cell.as_bytes();
+    let mut names = [(0, 0); MOST];
+    let mut count = 0;
+    let mut i = 0;
+    loop {
+        // One pass over a name: leading spaces skipped, the end of its last non-space byte
+        // kept, anything but printable ASCII or a run of two spaces sending the cell on.
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        let (first, mut last) = (i, i);
+        let mut space = false;
+        while i < bytes.len() && bytes[i] != b';' {
+            let b = bytes[i];
+            if b.wrapping_sub(0x20) >= 0x5f || (space && b == b' ') {
+                return false;
+            }
+            space = b == b' ';
+            i += 1;
+            if !space {
+                last = i;
+            }
+        }
+        if first < last {
+            let name = &cell[first..last];
+            if name.len() > LONGEST_NAME
+                || crate::text::needs_formula_escape(name)
+                || count == MOST
+                || names[..count]
+                    .iter()
+                    .any(|&(a, b)| ascii_fold_eq(&cell[a..b], name))
+            {
+                return false;
+            }
+            names[count] = (first, last);
+            count += 1;
+        }
+        if i == bytes.len() {
+            return true;
+        }
+        i += 1;
+    }
+}
+
 /// Checks a Classes cell. The flag says whether its list is usable (an empty cell is: it
 /// clears the student's classes); the diagnostics are its `invalid-class` error or its
 /// `classes-normalized` note.
 pub fn check(at: &CellAt, cell: &str) -> (bool, Option<Diagnostic>) {
+    if plainly_usable(cell) {
+        return (true, None);
+    }
     let (names, repeated) = read(cell);
     let refused = |value: &str, reason| {
         let finding = Finding::InvalidClass {
@@ -261,6 +315,12 @@ mod tests {
         (kept, repeated)
     }
 
+    /// [`check`] without its one-pass shortcut.
+    fn check_fully(cell: &str) -> bool {
+        let (names, repeated) = read(cell);
+        !repeated && names.len() <= MOST_CLASSES && names.iter().all(|n| problem(n).is_none())
+    }
+
     proptest::proptest! {
         #[test]
         fn the_ascii_shortcuts_read_as_str_does(
@@ -269,6 +329,19 @@ mod tests {
             let (kept, repeated) = read(&cell);
             let kept: Vec<String> = kept.into_iter().map(Cow::into_owned).collect();
             proptest::prop_assert_eq!((kept, repeated), read_plainly(&cell));
+            if plainly_usable(&cell) {
+                proptest::prop_assert!(check_fully(&cell), "{:?}", cell);
+            }
+        }
+
+        #[test]
+        fn plain_cells_pass_in_one_pass(
+            names in proptest::collection::vec("[ aAbB=@+\\-]{0,4}", 0..10),
+            separator in "; ?|;  |;"
+        ) {
+            let cell = names.join(&separator);
+            let (usable, note) = check(&at(Field::Classes), &cell);
+            proptest::prop_assert_eq!(usable && note.is_none(), check_fully(&cell), "{:?}", cell);
         }
     }
 

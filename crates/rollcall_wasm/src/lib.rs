@@ -228,23 +228,41 @@ pub fn change_set(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     parse(&json)
 }
 
+/// One code as `codes()` lists it. The fields are in alphabetical order, as the JSON has always
+/// had them.
+#[derive(serde::Serialize)]
+struct CodeEntry {
+    area: &'static str,
+    args: &'static [&'static str],
+    code: &'static str,
+    description: Description,
+    severity: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Description {
+    en: &'static str,
+    es: &'static str,
+}
+
 /// Every code: its name, severity, area, description in English and Spanish, and the names of
 /// the values its diagnostics carry in `args`.
 #[wasm_bindgen]
 pub fn codes() -> Result<JsValue, JsValue> {
-    let list: Vec<serde_json::Value> = rollcall_core::CODES
+    let list: Vec<CodeEntry> = rollcall_core::CODES
         .iter()
-        .map(|info| {
-            serde_json::json!({
-                "code": info.name,
-                "severity": info.severity.as_str(),
-                "area": info.area,
-                "description": {"en": info.description_en, "es": info.description_es},
-                "args": info.args,
-            })
+        .map(|info| CodeEntry {
+            area: info.area,
+            args: info.args,
+            code: info.name,
+            description: Description {
+                en: info.description_en,
+                es: info.description_es,
+            },
+            severity: info.severity.as_str(),
         })
         .collect();
-    parse(&serde_json::Value::Array(list).to_string())
+    parse(&serde_json::to_string(&list).unwrap_or_default())
 }
 
 /// A checked file that can be edited cell by cell: each edit re-checks only the rows it affects.

@@ -1,10 +1,8 @@
 //! `POST …/uploads/{id}/revert`: a completed upload put back, as a new upload through the queue.
 
-use axum::Json;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use rollcall_protocol::{REVERT_DAYS, UploadAccepted, UploadKind, UploadStatus};
+use axum::response::Response;
+use rollcall_protocol::{REVERT_DAYS, UploadKind, UploadStatus};
 
 use crate::AppState;
 use crate::audit;
@@ -16,16 +14,7 @@ use crate::upload::revert::{revert_name, revert_rows};
 use crate::upload::validate::CurrentRoster;
 
 use super::request_lang;
-
-/// The answer naming an upload's revert that exists already (a second click, or two at once):
-/// that revert, as a replayed change-set is answered.
-fn existing(revert: &StoredUpload) -> Response {
-    let body = UploadAccepted {
-        id: revert.summary.id.clone(),
-        status: revert.summary.status,
-    };
-    (StatusCode::OK, Json(body)).into_response()
-}
+use super::uploads::{accepted, replayed};
 
 fn conflict(en: String, es: String) -> AppError {
     AppError::Conflict { en, es }
@@ -91,7 +80,8 @@ pub async fn revert(
             .upload(school, revert)
             .await?
             .ok_or(AppError::NotFound)?;
-        return Ok(existing(&revert));
+        // A second click: that revert, as a replayed change-set is answered.
+        return Ok(replayed(&revert));
     }
     if let Some(refused) = refusal(&upload, teacher, &store.clock().rfc3339_seconds()) {
         return Err(refused);
@@ -135,7 +125,7 @@ pub async fn revert(
             .upload(school, &revert)
             .await?
             .ok_or(AppError::NotFound)?;
-        return Ok(existing(&revert));
+        return Ok(replayed(&revert));
     }
     let address = state
         .reach
@@ -151,9 +141,5 @@ pub async fn revert(
         })
         .await?;
     state.queue.wake();
-    let body = UploadAccepted {
-        id: revert_id,
-        status: UploadStatus::Queued,
-    };
-    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+    Ok(accepted(&revert_id))
 }

@@ -79,8 +79,9 @@ fn check_keys(value: &serde_json::Value) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The answer to a change-set id already uploaded: the first upload's result (200).
-fn replayed(first: &StoredUpload) -> Response {
+/// The answer to a change-set id already uploaded, or to a revert asked for again: the first
+/// upload's result (200).
+pub(super) fn replayed(first: &StoredUpload) -> Response {
     let body = UploadAccepted {
         id: first.summary.id.clone(),
         status: first.summary.status,
@@ -114,7 +115,7 @@ fn clean_file_name(given: Option<&str>) -> Option<String> {
 }
 
 /// The answer that acknowledges a stored upload (and, to the same Idempotency-Key, repeats it).
-fn accepted(id: &str) -> Response {
+pub(super) fn accepted(id: &str) -> Response {
     let body = UploadAccepted {
         id: id.to_owned(),
         status: UploadStatus::Queued,

@@ -274,14 +274,12 @@ impl Store {
         if guids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list = (0..guids.len())
-            .map(|k| format!("${}", k + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
         let sql = format!(
             "SELECT guid, student_id, first_name, last_name, grade, username
-             FROM students WHERE school_id = $1 AND guid IN ({list})"
+             FROM students WHERE school_id = $1 AND guid IN ({})",
+            super::bulk::list(2, guids.len())
         );
+        let sql = super::bulk::sql(tx, sql);
         let mut query = sqlx::query_as::<_, StudentRecord>(sqlx::AssertSqlSafe(sql)).bind(school);
         for guid in guids {
             query = query.bind(guid.to_lowercase());

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 pub use rollcall_protocol::ClassSummary;
 
-use super::{Store, StudentRecord};
+use super::{Store, StudentRecord, bulk};
 
 /// A class as listed, with its number of students.
 #[derive(Debug, sqlx::FromRow)]
@@ -111,15 +111,13 @@ impl Store {
         if guids.is_empty() {
             return Ok(by_student);
         }
-        let list = (0..guids.len())
-            .map(|k| format!("${}", k + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
         let sql = format!(
             "SELECT m.student_guid, c.name FROM class_members m
              JOIN classes c ON c.id = m.class_id
-             WHERE c.school_id = $1 AND c.teacher_id = $2 AND m.student_guid IN ({list})"
+             WHERE c.school_id = $1 AND c.teacher_id = $2 AND m.student_guid IN ({})",
+            bulk::list(3, guids.len())
         );
+        let sql = bulk::sql(tx, sql);
         let mut query = sqlx::query_as::<_, Membership>(sqlx::AssertSqlSafe(sql))
             .bind(owner.school)
             .bind(owner.teacher);
@@ -173,32 +171,32 @@ impl Store {
         // either backend takes.
         const CHUNK: usize = 1000;
         for chunk in students.chunks(CHUNK) {
-            let list = (0..chunk.len())
-                .map(|k| format!("${}", k + 3))
-                .collect::<Vec<_>>()
-                .join(", ");
+            // The students, then the teacher.
+            let n = chunk.len();
             let sql = format!(
-                "DELETE FROM class_members WHERE student_guid IN ({list}) AND class_id IN
-                     (SELECT id FROM classes WHERE school_id = $1 AND teacher_id = $2)"
+                "DELETE FROM class_members WHERE student_guid IN ({}) AND class_id IN
+                     (SELECT id FROM classes WHERE school_id = ${} AND teacher_id = ${})",
+                bulk::list(1, n),
+                n + 1,
+                n + 2
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(owner.school)
-                .bind(owner.teacher);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(bulk::sql(tx, sql)));
             for (guid, _) in chunk {
                 query = query.bind(*guid);
             }
-            query.execute(&mut *tx).await?;
+            query
+                .bind(owner.school)
+                .bind(owner.teacher)
+                .execute(&mut *tx)
+                .await?;
         }
         for chunk in members.chunks(CHUNK) {
-            let values = (0..chunk.len())
-                .map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
             let sql = format!(
-                "INSERT INTO class_members (class_id, student_guid) VALUES {values}
-                 ON CONFLICT DO NOTHING"
+                "INSERT INTO class_members (class_id, student_guid) VALUES {}
+                 ON CONFLICT DO NOTHING",
+                bulk::rows(1, chunk.len(), 2)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(bulk::sql(tx, sql)));
             for (id, guid) in chunk {
                 query = query.bind(id.as_str()).bind(*guid);
             }

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod audit;
+mod bulk;
 mod claims;
 pub mod classes;
 mod directory;

@@ -183,7 +183,7 @@ pub(super) fn json<T: Serialize>(value: &T) -> String {
 const ROWS_PER_INSERT: usize = 500;
 
 /// The parameters of one row in the INSERT of upload rows.
-const ROW_PARAMETERS: usize = 7;
+const ROW_PARAMETERS: usize = 8;
 
 /// One process's claim of an upload: it worked on it from `claimed_at` to at most `until`
 /// (its lease's last expiry, or when it finished), in milliseconds since 1970.
@@ -266,20 +266,13 @@ impl Store {
         }
         // Many rows a statement: on PostgreSQL every statement is a round trip.
         for chunk in upload.rows.chunks(ROWS_PER_INSERT) {
-            let values = (0..chunk.len())
-                .map(|k| {
-                    let p = 2 + k * ROW_PARAMETERS;
-                    let rest: Vec<String> =
-                        (p..p + ROW_PARAMETERS).map(|q| format!("${q}")).collect();
-                    format!("($1, {})", rest.join(", "))
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
             let sql = format!(
                 "INSERT INTO upload_rows (upload_id, row, cells, op, state, errors, result, replaced)
-                 VALUES {values}"
+                 VALUES {}",
+                super::bulk::rows(1, chunk.len(), ROW_PARAMETERS)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(upload.id);
+            let sql = super::bulk::sql(&tx, sql);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
                 let state = match (&row.op, &row.kept) {
                     (Some(_), _) => RowState::Pending,
@@ -288,6 +281,7 @@ impl Store {
                 };
                 let kept = row.kept.as_ref().map(|_| Replaced::Kept.to_json());
                 query = query
+                    .bind(upload.id)
                     .bind(i64::from(row.row))
                     .bind(json(&row.cells))
                     .bind(row.op.clone())

@@ -1,3 +1,11 @@
+//! Times each phase of a check of the benchmark's pair (`cargo xtask bench` writes it into
+//! `target/bench-data`): reading the export, building its roster, checking the edited file,
+//! the report, its JSON and dropping it all. A tool for profiling one phase at a time
+//! (`RAYON_NUM_THREADS=1 valgrind --tool=callgrind target/release/examples/phases`), not a
+//! benchmark: the figures are criterion's (`cargo xtask bench`).
+//!
+//! `cargo run --release -p rollcall_core --example phases`
+
 use rollcall_core::*;
 use std::time::Instant;
 fn main() {
@@ -25,5 +33,3 @@ fn main() {
     drop(c);
     println!("drop {:?}", t.elapsed());
 }
-#[allow(dead_code)]
-fn extra() {}

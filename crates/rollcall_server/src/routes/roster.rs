@@ -12,6 +12,7 @@ use crate::auth::SchoolScope;
 use crate::error::{AppError, AppResult};
 use crate::files::{FileFormat, Sheet, requested_format};
 use crate::json::JsonBody;
+use crate::store::ExportSnapshot;
 
 #[derive(Debug, Deserialize)]
 pub struct FormatQuery {
@@ -52,6 +53,9 @@ pub async fn export(
     let students = state.store.students_of(scope.classes()).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let now = state.store.clock().rfc3339_seconds();
+    let sheet = Sheet::students(&students);
+    // What `GET …/exports/{id}` answers, whatever the format downloaded now.
+    let snapshot = String::from_utf8(sheet.csv()?).map_err(AppError::internal)?;
     state
         .store
         .insert_export(
@@ -60,10 +64,14 @@ pub async fn export(
             &scope.session.teacher.id,
             format.as_str(),
             &now,
-            &students,
+            &snapshot,
         )
         .await?;
-    let bytes = Sheet::students(&students).write(format, Some(&id))?;
+    // A CSV export is its snapshot (its id is in its name).
+    let bytes = match format {
+        FileFormat::Csv => snapshot.into_bytes(),
+        FileFormat::Xlsx => sheet.xlsx(Some(&id))?,
+    };
     let name = format!("students-{}-{id}.{format}", scope.school.id);
     Ok(attachment(format, &name, bytes))
 }
@@ -85,12 +93,15 @@ pub async fn export_rows(
     scope: SchoolScope,
     Path((_, export)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let students = state
+    let bytes = match state
         .store
-        .export_rows(&scope.school.id, &export)
+        .export_snapshot(&scope.school.id, &export)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let bytes = Sheet::students(&students).csv()?;
+        .ok_or(AppError::NotFound)?
+    {
+        ExportSnapshot::Csv(csv) => csv.into_bytes(),
+        ExportSnapshot::Rows(students) => Sheet::students(&students).csv()?,
+    };
     let name = format!("students-{}-{export}.csv", scope.school.id);
     Ok(attachment(FileFormat::Csv, &name, bytes))
 }

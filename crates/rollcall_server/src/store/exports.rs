@@ -1,4 +1,6 @@
 //! Export Students downloads: each one's id and rows as exported, for the page's original.
+//! An export keeps its rows as the CSV the page is sent; exports stored before that keep them
+//! in `export_rows`, a row each.
 
 use super::{Store, StudentRecord, sequence};
 
@@ -31,8 +33,15 @@ impl From<ExportRow> for StudentRecord {
     }
 }
 
+/// An export's rows as exported: the CSV kept when it was made, or, for an export stored
+/// before exports kept one, its rows.
+pub enum ExportSnapshot {
+    Csv(String),
+    Rows(Vec<StudentRecord>),
+}
+
 impl Store {
-    /// Records an export and its snapshot rows (row 2 onwards, as in the file).
+    /// Records an export and its rows as CSV (`snapshot`, the answer of `GET …/exports/{id}`).
     pub async fn insert_export(
         &self,
         id: &str,
@@ -40,54 +49,41 @@ impl Store {
         teacher: &str,
         format: &str,
         created_at: &str,
-        students: &[StudentRecord],
+        snapshot: &str,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO exports (id, school_id, teacher_id, format, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id)
-            .bind(school)
-            .bind(teacher)
-            .bind(format)
-            .bind(created_at)
-            .bind(sequence(&self.clock))
-            .execute(&mut *tx)
-            .await?;
-        for (i, s) in students.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO export_rows (export_id, row, guid, student_id, first_name, last_name, grade,
-                     username, fingerprint, classes)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(i as i64 + 2)
-            .bind(&s.guid)
-            .bind(&s.student_id)
-            .bind(&s.first_name)
-            .bind(&s.last_name)
-            .bind(&s.grade)
-            .bind(&s.username)
-            .bind(s.fingerprint())
-            .bind(super::classes::classes_cell(s))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await
+        sqlx::query(
+            "INSERT INTO exports (id, school_id, teacher_id, format, created_at, seq, snapshot)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(school)
+        .bind(teacher)
+        .bind(format)
+        .bind(created_at)
+        .bind(sequence(&self.clock))
+        .bind(snapshot)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// An export's rows as exported, if the export belongs to `school`.
-    pub async fn export_rows(
+    pub async fn export_snapshot(
         &self,
         school: &str,
         export: &str,
-    ) -> Result<Option<Vec<StudentRecord>>, sqlx::Error> {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT id FROM exports WHERE id = $1 AND school_id = $2")
+    ) -> Result<Option<ExportSnapshot>, sqlx::Error> {
+        let found: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, snapshot FROM exports WHERE id = $1 AND school_id = $2")
                 .bind(export)
                 .bind(school)
                 .fetch_optional(&self.pool)
                 .await?;
-        if found.is_none() {
+        let Some((_, snapshot)) = found else {
             return Ok(None);
+        };
+        if let Some(csv) = snapshot {
+            return Ok(Some(ExportSnapshot::Csv(csv)));
         }
         let rows: Vec<ExportRow> = sqlx::query_as(
             "SELECT guid, student_id, first_name, last_name, grade, username, classes
@@ -96,7 +92,8 @@ impl Store {
         .bind(export)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(rows.into_iter().map(StudentRecord::from).collect()))
+        let rows = rows.into_iter().map(StudentRecord::from).collect();
+        Ok(Some(ExportSnapshot::Rows(rows)))
     }
 
     /// A teacher's exports of a school, newest first.

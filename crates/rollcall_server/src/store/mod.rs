@@ -11,6 +11,7 @@ mod claims;
 pub mod classes;
 mod directory;
 mod exports;
+pub use exports::ExportSnapshot;
 pub mod retry;
 pub mod reverts;
 mod schema;

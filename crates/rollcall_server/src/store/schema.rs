@@ -244,4 +244,10 @@ pub const MIGRATIONS: &[&str] = &[
         sheet TEXT NOT NULL
     );
     ",
+    // 9: an export keeps its rows as the CSV `GET …/exports/{id}` answers, one value: a row
+    // each made a 50,000-student export take seconds to store and half a second to read back.
+    // Exports stored before keep their `export_rows`.
+    "
+    ALTER TABLE exports ADD COLUMN snapshot TEXT;
+    ",
 ];

@@ -1,5 +1,9 @@
 //! What the Import page asks the server for beyond the session: the export a file came from.
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
+
 use rollcall_core::Student;
 use rollcall_protocol::RosterStudent;
 
@@ -8,17 +12,20 @@ use crate::ctx::Ctx;
 use crate::work::Original;
 
 /// The export the file came from: the one it names, else this teacher's latest export of the
-/// school, else the current roster.
+/// school, else the current roster. The list of exports is asked for while the named export
+/// downloads: a 50,000-row export takes the server hundreds of milliseconds.
 pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<Original, String> {
     let lang = ctx.lang_code();
+    let list_path = ctx.school_path("/exports");
+    let list = || api::get_json::<Vec<ExportSummary>>(&list_path, lang);
+    let mut listed = None;
     if let Some(id) = rollcall_core::export_id(bytes, Some(name)) {
         let path = ctx.school_path(&format!("/exports/{}", api::encode(&id)));
-        match api::get_bytes(&path, lang).await {
+        let (export, exports) = both(api::get_bytes(&path, lang), list()).await;
+        match export {
             Ok(export) => {
-                let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
-                    .await
-                    .unwrap_or_default();
                 let created_at = exports
+                    .unwrap_or_default()
                     .into_iter()
                     .find(|e| e.id == id)
                     .map(|e| e.created_at)
@@ -29,13 +36,15 @@ pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<
                     bytes: export,
                 });
             }
-            Err(e) if e.status() == Some(404) => {}
+            Err(e) if e.status() == Some(404) => listed = Some(exports),
             Err(e) => return Err(ctx.failed(&e)),
         }
     }
-    let exports: Vec<ExportSummary> = api::get_json(&ctx.school_path("/exports"), lang)
-        .await
-        .map_err(|e| ctx.failed(&e))?;
+    let exports = match listed {
+        Some(exports) => exports,
+        None => list().await,
+    }
+    .map_err(|e| ctx.failed(&e))?;
     if let Some(latest) = exports.into_iter().next() {
         let path = ctx.school_path(&format!("/exports/{}", api::encode(&latest.id)));
         let export = api::get_bytes(&path, lang)
@@ -53,6 +62,32 @@ pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<
     Ok(Original::Roster(
         roster.into_iter().map(checked_against).collect(),
     ))
+}
+
+/// Runs both futures at once; their outputs when both are done.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut done_a, mut done_b) = (None, None);
+    poll_fn(|cx| {
+        if done_a.is_none()
+            && let Poll::Ready(output) = a.as_mut().poll(cx)
+        {
+            done_a = Some(output);
+        }
+        if done_b.is_none()
+            && let Poll::Ready(output) = b.as_mut().poll(cx)
+        {
+            done_b = Some(output);
+        }
+        match (done_a.take(), done_b.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                (done_a, done_b) = (a, b);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// A student of the roster as the rule engine checks a file against it (no export row).

@@ -1,9 +1,5 @@
 //! What the Import page asks the server for beyond the session: the export a file came from.
 
-use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::task::Poll;
-
 use rollcall_core::Student;
 use rollcall_protocol::RosterStudent;
 
@@ -21,7 +17,8 @@ pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<
     let mut listed = None;
     if let Some(id) = rollcall_core::export_id(bytes, Some(name)) {
         let path = ctx.school_path(&format!("/exports/{}", api::encode(&id)));
-        let (export, exports) = both(api::get_bytes(&path, lang), list()).await;
+        let (export, exports) =
+            futures_util::future::join(api::get_bytes(&path, lang), list()).await;
         match export {
             Ok(export) => {
                 let created_at = exports
@@ -62,32 +59,6 @@ pub(super) async fn find_original(bytes: &[u8], name: &str, ctx: Ctx) -> Result<
     Ok(Original::Roster(
         roster.into_iter().map(checked_against).collect(),
     ))
-}
-
-/// Runs both futures at once; their outputs when both are done.
-async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (pin!(a), pin!(b));
-    let (mut done_a, mut done_b) = (None, None);
-    poll_fn(|cx| {
-        if done_a.is_none()
-            && let Poll::Ready(output) = a.as_mut().poll(cx)
-        {
-            done_a = Some(output);
-        }
-        if done_b.is_none()
-            && let Poll::Ready(output) = b.as_mut().poll(cx)
-        {
-            done_b = Some(output);
-        }
-        match (done_a.take(), done_b.take()) {
-            (Some(a), Some(b)) => Poll::Ready((a, b)),
-            (a, b) => {
-                (done_a, done_b) = (a, b);
-                Poll::Pending
-            }
-        }
-    })
-    .await
 }
 
 /// A student of the roster as the rule engine checks a file against it (no export row).

@@ -134,21 +134,43 @@ fn median_time(runs: usize, mut f: impl FnMut()) -> f64 {
     times[runs / 2]
 }
 
-/// The check and the floor in alternation: each round times the floor (median of 5) and the
-/// check (median of 3) back to back and keeps their ratio. Criterion measures the two one after
-/// the other, seconds apart, and a machine that shares its cores can be slower for one than for
-/// the other; here both sides of each ratio see the same moment. Writes `paired.json` beside
-/// the data: the median ratio and its quartiles.
+/// The ratios that targets are judged on, each timed in alternation: a round times both sides
+/// back to back and keeps their ratio. Criterion measures two benchmarks one after the other,
+/// seconds apart, and a machine that shares its cores can be slower for one than for the other;
+/// here both sides of each ratio see the same moment. Each is written beside the data (the
+/// median ratio and its quartiles):
+/// - `paired.json`: `rollcall check` end to end (median of 3) over the floor (median of 5);
+/// - `paired-classes.json`: the in-process check of the pair with a Classes column over the
+///   same check of the pair without (median of 3 each).
 fn paired() {
-    const ROUNDS: usize = 30;
     let (export, edited) = (read("export.csv"), read("edited.csv"));
     let dir = data_dir();
-    let round = || {
+    write_ratio("paired.json", "rollcall check / floor", || {
         let floor_time = median_time(5, || {
             std::hint::black_box(floor(&export, &edited));
         });
         median_time(3, || check(&dir, None)) / floor_time
-    };
+    });
+    let (export_classes, edited_classes) = (read("classes/export.csv"), read("classes/edited.csv"));
+    write_ratio(
+        "paired-classes.json",
+        "check with classes / check without",
+        || {
+            let without = median_time(3, || {
+                std::hint::black_box(in_process(&export, &edited));
+            });
+            let with = median_time(3, || {
+                std::hint::black_box(in_process(&export_classes, &edited_classes));
+            });
+            with / without
+        },
+    );
+}
+
+/// Times `round` (which returns a ratio) 30 times after a warm-up; writes the median ratio and
+/// its quartiles to `file` beside the data.
+fn write_ratio(file: &str, what: &str, mut round: impl FnMut() -> f64) {
+    const ROUNDS: usize = 30;
     round(); // warm-up
     let mut ratios: Vec<f64> = (0..ROUNDS).map(|_| round()).collect();
     ratios.sort_by(f64::total_cmp);
@@ -158,12 +180,12 @@ fn paired() {
         ratios[3 * ROUNDS / 4],
     );
     println!(
-        "check-50k/paired: rollcall check / floor, {ROUNDS} rounds: median {median:.2}x (quartiles {low:.2}x to {high:.2}x)"
+        "check-50k/{file}: {what}, {ROUNDS} rounds: median {median:.2}x (quartiles {low:.2}x to {high:.2}x)"
     );
     let json = format!(
         "{{\"rounds\":{ROUNDS},\"median\":{median},\"low_quartile\":{low},\"high_quartile\":{high}}}\n"
     );
-    let path = dir.join("paired.json");
+    let path = data_dir().join(file);
     std::fs::write(&path, json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 

@@ -61,7 +61,7 @@ fn criterion_time(group: &str, name: &str) -> Result<Time, String> {
     Ok(Time { median, mean })
 }
 
-/// The check's ratio to the floor timed in alternation (`paired.json`, written by the check
+/// A ratio timed in alternation (`paired.json`, `paired-classes.json`, written by the check
 /// benchmark beside its data).
 struct Paired {
     rounds: u64,
@@ -70,9 +70,9 @@ struct Paired {
     high: f64,
 }
 
-fn paired_ratio(dir: &std::path::Path) -> Result<Paired, String> {
+fn paired_ratio(dir: &std::path::Path, file: &str) -> Result<Paired, String> {
     let [rounds, median, low, high] = json_numbers(
-        &dir.join("paired.json"),
+        &dir.join(file),
         ["/rounds", "/median", "/low_quartile", "/high_quartile"],
     )?;
     Ok(Paired {
@@ -125,11 +125,13 @@ pub fn bench() -> Result<(), String> {
     let in_process = criterion_time("check-50k", "check-in-process")?;
     let with_classes = criterion_time("check-50k", "check-in-process-classes")?;
     let one_thread = criterion_time("check-50k", "rollcall-check-json-one-thread")?;
-    let paired = paired_ratio(&dir)?;
+    let paired = paired_ratio(&dir, "paired.json")?;
+    let paired_classes = paired_ratio(&dir, "paired-classes.json")?;
     // The target is a ratio, judged where both of its sides are timed at the same moment.
     let full_met = paired.median <= 4.0;
     let cell_met = cell.median <= 1e6;
-    let classes_met = with_classes.median <= in_process.median * 1.15;
+    // Judged, as the check's ratio to the floor, where both sides are timed at the same moment.
+    let classes_met = paired_classes.median <= 1.15;
     let mut table = String::new();
     let _ = writeln!(
         table,
@@ -165,9 +167,17 @@ pub fn bench() -> Result<(), String> {
     );
     let _ = writeln!(
         table,
-        "| the same in-process check of the pair with a Classes column (two classes a student, 5% of the rows moving class) | {} | ≤ 1.15× the check without classes | {:.2}× {} |",
+        "| the same in-process check of the pair with a Classes column (two classes a student, 5% of the rows moving class) | {} | ≤ 1.15× the check without classes: judged on the ratio timed in alternation, below | {:.2}× by criterion's medians |",
         with_classes.shown(),
         with_classes.median / in_process.median,
+    );
+    let _ = writeln!(
+        table,
+        "| that ratio timed in alternation ({} rounds, each 3 checks without classes and 3 with, back to back) | {:.2}× (quartiles {:.2}× to {:.2}×) | ≤ 1.15× | {} |",
+        paired_classes.rounds,
+        paired_classes.median,
+        paired_classes.low,
+        paired_classes.high,
         verdict(classes_met)
     );
     let _ = writeln!(

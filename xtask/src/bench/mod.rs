@@ -127,10 +127,9 @@ pub fn bench() -> Result<(), String> {
     let one_thread = criterion_time("check-50k", "rollcall-check-json-one-thread")?;
     let paired = paired_ratio(&dir, "paired.json")?;
     let paired_classes = paired_ratio(&dir, "paired-classes.json")?;
-    // The target is a ratio, judged where both of its sides are timed at the same moment.
+    // Both ratio targets are judged where both of their sides are timed at the same moment.
     let full_met = paired.median <= 4.0;
     let cell_met = cell.median <= 1e6;
-    // Judged, as the check's ratio to the floor, where both sides are timed at the same moment.
     let classes_met = paired_classes.median <= 1.15;
     let mut table = String::new();
     let _ = writeln!(

@@ -11,7 +11,7 @@
 use sqlx::AnyConnection;
 
 /// `$a, $b, …`: `count` placeholders from `$first`, each `width` apart.
-pub fn placeholders(first: usize, count: usize, width: usize) -> impl Iterator<Item = usize> {
+fn placeholders(first: usize, count: usize, width: usize) -> impl Iterator<Item = usize> {
     (0..count).map(move |k| first + k * width)
 }
 

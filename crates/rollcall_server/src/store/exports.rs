@@ -73,13 +73,13 @@ impl Store {
         school: &str,
         export: &str,
     ) -> Result<Option<ExportSnapshot>, sqlx::Error> {
-        let found: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT id, snapshot FROM exports WHERE id = $1 AND school_id = $2")
+        let found: Option<Option<String>> =
+            sqlx::query_scalar("SELECT snapshot FROM exports WHERE id = $1 AND school_id = $2")
                 .bind(export)
                 .bind(school)
                 .fetch_optional(&self.pool)
                 .await?;
-        let Some((_, snapshot)) = found else {
+        let Some(snapshot) = found else {
             return Ok(None);
         };
         if let Some(csv) = snapshot {

@@ -4,12 +4,17 @@
 //! (`RAYON_NUM_THREADS=1 valgrind --tool=callgrind target/release/examples/phases`), not a
 //! benchmark: the figures are criterion's (`cargo xtask bench`).
 //!
-//! `cargo run --release -p rollcall_core --example phases`
+//! `cargo run --release -p rollcall_core --example phases [folder]` (the folder holding
+//! `export.csv` and `edited.csv`; `target/bench-data/classes` is the pair with classes)
 
 use rollcall_core::*;
 use std::time::Instant;
 fn main() {
-    let dir = std::path::Path::new("target/bench-data");
+    let dir = std::path::PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/bench-data".into()),
+    );
     let export = std::fs::read(dir.join("export.csv")).unwrap();
     let edited = std::fs::read(dir.join("edited.csv")).unwrap();
     let o = Options::default();

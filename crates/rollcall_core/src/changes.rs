@@ -116,7 +116,8 @@ pub fn changes(
     let text = table.text();
     let mut found = Vec::new();
     for field in Field::ALL {
-        if field == Field::Guid || table.column(field).is_none() {
+        // The GUID names the student; the classes are a list, compared below.
+        if matches!(field, Field::Guid | Field::Classes) || table.column(field).is_none() {
             continue;
         }
         let Some(typed) = typed(text, values, field) else {

@@ -2,6 +2,8 @@
 //! import would create. For each, the rows listing it (the first gets `new-class`) and the
 //! existing class it is probably a typo of (`similar-class`), worked out once per name.
 
+use smallvec::SmallVec;
+
 use crate::key_index::{KeyId, KeyIndex};
 use crate::position::RowIndex;
 use crate::roster::Roster;
@@ -33,22 +35,31 @@ impl NewClasses {
         names
     }
 
-    /// Adds the row's new class names and returns every row listing one of them. `known` is
-    /// a list of classes as the roster writes one (a student's): a cell that reads exactly so
-    /// names no new class, and is not parsed.
-    #[inline(never)]
+    /// Adds the row's new class names and returns every row listing one of them.
     pub fn add(
         &mut self,
         text: &str,
         row: RowIndex,
         values: &RowValues,
         roster: &Roster,
-        known: Option<&str>,
     ) -> Vec<RowIndex> {
-        let mut rows = Vec::new();
-        if known.is_some() && values.classes.map(|span| span.get(text)) == known {
-            return rows;
-        }
+        let ids = self.insert(text, row, values, roster);
+        ids.into_iter()
+            .flat_map(|id| self.rows.list(id))
+            .copied()
+            .collect()
+    }
+
+    /// Adds the row's new class names; returns their keys.
+    #[inline(never)]
+    pub fn insert(
+        &mut self,
+        text: &str,
+        row: RowIndex,
+        values: &RowValues,
+        roster: &Roster,
+    ) -> SmallVec<[KeyId; 4]> {
+        let mut ids = SmallVec::new();
         for name in Self::names(text, values, roster) {
             let id = match self.rows.find(&self.text, &name) {
                 Some(id) => id,
@@ -61,9 +72,9 @@ impl NewClasses {
                 }
             };
             self.rows.add(id, row);
-            rows.extend_from_slice(self.rows.list(id));
+            ids.push(id);
         }
-        rows
+        ids
     }
 
     /// Takes the row's new class names away and returns the rows still listing one of them.

@@ -76,13 +76,16 @@ impl Checker {
             && checker.table.column(Field::Classes).is_some()
         {
             let text = checker.table.text();
-            for (i, local) in checker.locals.iter_enumerated() {
-                let student = checker.matches[i].subject();
-                let known = student.map(|s| roster.classes_of(s));
-                checker
-                    .index
-                    .new_classes
-                    .add(text, i, &local.values, roster, known);
+            // The rows that may list a new class, found on both threads: a cell that reads
+            // exactly as the matched student's list is exported names none.
+            let listing = crate::parallel::map_rows(rows, |i| {
+                let exported = checker.matches[i].subject().map(|s| roster.classes_of(s));
+                let cell = checker.locals[i].values.classes.map(|span| span.get(text));
+                cell.is_some() && cell != exported
+            });
+            for (i, _) in listing.iter_enumerated().filter(|(_, listing)| **listing) {
+                let values = &checker.locals[i].values;
+                checker.index.new_classes.insert(text, i, values, roster);
             }
         }
         checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));

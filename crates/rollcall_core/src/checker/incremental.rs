@@ -48,7 +48,7 @@ impl Checker {
         if let Some(roster) = &self.roster {
             let classes = &mut self.index.new_classes;
             class_rows.extend(classes.remove(text, i, &old.values, roster));
-            class_rows.extend(classes.add(text, i, &self.locals[i].values, roster, None));
+            class_rows.extend(classes.add(text, i, &self.locals[i].values, roster));
         }
 
         // Rows whose match may change: this one, and those whose identification depends on

@@ -2,6 +2,7 @@
 //! import would create. For each, the rows listing it (the first gets `new-class`) and the
 //! existing class it is probably a typo of (`similar-class`), worked out once per name.
 
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use crate::key_index::{KeyId, KeyIndex};
@@ -59,6 +60,38 @@ impl NewClasses {
         values: &RowValues,
         roster: &Roster,
     ) -> SmallVec<[KeyId; 4]> {
+        let ids = self.intern(text, values, roster);
+        for &id in &ids {
+            self.rows.add(id, row);
+        }
+        ids
+    }
+
+    /// Adds the new class names of each row given, in row order (a full check's rows that
+    /// may list one). Rows with the same Classes cell name the same classes, and a teacher's
+    /// students share a few lists: each cell is read once.
+    pub fn insert_rows<'t>(
+        &mut self,
+        text: &'t str,
+        rows: impl Iterator<Item = (RowIndex, &'t RowValues)>,
+        roster: &Roster,
+    ) {
+        let mut cells: FxHashMap<&str, SmallVec<[KeyId; 4]>> = FxHashMap::default();
+        for (row, values) in rows {
+            let Some(cell) = values.classes.map(|span| span.get(text)) else {
+                continue;
+            };
+            let ids = cells
+                .entry(cell)
+                .or_insert_with(|| self.intern(text, values, roster));
+            for &id in ids.iter() {
+                self.rows.add(id, row);
+            }
+        }
+    }
+
+    /// The keys of the row's new class names, each name interned when it is first seen.
+    fn intern(&mut self, text: &str, values: &RowValues, roster: &Roster) -> SmallVec<[KeyId; 4]> {
         let mut ids = SmallVec::new();
         for name in Self::names(text, values, roster) {
             let id = match self.rows.find(&self.text, &name) {
@@ -71,7 +104,6 @@ impl NewClasses {
                     id
                 }
             };
-            self.rows.add(id, row);
             ids.push(id);
         }
         ids

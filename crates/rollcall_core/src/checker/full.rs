@@ -83,10 +83,11 @@ impl Checker {
                 let cell = checker.locals[i].values.classes.map(|span| span.get(text));
                 cell.is_some() && cell != exported
             });
-            for (i, _) in listing.iter_enumerated().filter(|(_, listing)| **listing) {
-                let values = &checker.locals[i].values;
-                checker.index.new_classes.insert(text, i, values, roster);
-            }
+            let rows = listing
+                .iter_enumerated()
+                .filter(|(_, listing)| **listing)
+                .map(|(i, _)| (i, &checker.locals[i].values));
+            checker.index.new_classes.insert_rows(text, rows, roster);
         }
         checker.results = crate::parallel::map_rows(rows, |i| checker.compute(i));
         checker.retally();

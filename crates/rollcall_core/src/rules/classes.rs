@@ -19,7 +19,11 @@
 //! Separate the classes with `;`, shorten long names, and remove leading `=` `+` `-` `@`.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::hash::BuildHasher;
+
+use rustc_hash::FxBuildHasher;
 
 use smallvec::SmallVec;
 
@@ -249,11 +253,38 @@ fn plainly_usable(cell: &str) -> bool {
     }
 }
 
+/// How many cells [`seen_usable`] remembers on each thread, and the longest it remembers
+/// (a list of a few classes), so that what it holds stays small whatever the file.
+const SEEN: usize = 1024;
+const SEEN_LONGEST: usize = 128;
+
+thread_local! {
+    /// Cells [`plainly_usable`] passed on this thread, each in the slot its hash picks: a
+    /// teacher's students share a few lists of classes, so a file's Classes cells are mostly
+    /// a few texts, and each is worked out once.
+    static USABLE: RefCell<Vec<Option<Box<str>>>> = RefCell::new(vec![None; SEEN]);
+}
+
+/// [`plainly_usable`], remembered for the cells it passed (it depends on the text alone).
+fn seen_usable(cell: &str) -> bool {
+    let slot = FxBuildHasher.hash_one(cell) as usize % SEEN;
+    USABLE.with_borrow_mut(|seen| {
+        if seen[slot].as_deref() == Some(cell) {
+            return true;
+        }
+        let usable = plainly_usable(cell);
+        if usable && cell.len() <= SEEN_LONGEST {
+            seen[slot] = Some(Box::from(cell));
+        }
+        usable
+    })
+}
+
 /// Checks a Classes cell. The flag says whether its list is usable (an empty cell is: it
 /// clears the student's classes); the diagnostics are its `invalid-class` error or its
 /// `classes-normalized` note.
 pub fn check(at: &CellAt, cell: &str) -> (bool, Option<Diagnostic>) {
-    if plainly_usable(cell) {
+    if seen_usable(cell) {
         return (true, None);
     }
     let (names, repeated) = read(cell);

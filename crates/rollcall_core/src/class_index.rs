@@ -53,7 +53,7 @@ impl NewClasses {
 
     /// Adds the row's new class names; returns their keys.
     #[inline(never)]
-    pub fn insert(
+    fn insert(
         &mut self,
         text: &str,
         row: RowIndex,

@@ -67,10 +67,10 @@ pub async fn export(
             &snapshot,
         )
         .await?;
-    // A CSV export is its snapshot (its id is in its name).
+    // A CSV export is its snapshot (its id is in its name); other formats are written.
     let bytes = match format {
         FileFormat::Csv => snapshot.into_bytes(),
-        FileFormat::Xlsx => sheet.xlsx(Some(&id))?,
+        _ => sheet.write(format, Some(&id))?,
     };
     let name = format!("students-{}-{id}.{format}", scope.school.id);
     Ok(attachment(format, &name, bytes))

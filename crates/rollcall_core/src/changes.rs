@@ -89,11 +89,6 @@ fn classes_change(
     roster: Option<&Roster>,
 ) -> Option<Change> {
     let old = student.map(|s| s.classes);
-    let cell = values.classes?.get(table.text());
-    // An exported list the teacher left alone reads exactly as the roster writes it.
-    if old == Some(cell) {
-        return None;
-    }
     let new = new_classes(table, values, roster)?.join(classes::SEPARATOR);
     if old == Some(new.as_str()) || (old.is_none() && new.is_empty()) {
         return None;
@@ -107,11 +102,14 @@ fn classes_change(
 
 /// The fields the row changes on `student`, or every value it gives a new student (`None`).
 /// Passwords are shown as [`MASK`]. Class names are spelled as `roster` has them.
+/// `exported_classes` says that the row's Classes cell reads exactly as the student's list is
+/// exported (the teacher left it alone), which changes nothing.
 pub fn changes(
     table: &Table,
     values: &RowValues,
     student: Option<&StudentRef>,
     roster: Option<&Roster>,
+    exported_classes: bool,
 ) -> Vec<Change> {
     let text = table.text();
     let mut found = Vec::new();
@@ -141,7 +139,7 @@ pub fn changes(
             new: stored(field, typed).into_owned(),
         });
     }
-    if table.column(Field::Classes).is_some() {
+    if table.column(Field::Classes).is_some() && !exported_classes {
         found.extend(classes_change(table, values, student, roster));
     }
     found

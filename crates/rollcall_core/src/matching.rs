@@ -57,6 +57,9 @@ pub struct RowMatch {
     /// The row's Student ID and username as keys of the roster (the students holding them).
     pub roster_student_id: Option<KeyId>,
     pub roster_username: Option<KeyId>,
+    /// The row's Classes cell reads exactly as its subject's list is exported, so it names no
+    /// new class and changes none (set by the checker, which knows the cell).
+    pub exported_classes: bool,
 }
 
 impl RowMatch {

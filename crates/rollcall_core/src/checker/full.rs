@@ -76,16 +76,14 @@ impl Checker {
             && checker.table.column(Field::Classes).is_some()
         {
             let text = checker.table.text();
-            // The rows that may list a new class, found on both threads: a cell that reads
-            // exactly as the matched student's list is exported names none.
-            let listing = crate::parallel::map_rows(rows, |i| {
-                let exported = checker.matches[i].subject().map(|s| roster.classes_of(s));
-                let cell = checker.locals[i].values.classes.map(|span| span.get(text));
-                cell.is_some() && cell != exported
-            });
-            let rows = listing
+            // The rows that may list a new class: a cell that reads exactly as the matched
+            // student's list is exported (found while matching, on both threads) names none.
+            let rows = checker
+                .matches
                 .iter_enumerated()
-                .filter(|(_, listing)| **listing)
+                .filter(|(i, matched)| {
+                    !matched.exported_classes && checker.locals[*i].values.classes.is_some()
+                })
                 .map(|(i, _)| (i, &checker.locals[i].values));
             checker.index.new_classes.insert_rows(text, rows, roster);
         }
@@ -150,7 +148,7 @@ impl Checker {
             return RowMatch::default();
         }
         let index = &self.index;
-        match_row(
+        let mut matched = match_row(
             &local.values,
             self.table.text(),
             index.roster_guid(self.keys[i].guid),
@@ -161,7 +159,13 @@ impl Checker {
                     .as_ref()
                     .is_some_and(|roster| index.guid_on_file(roster, student))
             },
-        )
+        );
+        if let (Some(roster), Some(student), Some(cell)) =
+            (&self.roster, matched.subject(), local.values.classes)
+        {
+            matched.exported_classes = cell.get(self.table.text()) == roster.classes_of(student);
+        }
+        matched
     }
 
     /// Runs the row's rules given what is known of the whole file.
@@ -175,10 +179,17 @@ impl Checker {
         let subject = matched
             .subject()
             .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
+        let roster = self.roster.as_ref();
         let changes = match subject {
-            Some(student) => changes(&self.table, values, Some(&student), self.roster.as_ref()),
+            Some(student) => changes(
+                &self.table,
+                values,
+                Some(&student),
+                roster,
+                matched.exported_classes,
+            ),
             None if values.guid.is_some() => Vec::new(),
-            None => changes(&self.table, values, None, self.roster.as_ref()),
+            None => changes(&self.table, values, None, roster, false),
         };
         let context = RowContext {
             subject,

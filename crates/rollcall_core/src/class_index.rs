@@ -162,7 +162,8 @@ impl NewClasses {
 
 /// The class of `roster` that `name` (no class of it) is probably a misspelling of: equal once
 /// spaces and punctuation are left out, or else within two edits (insert, delete, replace, swap
-/// two neighbours; ignoring case), the closest, and the first seen among equally close ones.
+/// two neighbours, even with one character put between or taken from between them; ignoring
+/// case), the closest, and the first seen among equally close ones.
 pub fn similar_class<'a>(roster: &'a Roster, name: &str) -> Option<&'a str> {
     let name_lower = lower(name);
     let name_squeezed = squeeze(&name_lower);
@@ -172,7 +173,7 @@ pub fn similar_class<'a>(roster: &'a Roster, name: &str) -> Option<&'a str> {
         let distance = if !name_squeezed.is_empty() && squeeze(&existing_lower) == name_squeezed {
             0
         } else {
-            match edits_within_two(&name_lower, &existing_lower) {
+            match damerau_within_two(&name_lower, &existing_lower) {
                 Some(distance) => distance,
                 None => continue,
             }
@@ -197,11 +198,40 @@ fn squeeze(chars: &[char]) -> Vec<char> {
         .collect()
 }
 
-/// The optimal string alignment distance of `a` and `b` when it is at most 2 (Damerau–
-/// Levenshtein where no part is edited twice: what a typo is). Lengths more than two apart are
-/// refused at once, and the table stops at the first row whose every cell is past 2, so two
-/// unlike names cost a few rows.
-fn edits_within_two(a: &[char], b: &[char]) -> Option<usize> {
+/// The Damerau–Levenshtein distance of `a` and `b` when it is at most 2.
+///
+/// Up to 2 it equals the optimal string alignment distance (where no part is edited twice)
+/// but for one case: two neighbours swapped with one character put between them or taken from
+/// between them ("Math 3A" for "Math A 3"), which is 2 edits here and 3 there.
+fn damerau_within_two(a: &[char], b: &[char]) -> Option<usize> {
+    osa_within_two(a, b).or_else(|| split_swap(a, b).then_some(2))
+}
+
+/// Whether `a` and `b` differ only by two characters swapped with one more between them in
+/// one of the two: `xPQy` and `xQmPy`, either way round.
+fn split_swap(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(s, l)| s == l).count();
+    let suffix = short[prefix..]
+        .iter()
+        .rev()
+        .zip(long[prefix..].iter().rev())
+        .take_while(|(s, l)| s == l)
+        .count();
+    let (short, long) = (
+        &short[prefix..short.len() - suffix],
+        &long[prefix..long.len() - suffix],
+    );
+    matches!((short, long), ([p, q], [q2, _, p2]) if p != q && p == p2 && q == q2)
+}
+
+/// The optimal string alignment distance of `a` and `b` when it is at most 2. Lengths more
+/// than two apart are refused at once, and the table stops at the first row whose every cell is
+/// past 2, so two unlike names cost a few rows.
+fn osa_within_two(a: &[char], b: &[char]) -> Option<usize> {
     const MOST: usize = 2;
     if a.len().abs_diff(b.len()) > MOST {
         return None;
@@ -239,7 +269,7 @@ mod tests {
     use crate::roster::Student;
 
     fn distance(a: &str, b: &str) -> Option<usize> {
-        edits_within_two(&lower(a), &lower(b))
+        damerau_within_two(&lower(a), &lower(b))
     }
 
     /// The textbook optimal string alignment distance, to compare the banded one with.
@@ -276,12 +306,63 @@ mod tests {
         assert_eq!(distance("", "abc"), None);
     }
 
+    /// The textbook Damerau–Levenshtein distance (Lowrance and Wagner's table).
+    fn full_damerau(a: &[char], b: &[char]) -> usize {
+        let far = a.len() + b.len();
+        let mut d = vec![vec![0usize; b.len() + 2]; a.len() + 2];
+        d[0][0] = far;
+        for i in 0..=a.len() {
+            d[i + 1][0] = far;
+            d[i + 1][1] = i;
+        }
+        for j in 0..=b.len() {
+            d[0][j + 1] = far;
+            d[1][j + 1] = j;
+        }
+        let mut last_row: std::collections::HashMap<char, usize> = Default::default();
+        for i in 1..=a.len() {
+            let mut last_column = 0;
+            for j in 1..=b.len() {
+                let k = last_row.get(&b[j - 1]).copied().unwrap_or(0);
+                let l = last_column;
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                if cost == 0 {
+                    last_column = j;
+                }
+                d[i + 1][j + 1] = (d[i][j] + cost)
+                    .min(d[i + 1][j] + 1)
+                    .min(d[i][j + 1] + 1)
+                    .min(d[k][l] + (i - k - 1) + 1 + (j - l - 1));
+            }
+            last_row.insert(a[i - 1], i);
+        }
+        d[a.len() + 1][b.len() + 1]
+    }
+
+    #[test]
+    fn a_swap_with_a_character_between_is_two_edits() {
+        assert_eq!(distance("Math 3A", "Math A 3"), Some(2));
+        assert_eq!(distance("Math A 3", "Math 3A"), Some(2));
+        assert_eq!(distance("ab", "bxa"), Some(2));
+        assert_eq!(distance("ab", "bxya"), None);
+    }
+
     proptest::proptest! {
         #[test]
         fn the_band_agrees_with_the_whole_table(a in "[abc ]{0,7}", b in "[abc ]{0,7}") {
             let (a, b) = (lower(&a), lower(&b));
             let full = full_osa(&a, &b);
-            proptest::prop_assert_eq!(edits_within_two(&a, &b), (full <= 2).then_some(full));
+            proptest::prop_assert_eq!(osa_within_two(&a, &b), (full <= 2).then_some(full));
+        }
+
+        #[test]
+        fn typos_are_counted_as_damerau_and_levenshtein_count_them(
+            a in "[abc ]{0,7}",
+            b in "[abc ]{0,7}",
+        ) {
+            let (a, b) = (lower(&a), lower(&b));
+            let full = full_damerau(&a, &b);
+            proptest::prop_assert_eq!(damerau_within_two(&a, &b), (full <= 2).then_some(full));
         }
     }
 

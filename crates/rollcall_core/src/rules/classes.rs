@@ -72,9 +72,10 @@ fn normalize_ascii(item: &str) -> Cow<'_, str> {
     spaces_folded(item)
 }
 
-/// Trimmed text with its inner runs of spaces made one space.
+/// Trimmed text with its inner runs of spaces made one space. Line breaks (U+2028, U+2029
+/// and the control ones) are kept for the rule to refuse.
 fn spaces_folded(item: &str) -> Cow<'_, str> {
-    let folds = |ch: char| ch.is_whitespace() && !ch.is_control();
+    let folds = |ch: char| ch.is_whitespace() && !super::names::is_forbidden(ch);
     let mut previous_space = false;
     let needs_work = item.chars().any(|ch| {
         let space = folds(ch);
@@ -193,7 +194,7 @@ pub fn join_sorted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 fn problem(name: &str) -> Option<ClassProblem> {
     if name.chars().count() > LONGEST_NAME {
         Some(ClassProblem::TooLong)
-    } else if name.chars().any(char::is_control) {
+    } else if name.chars().any(super::names::is_forbidden) {
         Some(ClassProblem::Characters)
     } else if crate::text::needs_formula_escape(name) {
         Some(ClassProblem::FormulaLike)
@@ -329,7 +330,7 @@ mod tests {
         let mut kept: Vec<String> = Vec::new();
         let mut repeated = false;
         for item in cell.split(';') {
-            let folds = |c: char| c.is_whitespace() && !c.is_control();
+            let folds = |c: char| c.is_whitespace() && !super::super::names::is_forbidden(c);
             let words: Vec<&str> = item.trim().split(folds).filter(|w| !w.is_empty()).collect();
             let name = words.join(" ");
             if name.is_empty() {
@@ -355,7 +356,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_ascii_shortcuts_read_as_str_does(
-            cell in "[ ;aAbB=@\\-\t\r\n\u{b}\u{c}\u{1f}\u{a0}\u{85}\u{2003}\u{e9}\u{c9}]{0,24}"
+            cell in "[ ;aAbB=@\\-\t\r\n\u{b}\u{c}\u{1f}\u{a0}\u{85}\u{2003}\u{2028}\u{2029}\u{e9}\u{c9}]{0,24}"
         ) {
             let (kept, repeated) = read(&cell);
             let kept: Vec<String> = kept.into_iter().map(Cow::into_owned).collect();
@@ -438,6 +439,8 @@ mod tests {
         };
         assert_eq!(reason(&"x".repeat(65)), ClassProblem::TooLong);
         assert_eq!(reason("Math\n3"), ClassProblem::Characters);
+        assert_eq!(reason("Math\u{2028}3"), ClassProblem::Characters);
+        assert_eq!(reason("Art 1\u{2029}x"), ClassProblem::Characters);
         assert_eq!(reason("Art; =Math"), ClassProblem::FormulaLike);
         assert_eq!(reason("-Math"), ClassProblem::FormulaLike);
         let many: Vec<String> = (1..=21).map(|i| format!("Class {i}")).collect();

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::field::Field;
 use crate::read::Table;
 use crate::report::{Change, MASK};
-use crate::roster::{Roster, StudentRef};
+use crate::roster::StudentRef;
 use crate::rules::{RowValues, classes};
 
 /// The row's value of `field` as typed (trimmed; the grade in its standard form), or `None`
@@ -58,26 +58,21 @@ pub fn new_value<'a>(table: &'a Table, values: &RowValues, field: Field) -> Opti
     typed(table.text(), values, field).map(|typed| stored(field, typed))
 }
 
-/// The classes the row lists, each in the spelling its class has in `roster` (as given when it
-/// is no class yet), sorted as Rollcall writes a list; `None` when the row leaves the student's
-/// classes as they are (no Classes column, or a refused cell).
-pub fn new_classes<'a>(
-    table: &'a Table,
+/// The classes the row lists, each spelled by `spell` (as its class is spelled), sorted as
+/// Rollcall writes a list; `None` when the row leaves the student's classes as they are (no
+/// Classes column, or a refused cell).
+pub fn new_classes(
+    table: &Table,
     values: &RowValues,
-    roster: Option<&'a Roster>,
+    spell: &dyn Fn(&str) -> String,
 ) -> Option<Vec<String>> {
     table.column(Field::Classes)?;
     let cell = values.classes?.get(table.text());
     let (names, _) = classes::read(cell);
-    let spelled: Vec<&str> = match roster {
-        Some(roster) => roster.spell_classes(&names),
-        None => {
-            let mut typed: Vec<&str> = names.iter().map(|name| name.as_ref()).collect();
-            classes::sort(&mut typed);
-            typed
-        }
-    };
-    Some(spelled.into_iter().map(str::to_owned).collect())
+    let spelled: Vec<String> = names.iter().map(|name| spell(name)).collect();
+    let mut sorted: Vec<&str> = spelled.iter().map(String::as_str).collect();
+    classes::sort(&mut sorted);
+    Some(sorted.into_iter().map(str::to_owned).collect())
 }
 
 /// The change of the student's classes the row means, if any: a matched student's list is
@@ -86,10 +81,10 @@ fn classes_change(
     table: &Table,
     values: &RowValues,
     student: Option<&StudentRef>,
-    roster: Option<&Roster>,
+    spell: &dyn Fn(&str) -> String,
 ) -> Option<Change> {
     let old = student.map(|s| s.classes);
-    let new = new_classes(table, values, roster)?.join(classes::SEPARATOR);
+    let new = new_classes(table, values, spell)?.join(classes::SEPARATOR);
     if old == Some(new.as_str()) || (old.is_none() && new.is_empty()) {
         return None;
     }
@@ -101,14 +96,14 @@ fn classes_change(
 }
 
 /// The fields the row changes on `student`, or every value it gives a new student (`None`).
-/// Passwords are shown as [`MASK`]. Class names are spelled as `roster` has them.
+/// Passwords are shown as [`MASK`]. Class names are spelled by `spell`.
 /// `exported_classes` says that the row's Classes cell reads exactly as the student's list is
 /// exported (the teacher left it alone), which changes nothing.
 pub fn changes(
     table: &Table,
     values: &RowValues,
     student: Option<&StudentRef>,
-    roster: Option<&Roster>,
+    spell: &dyn Fn(&str) -> String,
     exported_classes: bool,
 ) -> Vec<Change> {
     let text = table.text();
@@ -140,7 +135,7 @@ pub fn changes(
         });
     }
     if table.column(Field::Classes).is_some() && !exported_classes {
-        found.extend(classes_change(table, values, student, roster));
+        found.extend(classes_change(table, values, student, spell));
     }
     found
 }

@@ -404,6 +404,46 @@ mod tests {
     }
 
     #[test]
+    fn a_new_class_is_spelled_as_the_row_that_creates_it() {
+        use crate::{Checker, Field, Input, Options, RowIndex, SheetRow};
+        let export = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
+            11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3\n\
+            22222222-2222-4222-8222-222222222222,Bo,Kim,03,Math 3\n";
+        let edited = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
+            11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3; Science Club\n\
+            22222222-2222-4222-8222-222222222222,Bo,Kim,03,science club;Math3;MATH 3\n";
+        let mut checker = Checker::new(
+            Input::new(edited.as_bytes(), Some("e.csv")),
+            Some(Input::new(export.as_bytes(), Some("x.csv"))),
+            &Options::default(),
+        );
+        let classes_of = |checker: &Checker, i: usize| {
+            let changes = checker.row_state(RowIndex::at(i)).entry.changes;
+            let change = changes.into_iter().find(|c| c.field == Field::Classes);
+            change.map(|c| c.new)
+        };
+        assert_eq!(checker.new_classes(), ["Math3", "Science Club"]);
+        assert_eq!(
+            classes_of(&checker, 1).as_deref(),
+            Some("Math 3; Math3; Science Club")
+        );
+        // The typo's fix names Math 3 once, as the cell does.
+        let fixes: Vec<&str> = (checker.diagnostics(RowIndex::at(1)).iter())
+            .filter_map(|d| d.fix.as_ref().map(|fix| fix.value.as_str()))
+            .collect();
+        assert!(fixes.contains(&"science club; Math 3"), "{fixes:?}");
+        // The row that created it lists it no more: the next one does, in its spelling.
+        checker
+            .set_cell(SheetRow::new(2), Field::Classes, "Math 3")
+            .expect("edit");
+        assert_eq!(checker.new_classes(), ["Math3", "science club"]);
+        assert_eq!(
+            classes_of(&checker, 1).as_deref(),
+            Some("Math 3; Math3; science club")
+        );
+    }
+
+    #[test]
     fn the_classes_to_create_follow_the_edits() {
         use crate::{Checker, Field, Input, Options, SheetRow};
         let export = "Student GUID,First Name,Last Name,Grade Level,Classes\n\

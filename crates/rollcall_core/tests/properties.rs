@@ -82,7 +82,9 @@ fn cell(field: Field) -> BoxedStrategy<String> {
             "reading; MATH 3",
             "Math3",
             "Science Club",
+            "science club",
             "Science Club; Art",
+            "SCIENCE CLUB; art",
             "Reading;reading",
             "=Bad",
         ]),
@@ -286,8 +288,10 @@ proptest! {
                     prop_assert_eq!(entry, &update.entry);
                 }
             }
-            // Every re-checked row is as a full check sees it, listed in the report or not.
+            // Every re-checked row is as a full check sees it, listed in the report or not,
+            // and the classes to create are spelled as a full check spells them.
             let fresh = checker.rechecked();
+            prop_assert_eq!(checker.new_classes(), fresh.new_classes());
             for i in (0..checker.row_count()).map(RowIndex::at) {
                 prop_assert_eq!(checker.row_state(i), fresh.row_state(i), "row index {:?}", i);
             }

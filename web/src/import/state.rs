@@ -247,7 +247,7 @@ impl ImportState {
             .work
             .with_value(|w| {
                 w.as_ref().map(|w| {
-                    let classes = w.checker.new_classes().into_iter().map(str::to_owned);
+                    let classes = w.checker.new_classes().into_iter();
                     (w.error_rows(), classes.collect())
                 })
             })

@@ -21,8 +21,8 @@ impl Checker {
                 self.table.column(field)?;
                 new_value(&self.table, values, field).map(|v| (field, v.into_owned()))
             };
-            let roster = self.roster.as_ref();
-            let classes = || new_classes(&self.table, values, roster);
+            let spell = |name: &str| self.class_spelling(name);
+            let classes = || new_classes(&self.table, values, &spell);
             match result.outcome {
                 Outcome::Update => {
                     let student = self.matches[i]

@@ -1,6 +1,8 @@
 //! The full check: every row matched and checked against what is known of the whole file,
 //! and the reading of both files it starts from.
 
+use std::borrow::Cow;
+
 use crate::changes::changes;
 use crate::code::Severity;
 use crate::cross::{self, RowContext};
@@ -15,7 +17,8 @@ use crate::position::{PerRow, RowIndex};
 use crate::read::{self, ReadOutcome, Unreadable};
 use crate::report::{Outcome, Summary};
 use crate::roster::Roster;
-use crate::rules::{LocalCheck, check_row};
+use crate::rules::{LocalCheck, check_row, classes};
+use crate::text::fold_eq;
 
 use super::{Checker, Input, RowResult};
 
@@ -168,6 +171,25 @@ impl Checker {
         matched
     }
 
+    /// How a class the file names is spelled: as the teacher's class of that name, or, when the
+    /// import would create it, as the first row listing it has it (the row that creates it).
+    pub(super) fn class_spelling(&self, name: &str) -> String {
+        let Some(roster) = &self.roster else {
+            return name.to_owned();
+        };
+        if let Some(existing) = roster.class(name) {
+            return existing.to_owned();
+        }
+        let text = self.table.text();
+        let first = self.index.new_classes.first_row(name);
+        let cell = first.and_then(|row| self.locals[row].values.classes);
+        let (names, _) = classes::read(cell.map_or("", |span| span.get(text)));
+        names
+            .into_iter()
+            .find(|listed| fold_eq(listed, name))
+            .map_or_else(|| name.to_owned(), Cow::into_owned)
+    }
+
     /// Runs the row's rules given what is known of the whole file.
     pub(super) fn compute(&self, i: RowIndex) -> RowResult {
         let local = &self.locals[i];
@@ -179,17 +201,17 @@ impl Checker {
         let subject = matched
             .subject()
             .and_then(|s| self.roster.as_ref().map(|r| r.student(s)));
-        let roster = self.roster.as_ref();
+        let spell = |name: &str| self.class_spelling(name);
         let changes = match subject {
             Some(student) => changes(
                 &self.table,
                 values,
                 Some(&student),
-                roster,
+                &spell,
                 matched.exported_classes,
             ),
             None if values.guid.is_some() => Vec::new(),
-            None => changes(&self.table, values, None, roster, false),
+            None => changes(&self.table, values, None, &spell, false),
         };
         let context = RowContext {
             subject,

@@ -47,13 +47,16 @@ impl Checker {
         self.absent_updates()
     }
 
-    /// The file-level diagnostics of both files (row null), `row-not-in-file` excluded.
-    /// The classes the file names that the teacher does not have yet: an upload creates them
-    /// (sorted ignoring case; none without a roster).
-    pub fn new_classes(&self) -> Vec<&str> {
-        self.index.new_classes.listed()
+    /// The classes the file names that the teacher does not have yet: an upload creates them,
+    /// each spelled as the first row listing it has it (sorted ignoring case; none without a
+    /// roster).
+    pub fn new_classes(&self) -> Vec<String> {
+        // Spellings of a name differ in case alone, which the order ignores.
+        let listed = self.index.new_classes.listed().into_iter();
+        listed.map(|name| self.class_spelling(name)).collect()
     }
 
+    /// The file-level diagnostics of both files (row null), `row-not-in-file` excluded.
     pub fn file_diagnostics(&self) -> &[Diagnostic] {
         &self.file_diagnostics
     }

@@ -9,6 +9,7 @@ use crate::code::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::field::Field;
 use crate::rules::classes;
+use crate::text::fold_eq;
 
 use super::RowContext;
 
@@ -39,7 +40,14 @@ pub fn check(ctx: &RowContext) -> Vec<Diagnostic> {
             fixed[k] = existing;
         }
     }
-    let fixed = fixed.join(classes::SEPARATOR);
+    // A typo of a class the cell also names rightly is that class again: kept once.
+    let mut kept: Vec<&str> = Vec::with_capacity(fixed.len());
+    for name in fixed {
+        if !kept.iter().any(|k| fold_eq(k, name)) {
+            kept.push(name);
+        }
+    }
+    let fixed = kept.join(classes::SEPARATOR);
     let at = ctx.at(Field::Classes);
     unknown
         .into_iter()

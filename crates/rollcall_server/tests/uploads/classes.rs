@@ -110,6 +110,8 @@ async fn two_teachers_of_a_school_each_roster_their_own_classes() {
     let rows = csv_rows(&completed.body);
     assert_eq!(rows[0].last().map(String::as_str), Some("Classes"));
     assert_eq!(rows[1][7], "Art Club; Math 3");
+    assert_eq!(rows[2][7], "Art Club", "spelled as the class it joins");
+    assert_eq!(rows.last().map(|r| r[7].as_str()), Some("Art Club; Chess"));
 }
 
 #[tokio::test]

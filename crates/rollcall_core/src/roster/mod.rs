@@ -150,6 +150,18 @@ impl Builder {
     /// seen for the first time is added. The list is stored unless
     /// `cell` (at `at` in the text) already reads as it would be written.
     fn classes(&mut self, cell: &str, at: Option<Span>) -> Span {
+        let spellings = self.add_classes(cell);
+        let text = &self.roster.text;
+        let joined = classes::join_sorted(spellings.iter().map(|span| span.get(text)));
+        match at {
+            Some(at) if at.get(text) == joined => at,
+            _ => store(&mut self.roster.text, &joined),
+        }
+    }
+
+    /// Adds each class `cell` names that is not seen yet; returns the spans of their
+    /// spellings, in the cell's order.
+    fn add_classes(&mut self, cell: &str) -> Vec<Span> {
         let (names, _) = classes::read(cell);
         let mut spellings: Vec<Span> = Vec::with_capacity(names.len());
         for name in &names {
@@ -163,12 +175,7 @@ impl Builder {
             };
             spellings.push(roster.classes.key(id));
         }
-        let text = &self.roster.text;
-        let joined = classes::join_sorted(spellings.iter().map(|span| span.get(text)));
-        match at {
-            Some(at) if at.get(text) == joined => at,
-            _ => store(&mut self.roster.text, &joined),
-        }
+        spellings
     }
 
     /// Whether the cell at `at` reads exactly as the student's list would be written: every
@@ -294,6 +301,11 @@ impl Roster {
             ] = spans;
             let text = &mut builder.roster.text;
             if !guid::is_guid(guid.get(text)) {
+                // No student, but the classes it names are the teacher's all the same.
+                if has_classes && !classes.is_empty() {
+                    let cell = classes.get(text).to_owned();
+                    builder.add_classes(&cell);
+                }
                 continue;
             }
             lowercase_in_place(text, guid);
@@ -492,17 +504,6 @@ impl Roster {
             let span = store(&mut self.text, &name);
             self.classes.intern(&self.text, span);
         }
-    }
-
-    /// The classes a list names, each in the spelling its class has (a name that is no class
-    /// yet as given), sorted as Rollcall writes a list.
-    pub fn spell_classes<'a>(&'a self, names: &'a [std::borrow::Cow<'a, str>]) -> Vec<&'a str> {
-        let mut spelled: Vec<&str> = names
-            .iter()
-            .map(|name| self.class(name).unwrap_or(name))
-            .collect();
-        classes::sort(&mut spelled);
-        spelled
     }
 
     /// The first student with this first name, last name and grade (names folded).

@@ -212,3 +212,17 @@ fn an_exports_lists_read_as_the_students_lists_would() {
         handed.classes().collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn an_export_row_without_a_guid_still_names_the_teachers_classes() {
+    let csv = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
+        00000000-0000-4000-8000-000000000001,Ann,Lee,03,Math 3\n\
+        ,Bo,Kim,03,Chess Club; math 3\n";
+    let read = crate::read::read(csv.as_bytes(), None, &crate::Options::default());
+    let exported = Roster::from_export(read.table);
+    assert_eq!(exported.len(), 1, "only the row with a GUID is a student");
+    assert_eq!(
+        exported.classes().collect::<Vec<_>>(),
+        ["Math 3", "Chess Club"]
+    );
+}

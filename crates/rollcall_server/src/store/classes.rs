@@ -237,7 +237,8 @@ impl Store {
         ids: &mut ClassIds,
         now: &str,
     ) -> Result<(String, String), sqlx::Error> {
-        let key = name.to_lowercase();
+        // Keyed as the rules compare class names, so that the check and the store agree.
+        let key = rollcall_core::text::fold(name);
         if let Some(found) = ids.0.get(&key) {
             return Ok(found.clone());
         }

@@ -194,8 +194,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX sign_in_failures_by_window ON sign_in_failures (window_start);
     ",
     // 6: classes. Each is one teacher's in one school; its name is unique for her there
-    // ignoring case (`name_key`, the name in lower case). Exports keep each row's classes of
-    // the exporting teacher as exported.
+    // ignoring case (`name_key`, the name folded as the rules compare names). Exports keep
+    // each row's classes of the exporting teacher as exported.
     "
     CREATE TABLE classes (
         id TEXT PRIMARY KEY,

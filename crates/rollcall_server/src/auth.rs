@@ -15,7 +15,7 @@ use axum::http::{Method, header};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, Unauthorized};
 use crate::security::same_secret;
 use crate::store::{School, Teacher};
 
@@ -148,16 +148,14 @@ impl FromRequestParts<AppState> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
         let secure = state.reach.is_https(&parts.headers);
-        let token =
-            cookie_token(&parts.headers, secure).ok_or(AppError::Unauthorized("Sign in first."))?;
+        let token = cookie_token(&parts.headers, secure)
+            .ok_or(AppError::Unauthorized(Unauthorized::SignInFirst))?;
         let hash = token_hash(&token);
         let (teacher, csrf) = state
             .store
             .session(&hash, state.store.clock().unix_seconds())
             .await?
-            .ok_or(AppError::Unauthorized(
-                "Your session has ended. Sign in again.",
-            ))?;
+            .ok_or(AppError::Unauthorized(Unauthorized::SessionEnded))?;
         check_csrf(parts, &csrf)?;
         Ok(Session {
             teacher,
@@ -203,15 +201,13 @@ impl FromRequestParts<AppState> for StudentSession {
     ) -> Result<StudentSession, AppError> {
         let secure = state.reach.is_https(&parts.headers);
         let token = student_cookie_token(&parts.headers, secure)
-            .ok_or(AppError::Unauthorized("Sign in first."))?;
+            .ok_or(AppError::Unauthorized(Unauthorized::SignInFirst))?;
         let hash = token_hash(&token);
         let (student, csrf, must_change) = state
             .store
             .student_session(&hash, state.store.clock().unix_seconds())
             .await?
-            .ok_or(AppError::Unauthorized(
-                "Your session has ended. Sign in again.",
-            ))?;
+            .ok_or(AppError::Unauthorized(Unauthorized::SessionEnded))?;
         check_csrf(parts, &csrf)?;
         Ok(StudentSession {
             student,

@@ -22,7 +22,7 @@ pub enum AppError {
     /// 400: the request is malformed.
     BadRequest(String),
     /// 401: no valid session, or a wrong email or password at sign-in.
-    Unauthorized(&'static str),
+    Unauthorized(Unauthorized),
     /// 403: an unsafe method without the session's CSRF token.
     Forbidden,
     /// 404: unknown, or another school's.
@@ -81,12 +81,15 @@ impl AppError {
                 message.clone(),
                 None,
             ),
-            AppError::Unauthorized(message) => (
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::Unauthorized,
-                (*message).to_owned(),
-                spanish(message).map(str::to_owned),
-            ),
+            AppError::Unauthorized(why) => {
+                let (english, spanish) = why.texts();
+                fixed(
+                    StatusCode::UNAUTHORIZED,
+                    ErrorCode::Unauthorized,
+                    english,
+                    spanish,
+                )
+            }
             AppError::Forbidden => fixed(
                 StatusCode::FORBIDDEN,
                 ErrorCode::BadCsrfToken,
@@ -196,17 +199,38 @@ fn fixed(
     (status, code, english.to_owned(), Some(spanish.to_owned()))
 }
 
-/// The Spanish text of a fixed 401 message.
-fn spanish(english: &str) -> Option<&'static str> {
-    Some(match english {
-        "Sign in first." => "Inicie sesión primero.",
-        "Your session has ended. Sign in again." => {
-            "Su sesión ha terminado. Vuelva a iniciar sesión."
+/// Why a request is refused with 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unauthorized {
+    /// No session cookie.
+    SignInFirst,
+    /// The session is unknown or has ended.
+    SessionEnded,
+    /// A teacher's sign-in with a wrong email or password.
+    WrongTeacher,
+    /// A student's sign-in with a wrong username or password.
+    WrongStudent,
+}
+
+impl Unauthorized {
+    /// The message in English and in Spanish.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Unauthorized::SignInFirst => ("Sign in first.", "Inicie sesión primero."),
+            Unauthorized::SessionEnded => (
+                "Your session has ended. Sign in again.",
+                "Su sesión ha terminado. Vuelva a iniciar sesión.",
+            ),
+            Unauthorized::WrongTeacher => (
+                "Wrong email or password.",
+                "Correo electrónico o contraseña incorrectos.",
+            ),
+            Unauthorized::WrongStudent => (
+                "Wrong username or password.",
+                "Nombre de usuario o contraseña incorrectos.",
+            ),
         }
-        "Wrong email or password." => "Correo electrónico o contraseña incorrectos.",
-        "Wrong username or password." => "Nombre de usuario o contraseña incorrectos.",
-        _ => return None,
-    })
+    }
 }
 
 /// An error answer's code and Spanish message, for `security::localise`.

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use rollcall_protocol::{SignIn, SignedOut};
 
 use crate::auth::{self, Session};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Unauthorized};
 use crate::json::JsonBody;
 use crate::passwords::Lane;
 use crate::store::audit::NewAuditEntry;
@@ -152,7 +152,7 @@ pub(crate) async fn throttled_check(
 }
 
 /// The one answer to a wrong email, a wrong password or an over-long email.
-const WRONG: &str = "Wrong email or password.";
+const WRONG: Unauthorized = Unauthorized::WrongTeacher;
 
 pub async fn current(State(state): State<AppState>, session: Session) -> AppResult<Response> {
     let schools = state.store.schools_of(&session.teacher.id).await?;

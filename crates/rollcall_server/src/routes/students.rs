@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use rollcall_protocol::{NewPassword, PasswordReset, StudentSession, StudentSignIn};
 
 use crate::auth::{self, SchoolScope};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Unauthorized};
 use crate::json::JsonBody;
 use crate::store::audit::NewAuditEntry;
 use crate::{AppState, audit};
@@ -18,7 +18,7 @@ use super::session::throttled_check;
 use super::uploads::request_lang;
 
 /// The one answer to a wrong username or password.
-const WRONG: &str = "Wrong username or password.";
+const WRONG: Unauthorized = Unauthorized::WrongStudent;
 
 /// Usernames are at most 64 characters (SPEC section 4); a longer one is refused unhashed.
 const MAX_USERNAME_BYTES: usize = 256;

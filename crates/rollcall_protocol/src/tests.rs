@@ -1,6 +1,9 @@
 //! The wire spelling of every value and field, pinned: a rename fails here before it reaches a
 //! client (SPEC section 10).
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use rollcall_core::report::MASK;
 use rollcall_core::{Diagnostic, Field, Outcome, Severity, SheetRow};
 
-use super::state::{ImportState, PAGE_ROWS, RowView};
+use super::row_view::RowView;
+use super::state::{ImportState, PAGE_ROWS};
 use crate::ctx::Ctx;
 use crate::i18n::{self, field_label, outcome_label};
 use crate::work::Filter;

@@ -7,7 +7,7 @@ use super::*;
 const POSTGRES_VAR: &str = "ROLLCALL_BENCH_POSTGRES";
 
 /// The server's benchmarks: uploads through the HTTP API on SQLite and on PostgreSQL
-/// (crates/rollcall_server/benches/uploads.rs), and the throughput of one and of three
+/// (crates/rollcall_server/benches/uploads/), and the throughput of one and of three
 /// `rollcall serve` processes on one PostgreSQL (benches/throughput/). PostgreSQL is a
 /// throw-away one with its durable defaults, started for these and stopped after them.
 pub(super) fn server_table(table: &mut String) -> Result<bool, String> {

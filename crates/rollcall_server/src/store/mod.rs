@@ -5,6 +5,7 @@
 //! begins, durability of one commit, wake-ups) the store asks [`Backend`].
 
 pub mod apply;
+mod apply_create;
 pub mod audit;
 mod bulk;
 mod claims;

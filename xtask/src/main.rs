@@ -24,6 +24,7 @@ mod bench_data;
 mod bench_memory;
 mod cmd;
 mod docs;
+mod file_sizes;
 mod fuzz;
 mod npm;
 mod pkg;
@@ -157,6 +158,7 @@ fn test() -> Result<(), String> {
         cmd::cargo(&["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])
     })?;
     cmd::step("docs/rules.md is up to date", docs::check)?;
+    cmd::step("every source file is under 500 lines", file_sizes::check)?;
     pkg::build()?;
     web::build()?;
     release_cli("the parity test and the page")?;

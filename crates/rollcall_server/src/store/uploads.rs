@@ -1,6 +1,7 @@
 //! The statements of uploads: storing one with its rows, finding one, and the Upload History.
 //! The queue's claims and leases are in `claims`, the rows' states in `upload_rows`.
 
+use rollcall_core::Field;
 use serde::Serialize;
 
 pub use rollcall_protocol::{RowError, RowState, UploadCounts, UploadKind, UploadStatus};
@@ -73,16 +74,30 @@ impl UploadRow {
     pub fn kept(&self) -> bool {
         self.replaced == Some(Replaced::Kept)
     }
-}
 
-impl UploadRow {
+    /// The row's uploaded cell of `field` (the cells are in `Field::ALL` order).
+    pub fn uploaded(&self, field: Field) -> Option<&str> {
+        self.cells.get(field.index()).map(String::as_str)
+    }
+
+    /// The student's cell of `field` once the row is applied.
+    pub fn applied(&self, field: Field) -> Option<&str> {
+        self.result.as_ref()?.get(field.index()).map(String::as_str)
+    }
+
+    /// Whether the row gave no GUID, and so creates a student when applied.
+    pub fn creates(&self) -> bool {
+        self.uploaded(Field::Guid)
+            .is_none_or(|guid| guid.trim().is_empty())
+    }
+
     /// The row as the API shows it: with the student's GUID and username once applied.
     pub fn to_protocol(&self) -> rollcall_protocol::UploadRow {
         rollcall_protocol::UploadRow {
             row: self.row,
             state: self.state,
-            guid: self.result.as_ref().and_then(|r| r.first().cloned()),
-            username: self.result.as_ref().and_then(|r| r.get(5).cloned()),
+            guid: self.applied(Field::Guid).map(str::to_owned),
+            username: self.applied(Field::Username).map(str::to_owned),
             errors: self.errors.clone(),
         }
     }

@@ -52,8 +52,8 @@ pub fn revert_rows(
                 }
             }
             // A row that created a student (no GUID uploaded): she is kept.
-            None if row.cells.first().is_none_or(|g| g.trim().is_empty()) => {
-                let guid = row.result.as_ref().and_then(|r| r.first());
+            None if row.creates() => {
+                let guid = row.applied(Field::Guid);
                 let Some(student) = guid.and_then(|g| by_guid.get(&g.to_lowercase())) else {
                     continue;
                 };

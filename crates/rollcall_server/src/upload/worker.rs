@@ -329,9 +329,7 @@ async fn finish(
     let failed = rows.iter().filter(|r| r.state == RowState::Failed).count() as u32;
     let created = rows
         .iter()
-        .filter(|r| {
-            r.state == RowState::Applied && r.cells.first().is_none_or(|g| g.trim().is_empty())
-        })
+        .filter(|r| r.state == RowState::Applied && r.creates())
         .count() as u32;
     // A revert's rows of students the reverted upload created were kept, not updated.
     let kept = rows

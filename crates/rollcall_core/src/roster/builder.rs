@@ -35,6 +35,7 @@ fn lowercase_in_place(text: &mut str, span: Span) {
 }
 
 /// The span's text in lower case: in place when ASCII, else appended.
+#[inline]
 fn lowercase(text: &mut String, span: Span) -> Span {
     if span.get(text).is_ascii() {
         lowercase_in_place(text, span);
@@ -75,6 +76,7 @@ impl Builder {
 
     /// Adds a student whose fields are already in the roster's text; a GUID given twice keeps
     /// its first student (and `false` says the record was not added).
+    #[inline]
     fn add(&mut self, mut record: Record) -> bool {
         let roster = &mut self.roster;
         let index = StudentIndex::at(roster.records.len());

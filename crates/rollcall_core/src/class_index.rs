@@ -403,20 +403,29 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_new_class_is_spelled_as_the_row_that_creates_it() {
-        use crate::{Checker, Field, Input, Options, RowIndex, SheetRow};
+    /// Two students of Math 3, checked with the first moved to Math 3 and Science Club and
+    /// the second's Classes cell `second`.
+    fn checked(second: &str) -> crate::Checker {
+        use crate::{Checker, Input, Options};
         let export = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
             11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3\n\
             22222222-2222-4222-8222-222222222222,Bo,Kim,03,Math 3\n";
-        let edited = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
+        let edited = format!(
+            "Student GUID,First Name,Last Name,Grade Level,Classes\n\
             11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3; Science Club\n\
-            22222222-2222-4222-8222-222222222222,Bo,Kim,03,science club;Math3;MATH 3\n";
-        let mut checker = Checker::new(
+            22222222-2222-4222-8222-222222222222,Bo,Kim,03,{second}\n"
+        );
+        Checker::new(
             Input::new(edited.as_bytes(), Some("e.csv")),
             Some(Input::new(export.as_bytes(), Some("x.csv"))),
             &Options::default(),
-        );
+        )
+    }
+
+    #[test]
+    fn a_new_class_is_spelled_as_the_row_that_creates_it() {
+        use crate::{Checker, Field, RowIndex, SheetRow};
+        let mut checker = checked("science club;Math3;MATH 3");
         let classes_of = |checker: &Checker, i: usize| {
             let changes = checker.row_state(RowIndex::at(i)).entry.changes;
             let change = changes.into_iter().find(|c| c.field == Field::Classes);
@@ -445,18 +454,8 @@ mod tests {
 
     #[test]
     fn the_classes_to_create_follow_the_edits() {
-        use crate::{Checker, Field, Input, Options, SheetRow};
-        let export = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
-            11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3\n\
-            22222222-2222-4222-8222-222222222222,Bo,Kim,03,Math 3\n";
-        let edited = "Student GUID,First Name,Last Name,Grade Level,Classes\n\
-            11111111-1111-4111-8111-111111111111,Ann,Lee,03,Math 3; Science Club\n\
-            22222222-2222-4222-8222-222222222222,Bo,Kim,03,science club;Art\n";
-        let mut checker = Checker::new(
-            Input::new(edited.as_bytes(), Some("e.csv")),
-            Some(Input::new(export.as_bytes(), Some("x.csv"))),
-            &Options::default(),
-        );
+        use crate::{Field, SheetRow};
+        let mut checker = checked("science club;Art");
         assert_eq!(checker.new_classes(), ["Art", "Science Club"]);
         checker
             .set_cell(SheetRow::new(3), Field::Classes, "Math 3")

@@ -9,8 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use rollcall_core::Lang;
-use rollcall_protocol::{FileFormat, HISTORY_PAGE_SIZE, UploadCounts, UploadFile, UploadStatus};
+use rollcall_protocol::{FileFormat, HISTORY_PAGE_SIZE, UploadFile, UploadStatus};
 
 use crate::api::{self, UploadSummary};
 use crate::ctx::Ctx;
@@ -36,31 +35,6 @@ pub(crate) fn status_icon(status: UploadStatus) -> &'static str {
         UploadStatus::CompletedWithErrors => "⚠",
         UploadStatus::Failed => "✖",
     }
-}
-
-pub(crate) fn counts_text(counts: &UploadCounts, lang: Lang) -> String {
-    let rows = counts.rows;
-    let mut parts = vec![match lang {
-        Lang::En => format!("{rows} rows"),
-        Lang::Es => format!("{rows} filas"),
-    }];
-    let labels: [(Option<u32>, &str, &str); 3] = [
-        (counts.created, "new", "nuevos"),
-        (counts.updated, "updated", "actualizados"),
-        (counts.failed, "failed", "fallidos"),
-    ];
-    for (count, en, es) in labels {
-        if let Some(count) = count {
-            parts.push(format!(
-                "{count} {}",
-                if lang == Lang::En { en } else { es }
-            ));
-        }
-    }
-    if let Some(kept) = counts.kept {
-        parts.push(i18n::reverts::kept(kept, lang));
-    }
-    parts.join(" · ")
 }
 
 /// Runs `load` every 1.5 s while `pending` (an upload shown is not final), for as long as the
@@ -202,7 +176,7 @@ pub fn HistoryPage() -> impl IntoView {
                                                     {move || status_label(status, ctx.lang.get())}
                                                 </span>
                                             </td>
-                                            <td class="small">{move || counts_text(&counts, ctx.lang.get())}</td>
+                                            <td class="small">{move || i18n::upload_counts(&counts, ctx.lang.get())}</td>
                                             <td class="files">
                                                 {file_links(ctx, &upload.id)}
                                                 <RevertAction upload=whole asking=asking/>

@@ -10,8 +10,8 @@ use rollcall_protocol::{RowState, UploadRow};
 
 use crate::api::{self, UploadDetail};
 use crate::ctx::Ctx;
-use crate::history::{counts_text, file_links, refresh_while, status_class, status_icon};
-use crate::i18n::{row_state_label, status_label, when};
+use crate::history::{file_links, refresh_while, status_class, status_icon};
+use crate::i18n::{self, row_state_label, status_label, when};
 use crate::paths;
 
 #[component]
@@ -67,7 +67,7 @@ pub fn UploadPage() -> impl IntoView {
                             {move || status_label(status, ctx.lang.get())}
                         </span>
                         " · "{move || when(&created_at, ctx.lang.get())}
-                        " · "<span class="small">{move || counts_text(&counts, ctx.lang.get())}</span>
+                        " · "<span class="small">{move || i18n::upload_counts(&counts, ctx.lang.get())}</span>
                     </p>
                     <div class="files">{file_links(ctx, &upload.id)}</div>
                 </section>

@@ -2,7 +2,7 @@
 //! times and lists, in English and Spanish.
 
 use rollcall_core::{Field, Finding, Lang, Outcome, SheetRow};
-use rollcall_protocol::{PasswordState, RowState, UploadStatus};
+use rollcall_protocol::{PasswordState, RowState, UploadCounts, UploadStatus};
 
 /// A column's name on the page.
 pub fn field_label(field: Field, lang: Lang) -> &'static str {
@@ -74,6 +74,33 @@ pub fn changes_count(count: u32, lang: Lang) -> String {
         (Lang::Es, 1) => "1 cambio".to_owned(),
         (Lang::Es, n) => format!("{n} cambios"),
     }
+}
+
+/// An upload's counts, as the Upload History shows them: "120 rows · 3 new · 117 updated".
+pub fn upload_counts(counts: &UploadCounts, lang: Lang) -> String {
+    let rows = counts.rows;
+    let mut parts = vec![match lang {
+        Lang::En => format!("{rows} rows"),
+        Lang::Es => format!("{rows} filas"),
+    }];
+    let words: [(Option<u32>, &str, &str); 3] = [
+        (counts.created, "new", "nuevos"),
+        (counts.updated, "updated", "actualizados"),
+        (counts.failed, "failed", "fallidos"),
+    ];
+    for (count, en, es) in words {
+        if let Some(count) = count {
+            let word = match lang {
+                Lang::En => en,
+                Lang::Es => es,
+            };
+            parts.push(format!("{count} {word}"));
+        }
+    }
+    if let Some(kept) = counts.kept {
+        parts.push(super::reverts::kept(kept, lang));
+    }
+    parts.join(" · ")
 }
 
 /// A field's values in the plural, as a sentence names them: "first names" / "nombres".

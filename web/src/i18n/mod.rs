@@ -382,6 +382,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn upload_counts_name_each_count_the_upload_has_in_either_language() {
+        use rollcall_protocol::UploadCounts;
+        let queued = UploadCounts {
+            rows: 120,
+            ..UploadCounts::default()
+        };
+        assert_eq!(upload_counts(&queued, Lang::En), "120 rows");
+        assert_eq!(upload_counts(&queued, Lang::Es), "120 filas");
+        let finished = UploadCounts {
+            rows: 120,
+            applied: Some(118),
+            created: Some(3),
+            updated: Some(115),
+            failed: Some(2),
+            kept: None,
+        };
+        assert_eq!(
+            upload_counts(&finished, Lang::En),
+            "120 rows · 3 new · 115 updated · 2 failed"
+        );
+        assert_eq!(
+            upload_counts(&finished, Lang::Es),
+            "120 filas · 3 nuevos · 115 actualizados · 2 fallidos"
+        );
+        let revert = UploadCounts {
+            kept: Some(4),
+            ..finished
+        };
+        assert_eq!(
+            upload_counts(&revert, Lang::En),
+            "120 rows · 3 new · 115 updated · 2 failed · 4 kept"
+        );
+    }
+
     fn debug_texts(t: &Texts) -> String {
         [
             t.tagline,

@@ -299,6 +299,29 @@ test('the Upload History shows 50 uploads a page, newest first, with its page in
   await page.screenshot({ path: artifact('page-history-pages-en.png'), fullPage: true });
 });
 
+test('a failed row of an upload is worded in the page\'s language, switched or not', async () => {
+  const api = await signIn(server, 'teacher@demo.school');
+  const original = await (await api.get(`/api/schools/${LINCOLN}/export?format=csv`)).text();
+  const rows = original.trim().split(/\r?\n/).map((line) => line.split(','));
+  rows[1][4] = 'Grade Q';
+  const posted = await api.postFile(`/api/schools/${LINCOLN}/uploads`, 'grade-q.csv', new TextEncoder().encode(toCsv(rows)));
+  const answer = await posted.text();
+  assert.equal(posted.status, 202, answer);
+  const { id } = JSON.parse(answer);
+  assert.equal((await api.waitFor(LINCOLN, id)).status, 'Failed');
+  await page.goto(`${server.url}/history/${id}`);
+  const message = page.locator('#upload-rows [data-code="invalid-grade"] .message');
+  await message.filter({ hasText: 'Grade Q' }).waitFor();
+  const english = await message.textContent();
+  assert.doesNotMatch(english, /grado/);
+  await page.getByRole('button', { name: 'Español' }).click();
+  await message.filter({ hasText: /grado/ }).waitFor();
+  assert.match(await message.textContent(), /Grade Q/);
+  await page.screenshot({ path: artifact('page-upload-failed-es.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await message.filter({ hasText: english }).waitFor();
+});
+
 test('an XLSX export edited and renamed is found by its properties; Spanish everywhere, remembered', async () => {
   await page.getByRole('link', { name: 'Import Students/Rosters' }).click();
   const xlsx = await download(page.getByRole('link', { name: 'Export XLSX' }));

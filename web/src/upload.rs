@@ -43,8 +43,10 @@ pub fn UploadPage() -> impl IntoView {
             }
         });
     };
+    // Loaded again in the page's language when it changes: the server words the rows' errors.
     Effect::new(move |_| {
         ctx.school.track();
+        ctx.lang.track();
         id.track();
         load();
     });

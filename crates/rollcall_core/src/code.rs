@@ -97,8 +97,12 @@ macro_rules! registry {
         /// What was found, with the values its message names: one variant per code, its
         /// fields typed. Messages are rendered from it in either language only when shown
         /// ([`crate::message`]).
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum Finding { $( $variant { $( $arg: $ty, )* }, )* }
+        ///
+        /// As JSON (for a server that keeps findings to word them later): the code, and its
+        /// values under `args`: `{"code": "unknown-guid", "args": {"value": "…"}}`.
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(tag = "code", content = "args")]
+        pub enum Finding { $( #[serde(rename = $name)] $variant { $( $arg: $ty, )* }, )* }
 
         impl Finding {
             pub fn code(&self) -> Code {

@@ -86,7 +86,8 @@ impl Arg for Field {
 }
 
 /// A size in bytes: `args` give the number, messages a rounded size ("21 MiB").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Bytes(pub u64);
 
 impl Arg for Bytes {
@@ -115,7 +116,8 @@ impl Arg for Bytes {
 
 /// How a message names a file: by its name, or as the file being checked or the original
 /// export when it has none.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum FileName {
     Named(String),
     Edited,
@@ -152,7 +154,8 @@ impl Arg for FileName {
 }
 
 /// Other spreadsheet rows: "row 5" / "rows 5, 9 and 12"; in `args`, "5, 9, 12".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Rows(pub Vec<SheetRow>);
 
 impl Arg for Rows {
@@ -183,7 +186,7 @@ impl Arg for Rows {
 
 /// Who a student of the roster is, beside their name: "export row 9, username ana.lopez, GUID
 /// …". In `args` the GUID, with `_export_row` and `_username` entries when known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub export_row: Option<SheetRow>,
     pub username: Option<String>,
@@ -234,7 +237,8 @@ impl Arg for Identity {
 }
 
 /// Who keeps a Student ID or username a row asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Owner {
     /// A student of the roster who is not in the file, and so keeps it.
     Student { name: String, student: Identity },
@@ -280,7 +284,8 @@ impl Arg for Owner {
 }
 
 /// Why a password is refused (`weak-password`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum PasswordProblem {
     TooShort,
     TooLong,
@@ -316,7 +321,8 @@ impl Arg for PasswordProblem {
 }
 
 /// Why a Classes cell is refused (`invalid-class`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ClassProblem {
     TooLong,
     Characters,

@@ -7,8 +7,9 @@
 //!
 //! Why a crate of its own: the server crate pulls in sqlx, tokio and axum, which do not build
 //! for `wasm32-unknown-unknown`, and the page must not depend on it; the rule engine
-//! (rollcall_core) is no place for HTTP. This crate depends on serde alone and builds both
-//! natively and for WebAssembly.
+//! (rollcall_core) is no place for HTTP. This crate depends on serde and on the rule engine's
+//! values a row names (its spreadsheet row number), and builds both natively and for
+//! WebAssembly.
 //!
 //! The JSON names here are API: renaming a field or a variant's spelling breaks every client.
 //! The tests pin each spelling.
@@ -30,6 +31,7 @@ pub use student::{NewPassword, PasswordReset, StudentInfo, StudentSession, Stude
 pub use text_enum::UnknownValue;
 pub use uploads::{
     REVERT_DAYS, RowError, UploadAccepted, UploadCounts, UploadDetail, UploadRow, UploadSummary,
+    WorkerCode,
 };
 pub use values::{FileFormat, PasswordState, RowState, UploadFile, UploadKind, UploadStatus};
 

@@ -119,6 +119,18 @@ fn error_codes_are_spelled_as_the_api_documents_them() {
 }
 
 #[test]
+fn worker_codes_are_spelled_as_the_api_documents_them() {
+    check_enum(
+        WorkerCode::ALL,
+        &[
+            (WorkerCode::UploadFailed, "upload-failed"),
+            (WorkerCode::PasswordUnhashable, "password-unhashable"),
+            (WorkerCode::RowUnreadable, "row-unreadable"),
+        ],
+    );
+}
+
+#[test]
 fn file_formats_and_upload_files_are_spelled_in_lower_case() {
     check_enum(
         FileFormat::ALL,
@@ -241,14 +253,14 @@ fn a_history_entry_and_an_upload_with_its_rows() {
         upload: summary(),
         rows: vec![
             UploadRow {
-                row: 2,
+                row: rollcall_core::SheetRow::new(2),
                 state: RowState::Applied,
                 guid: Some("g".to_owned()),
                 username: Some("ana.li".to_owned()),
                 errors: Vec::new(),
             },
             UploadRow {
-                row: 3,
+                row: rollcall_core::SheetRow::new(3),
                 state: RowState::Failed,
                 guid: None,
                 username: None,

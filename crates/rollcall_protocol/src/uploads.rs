@@ -1,8 +1,10 @@
 //! An upload as the server reports it: its counts, its Upload History entry, its rows and the
 //! answer to storing it.
 
+use rollcall_core::SheetRow;
 use serde::{Deserialize, Serialize};
 
+use crate::text_enum::text_enum;
 use crate::values::{RowState, UploadStatus};
 
 /// An upload's row counts. A queued or running upload has only `rows`; a finished one has
@@ -64,7 +66,7 @@ pub struct UploadDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadRow {
     /// The spreadsheet row (header = 1) of the uploaded file or change-set op.
-    pub row: u32,
+    pub row: SheetRow,
     pub state: RowState,
     /// The student's GUID once applied.
     pub guid: Option<String>,
@@ -73,12 +75,26 @@ pub struct UploadRow {
     pub errors: Vec<RowError>,
 }
 
-/// Why a row failed: a diagnostic code (or a server code such as `stale-row`) and a message in
-/// the uploader's language.
+/// Why a row failed: a rule's code (docs/rules.md, the server-only `stale-row` among them) or a
+/// [`WorkerCode`], and its message in the language the rows were asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowError {
     pub code: String,
     pub message: String,
+}
+
+text_enum! {
+    /// The codes of a row's error that are the server's own, beside the rules' codes: the
+    /// server could not finish the row, whatever the row holds.
+    pub enum WorkerCode ("worker code") {
+        /// The database stayed busy or unavailable, or an internal error stopped the upload,
+        /// before the row was applied.
+        UploadFailed = "upload-failed",
+        /// The row's password could not be hashed, so the row was not applied.
+        PasswordUnhashable = "password-unhashable",
+        /// The row as stored in the queue no longer reads back.
+        RowUnreadable = "row-unreadable",
+    }
 }
 
 /// The answer to a stored upload (202) or a replayed one (200).

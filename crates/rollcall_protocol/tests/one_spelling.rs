@@ -1,12 +1,12 @@
-//! The server's and the page's sources never spell an upload status or an error code
-//! themselves, nor write a row state into SQL text: they use this crate's enums, so a value has
+//! The server's and the page's sources never spell an upload status, an error code or a
+//! worker's row code themselves, nor write a row state into SQL text: they use this crate's enums, so a value has
 //! one spelling.
 //! (Row states and upload kinds in lower case also read as English words, CSS classes and
 //! HTML attributes, so only their SQL form is looked for.)
 
 use std::path::{Path, PathBuf};
 
-use rollcall_protocol::{ErrorCode, RowState, UploadStatus};
+use rollcall_protocol::{ErrorCode, RowState, UploadStatus, WorkerCode};
 
 fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
@@ -37,6 +37,11 @@ fn no_source_of_the_server_or_the_page_spells_a_status_state_or_error_code_itsel
         .collect();
     spelled.extend(RowState::ALL.iter().map(|s| format!("'{}'", s.as_str())));
     spelled.extend(ErrorCode::ALL.iter().map(|c| format!("\"{}\"", c.as_str())));
+    spelled.extend(
+        WorkerCode::ALL
+            .iter()
+            .map(|c| format!("\"{}\"", c.as_str())),
+    );
     let mut found = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("readable");

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod listen;
 pub mod passwords;
 mod routes;
+pub mod row_problem;
 pub mod security;
 pub mod store;
 /// For tests and benchmarks only: fresh databases on SQLite or a test PostgreSQL.

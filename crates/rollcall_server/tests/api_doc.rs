@@ -182,3 +182,23 @@ async fn the_documents_http_examples_are_what_the_server_answers() {
         }
     }
 }
+
+#[test]
+fn the_document_lists_every_error_code_the_api_answers_with() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api.md");
+    let document = std::fs::read_to_string(path).expect("docs/api.md");
+    let codes = rollcall_protocol::WorkerCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .chain(
+            rollcall_protocol::ErrorCode::ALL
+                .iter()
+                .map(|code| code.as_str()),
+        );
+    for code in codes {
+        assert!(
+            document.contains(&format!("`{code}`")),
+            "docs/api.md does not name `{code}`"
+        );
+    }
+}

@@ -78,25 +78,28 @@ pub fn changes_count(count: u32, lang: Lang) -> String {
 
 /// An upload's counts, as the Upload History shows them: "120 rows · 3 new · 117 updated".
 pub fn upload_counts(counts: &UploadCounts, lang: Lang) -> String {
-    let rows = counts.rows;
-    let mut parts = vec![match lang {
-        Lang::En => format!("{rows} rows"),
-        Lang::Es => format!("{rows} filas"),
-    }];
-    let words: [(Option<u32>, &str, &str); 3] = [
-        (counts.created, "new", "nuevos"),
-        (counts.updated, "updated", "actualizados"),
-        (counts.failed, "failed", "fallidos"),
+    // Each count's words: English, Spanish, each in the singular and the plural.
+    let words: [(Option<u32>, [&str; 4]); 4] = [
+        (Some(counts.rows), ["row", "rows", "fila", "filas"]),
+        (counts.created, ["new", "new", "nuevo", "nuevos"]),
+        (
+            counts.updated,
+            ["updated", "updated", "actualizado", "actualizados"],
+        ),
+        (counts.failed, ["failed", "failed", "fallido", "fallidos"]),
     ];
-    for (count, en, es) in words {
-        if let Some(count) = count {
+    let mut parts: Vec<String> = words
+        .iter()
+        .filter_map(|(count, words)| {
+            let count = (*count)?;
+            let plural = usize::from(count != 1);
             let word = match lang {
-                Lang::En => en,
-                Lang::Es => es,
+                Lang::En => words[plural],
+                Lang::Es => words[2 + plural],
             };
-            parts.push(format!("{count} {word}"));
-        }
-    }
+            Some(format!("{count} {word}"))
+        })
+        .collect();
     if let Some(kept) = counts.kept {
         parts.push(super::reverts::kept(kept, lang));
     }

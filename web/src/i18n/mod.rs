@@ -415,6 +415,22 @@ mod tests {
             upload_counts(&revert, Lang::En),
             "120 rows · 3 new · 115 updated · 2 failed · 4 kept"
         );
+        let one = UploadCounts {
+            rows: 1,
+            applied: Some(0),
+            created: Some(0),
+            updated: Some(0),
+            failed: Some(1),
+            kept: None,
+        };
+        assert_eq!(
+            upload_counts(&one, Lang::En),
+            "1 row · 0 new · 0 updated · 1 failed"
+        );
+        assert_eq!(
+            upload_counts(&one, Lang::Es),
+            "1 fila · 0 nuevos · 0 actualizados · 1 fallido"
+        );
     }
 
     fn debug_texts(t: &Texts) -> String {

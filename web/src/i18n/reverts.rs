@@ -97,9 +97,10 @@ pub fn queued(file: &str, lang: Lang) -> String {
 
 /// "1 kept" in an upload's counts: a revert's students that the reverted upload created.
 pub fn kept(count: u32, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("{count} kept"),
-        Lang::Es => format!("{count} conservados"),
+    match (lang, count) {
+        (Lang::En, _) => format!("{count} kept"),
+        (Lang::Es, 1) => "1 conservado".to_owned(),
+        (Lang::Es, _) => format!("{count} conservados"),
     }
 }
 

@@ -94,7 +94,8 @@ impl ReadOutcome {
 }
 
 /// Why a file is not a roster file at all (`file-unreadable`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Unreadable {
     Binary,
     ExtensionMismatch,

@@ -88,7 +88,7 @@ pub async fn revert(
     }
     let original = store.upload_rows(&id).await?;
     let current = CurrentRoster::load(store, scope.classes()).await?;
-    let planned = revert_rows(&original, &current, lang)?;
+    let planned = revert_rows(&original, &current)?;
     if planned.rows.iter().all(|row| row.kept.is_some()) {
         return Err(conflict(
             "This upload changed no existing student, so a revert has nothing to put back \

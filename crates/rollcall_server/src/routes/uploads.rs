@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rollcall_protocol::{
     HISTORY_PAGE_SIZE, HistoryQuery, TOTAL_COUNT_HEADER, UploadAccepted, UploadDetail, UploadFile,
@@ -17,14 +17,14 @@ use crate::error::{AppError, AppResult};
 use crate::files::requested_format;
 use crate::routes::roster::{FormatQuery, attachment};
 use crate::store::classes::ClassOwner;
-use crate::store::uploads::{NewUpload, StoredUpload, UploadRow};
+use crate::store::uploads::{NewUpload, StoredUpload};
 use crate::upload::validate::CurrentRoster;
 use crate::upload::{
     change_set_guards, check_guards, file_sheet, rows_of_change_set, rows_of_file,
 };
 
 /// The teacher's language from `Accept-Language`: Spanish when it comes before English.
-pub fn request_lang(headers: &axum::http::HeaderMap) -> rollcall_core::Lang {
+pub fn request_lang(headers: &HeaderMap) -> rollcall_core::Lang {
     let accepted = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -124,7 +124,7 @@ pub(super) fn accepted(id: &str) -> Response {
 }
 
 /// A file upload's `Idempotency-Key` header: at most 255 visible ASCII characters.
-fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, AppError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -321,12 +321,15 @@ pub async fn history(
     Ok(([(TOTAL_COUNT_HEADER, total.to_string())], Json(uploads)).into_response())
 }
 
-/// `GET …/uploads/{id}`: one upload with its rows' results.
+/// `GET …/uploads/{id}`: one upload with its rows' results, their errors worded in the
+/// language the request asks for.
 pub async fn one(
     State(state): State<AppState>,
     scope: SchoolScope,
     Path((_, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
+    let lang = request_lang(&headers);
     let upload = state
         .store
         .upload(&scope.school.id, &id)
@@ -335,7 +338,7 @@ pub async fn one(
     let rows = state.store.upload_rows(&id).await?;
     let body = UploadDetail {
         upload: upload.summary,
-        rows: rows.iter().map(UploadRow::to_protocol).collect(),
+        rows: rows.iter().map(|row| row.to_protocol(lang)).collect(),
     };
     Ok(Json(body).into_response())
 }

@@ -194,7 +194,7 @@ impl Store {
         tx: &mut AnyConnection,
         upload: &str,
         row: u32,
-        errors: &[super::uploads::RowError],
+        errors: &[crate::row_problem::RowProblem],
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE upload_rows SET state = $4, op = NULL, result = NULL, replaced = NULL,

@@ -2,7 +2,8 @@
 //! pending for the worker, and failing them.
 
 use super::Store;
-use super::uploads::{PendingRow, RowError, RowState, UploadRow, json};
+use super::uploads::{PendingRow, RowState, UploadRow, json};
+use crate::row_problem::RowProblem;
 
 /// A row of `upload_rows` as read; the state is the enum's own text, anything else an error.
 #[derive(Debug, sqlx::FromRow)]
@@ -61,7 +62,7 @@ impl Store {
         &self,
         upload: &str,
         owner: &str,
-        errors: &[RowError],
+        errors: &[RowProblem],
     ) -> Result<u64, sqlx::Error> {
         let failed = sqlx::query(
             "UPDATE upload_rows SET state = $4, op = NULL, errors = $3
@@ -103,7 +104,7 @@ impl Store {
         &self,
         upload: &str,
         row: u32,
-        errors: &[RowError],
+        errors: &[RowProblem],
     ) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         Store::fail_row_in(&mut conn, upload, row, errors).await
@@ -114,7 +115,7 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         upload: &str,
         row: u32,
-        errors: &[RowError],
+        errors: &[RowProblem],
     ) -> Result<bool, sqlx::Error> {
         let failed = sqlx::query(
             "UPDATE upload_rows SET state = $4, op = NULL, errors = $3

@@ -1,10 +1,11 @@
 //! The statements of uploads: storing one with its rows, finding one, and the Upload History.
 //! The queue's claims and leases are in `claims`, the rows' states in `upload_rows`.
 
-use rollcall_core::Field;
+use crate::row_problem::RowProblem;
+use rollcall_core::{Field, Lang, SheetRow};
 use serde::Serialize;
 
-pub use rollcall_protocol::{RowError, RowState, UploadCounts, UploadKind, UploadStatus};
+pub use rollcall_protocol::{RowState, UploadCounts, UploadKind, UploadStatus};
 
 use super::reverts::Replaced;
 use super::{Backend, Store};
@@ -21,7 +22,7 @@ pub struct StoredUpload {
     /// The uploaded file's columns.
     pub header: Vec<String>,
     /// The language of its rows' messages.
-    pub lang: rollcall_core::Lang,
+    pub lang: Lang,
 }
 
 /// A new upload and its rows, stored together before the upload is acknowledged.
@@ -36,7 +37,7 @@ pub struct NewUpload<'a> {
     pub kind: UploadKind,
     /// A revert: the upload it reverts (one revert an upload).
     pub reverts: Option<&'a str>,
-    pub lang: rollcall_core::Lang,
+    pub lang: Lang,
     pub created_at: &'a str,
     pub header: &'a [String],
     pub rows: Vec<NewUploadRow>,
@@ -49,7 +50,7 @@ pub struct NewUploadRow {
     pub cells: Vec<String>,
     /// The op to apply, or `None` for a row that failed on arrival (or is `kept`).
     pub op: Option<String>,
-    pub errors: Vec<RowError>,
+    pub errors: Vec<RowProblem>,
     /// A revert's row of a student the reverted upload created: applied on arrival, its
     /// Completed File row the student as she is.
     pub kept: Option<Vec<String>>,
@@ -64,7 +65,7 @@ pub struct UploadRow {
     pub cells: Vec<String>,
     /// The student's cells once applied (the Completed File's row).
     pub result: Option<Vec<String>>,
-    pub errors: Vec<RowError>,
+    pub errors: Vec<RowProblem>,
     /// What the row replaced once applied (what a revert puts back), or that a revert kept it.
     pub replaced: Option<Replaced>,
 }
@@ -91,14 +92,15 @@ impl UploadRow {
             .is_none_or(|guid| guid.trim().is_empty())
     }
 
-    /// The row as the API shows it: with the student's GUID and username once applied.
-    pub fn to_protocol(&self) -> rollcall_protocol::UploadRow {
+    /// The row as the API shows it: with the student's GUID and username once applied, its
+    /// errors worded in `lang`.
+    pub fn to_protocol(&self, lang: Lang) -> rollcall_protocol::UploadRow {
         rollcall_protocol::UploadRow {
-            row: self.row,
+            row: SheetRow::new(self.row),
             state: self.state,
             guid: self.applied(Field::Guid).map(str::to_owned),
             username: self.applied(Field::Username).map(str::to_owned),
-            errors: self.errors.clone(),
+            errors: self.errors.iter().map(|e| e.word(lang)).collect(),
         }
     }
 }
@@ -184,7 +186,7 @@ impl From<UploadRecord> for StoredUpload {
             school_id: record.school_id,
             teacher_id: record.teacher_id,
             header: serde_json::from_str(&record.header).unwrap_or_default(),
-            lang: rollcall_core::Lang::parse(&record.lang).unwrap_or_default(),
+            lang: Lang::parse(&record.lang).unwrap_or_default(),
         }
     }
 }

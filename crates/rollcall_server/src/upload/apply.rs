@@ -3,21 +3,20 @@
 //! applies (a unique value taken meanwhile, a student changed or gone) fails with a message.
 
 use rollcall_core::message::Owner;
-use rollcall_core::{Diagnostic, Field, Finding, Lang, Op, SheetRow};
+use rollcall_core::{Field, Finding, Op};
 
 use super::hashing::Hash;
-use super::messages;
-use super::validate::{Verdict, error};
+use super::validate::Verdict;
 use crate::clock::Clock;
+use crate::row_problem::{RowProblem, WorkerProblem};
 use crate::store::Store;
 use crate::store::apply::{Conflict, NewPassword, UsernameHints, prepared};
 use crate::store::classes::{ClassIds, ClassOwner};
 use crate::store::retry;
 use crate::store::reverts::{Replaced, Snapshot};
 use crate::store::update_batch::{RunUpdate, TakenRow};
-use crate::store::uploads::RowError;
 
-fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
+fn conflict_error(conflict: &Conflict) -> RowProblem {
     let finding = match conflict {
         Conflict::UnknownGuid(guid) => Finding::UnknownGuid {
             value: guid.clone(),
@@ -32,7 +31,7 @@ fn conflict_error(conflict: &Conflict, row: u32, lang: Lang) -> RowError {
             owner: Owner::Someone,
         },
     };
-    error(&Diagnostic::new(finding, Some(SheetRow::new(row))), lang)
+    RowProblem::Rule(finding)
 }
 
 /// What one batch writes: its rows' verdicts, passwords and hashes.
@@ -49,7 +48,6 @@ pub(super) struct Target<'a> {
     /// The teacher who uploaded: the classes the rows change are hers.
     pub(super) teacher: &'a str,
     pub(super) district: &'a str,
-    pub(super) lang: Lang,
     /// The time rows are applied at.
     pub(super) clock: &'a Clock,
 }
@@ -167,7 +165,7 @@ async fn apply_row(
             if let Err(why) = hash {
                 eprintln!("rollcall serve: upload {upload} row {row}: cannot hash: {why}");
             }
-            let errors = [messages::password_unhashable(target.lang)];
+            let errors = [RowProblem::from(WorkerProblem::PasswordUnhashable)];
             Store::fail_row_in(tx, upload, row, &errors).await?;
             return Ok(());
         }
@@ -210,7 +208,7 @@ async fn apply_row(
         }
     };
     if let Err(conflict) = applied {
-        let errors = [conflict_error(&conflict, row, target.lang)];
+        let errors = [conflict_error(&conflict)];
         Store::fail_taken_row(tx, upload, row, &errors).await?;
     }
     Ok(())
@@ -261,7 +259,7 @@ async fn apply_updates(
                 });
             }
             Err(conflict) => {
-                let errors = [conflict_error(&conflict, *row, target.lang)];
+                let errors = [conflict_error(&conflict)];
                 Store::fail_row_in(tx, upload, *row, &errors).await?;
             }
         }
@@ -298,7 +296,7 @@ async fn apply_updates(
         .collect();
     for ((item, conflict), listed) in ready.iter().zip(conflicts).zip(new_classes) {
         if let Some(conflict) = conflict {
-            let errors = [conflict_error(&conflict, item.row, target.lang)];
+            let errors = [conflict_error(&conflict)];
             Store::fail_taken_row(tx, upload, item.row, &errors).await?;
         } else if let Some(listed) = listed {
             listed_classes.push((&item.update.student.guid, listed));

@@ -20,9 +20,8 @@ use rollcall_protocol::UploadFile;
 
 use crate::error::AppError;
 use crate::files::{HEADER, Sheet};
-use crate::store::uploads::{
-    NewUploadRow, RowError, RowState, StoredUpload, UploadKind, UploadRow,
-};
+use crate::row_problem::RowProblem;
+use crate::store::uploads::{NewUploadRow, RowState, StoredUpload, UploadKind, UploadRow};
 use rollcall_core::read::SheetAsRead;
 use validate::{CurrentRoster, error};
 
@@ -154,10 +153,10 @@ pub fn rows_of_file(
         .into_iter()
         .map(|op| (op.row(), op))
         .collect();
-    let mut errors: HashMap<SheetRow, Vec<RowError>> = HashMap::new();
+    let mut errors: HashMap<SheetRow, Vec<RowProblem>> = HashMap::new();
     for diagnostic in &report.diagnostics {
         if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity()) {
-            errors.entry(row).or_default().push(error(diagnostic, lang));
+            errors.entry(row).or_default().push(error(diagnostic));
         }
     }
     let table = checker.table();
@@ -217,7 +216,7 @@ fn uploaded_as_read(sheet: &SheetAsRead) -> Sheet {
 /// The failed rows of a sheet as read, with an `Error` column of their messages at the far
 /// right. An `Error` column the file already had (an Error File fixed and uploaded again) is
 /// left out: it held the old messages.
-fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow]) -> Sheet {
+fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow], lang: Lang) -> Sheet {
     let width = sheet.width();
     let old_errors: Vec<bool> = (0..width)
         .map(|k| {
@@ -238,7 +237,7 @@ fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow]) -> Sheet {
         .iter()
         .map(|(row, cells)| (row.get(), cells))
         .collect();
-    error_sheet(kept(&sheet.header), rows, |r| {
+    error_sheet(kept(&sheet.header), rows, lang, |r| {
         kept(by_row.get(&r.row).map_or(&[][..], |c| c.as_slice()))
     })
 }
@@ -248,6 +247,7 @@ fn errors_as_read(sheet: &SheetAsRead, rows: &[UploadRow]) -> Sheet {
 fn error_sheet(
     mut header: Vec<String>,
     rows: &[UploadRow],
+    lang: Lang,
     cells_of: impl Fn(&UploadRow) -> Vec<String>,
 ) -> Sheet {
     header.push(ERROR_COLUMN.to_owned());
@@ -258,7 +258,7 @@ fn error_sheet(
             .filter(|r| r.state == RowState::Failed)
             .map(|r| {
                 let mut cells = cells_of(r);
-                cells.push(error_messages(r));
+                cells.push(error_messages(r, lang));
                 cells
             })
             .collect(),
@@ -268,9 +268,9 @@ fn error_sheet(
 /// The Error File's last column.
 const ERROR_COLUMN: &str = "Error";
 
-/// A failed row's messages, as its Error File cell.
-fn error_messages(row: &UploadRow) -> String {
-    let messages: Vec<&str> = row.errors.iter().map(|e| e.message.as_str()).collect();
+/// A failed row's messages in `lang`, as its Error File cell.
+fn error_messages(row: &UploadRow, lang: Lang) -> String {
+    let messages: Vec<String> = row.errors.iter().map(|e| e.word(lang).message).collect();
     messages.join(" ")
 }
 
@@ -292,7 +292,7 @@ pub fn file_sheet(
     if let Some(sheet) = kept {
         match file {
             UploadFile::Uploaded => return uploaded_as_read(sheet),
-            UploadFile::Error => return errors_as_read(sheet, rows),
+            UploadFile::Error => return errors_as_read(sheet, rows, upload.lang),
             UploadFile::Completed => {}
         }
     }
@@ -333,6 +333,8 @@ pub fn file_sheet(
                     .collect(),
             }
         }
-        UploadFile::Error => error_sheet(header, rows, |r| fitted(r.cells.clone(), width)),
+        UploadFile::Error => error_sheet(header, rows, upload.lang, |r| {
+            fitted(r.cells.clone(), width)
+        }),
     }
 }

@@ -33,7 +33,6 @@ pub fn revert_name(file_name: &str, lang: Lang) -> String {
 pub fn revert_rows(
     original: &[UploadRow],
     current: &CurrentRoster,
-    lang: Lang,
 ) -> Result<RevertRows, AppError> {
     let by_guid: HashMap<String, &StudentRecord> = current
         .students
@@ -46,7 +45,7 @@ pub fn revert_rows(
         match &row.replaced {
             Some(Replaced::Updated { before, after }) => {
                 let now = by_guid.get(&after.guid.to_lowercase()).copied();
-                if let Some(put_back) = put_back(row.row, before, after, now, lang)? {
+                if let Some(put_back) = put_back(row.row, before, after, now)? {
                     with_classes |= put_back.classes;
                     rows.push(put_back.row);
                 }
@@ -87,7 +86,6 @@ fn put_back(
     before: &Snapshot,
     after: &Snapshot,
     now: Option<&StudentRecord>,
-    lang: Lang,
 ) -> Result<Option<PutBack>, AppError> {
     let fields: BTreeMap<Field, String> = REVERTED_FIELDS
         .iter()
@@ -130,7 +128,7 @@ fn put_back(
         Some(student) => {
             let name = format!("{} {}", student.first_name, student.last_name);
             let stale = Diagnostic::new(Finding::StaleRow { name }, Some(sheet_row));
-            (None, vec![error(&stale, lang)])
+            (None, vec![error(&stale)])
         }
         None => (
             Some(serde_json::to_string(&op).map_err(AppError::internal)?),

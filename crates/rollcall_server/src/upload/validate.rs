@@ -9,13 +9,11 @@
 
 use std::collections::HashMap;
 
-use rollcall_core::{
-    Checker, Diagnostic, Field, Finding, Input, Lang, Op, Options, Roster, Severity,
-};
+use rollcall_core::{Checker, Diagnostic, Field, Finding, Input, Op, Options, Roster, Severity};
 
 use crate::files::HEADER;
+use crate::row_problem::RowProblem;
 use crate::store::classes::ClassOwner;
-use crate::store::uploads::RowError;
 use crate::store::{Store, StudentRecord};
 
 /// The school as it is now, with the classes of the teacher who uploads.
@@ -69,19 +67,16 @@ pub enum Verdict {
     Apply(Op),
     /// Nothing to change: the student (this GUID) already has these values.
     Unchanged(Option<String>),
-    Failed(Vec<RowError>),
+    Failed(Vec<RowProblem>),
 }
 
-/// A diagnostic as a row's stored error, its message in the upload's language.
-pub fn error(diagnostic: &Diagnostic, lang: Lang) -> RowError {
-    RowError {
-        code: diagnostic.code().as_str().to_owned(),
-        message: diagnostic.message(lang),
-    }
+/// A diagnostic as a row's stored error: its finding, worded when shown.
+pub fn error(diagnostic: &Diagnostic) -> RowProblem {
+    RowProblem::Rule(diagnostic.finding.clone())
 }
 
 /// Re-checks `ops` (sorted by row, one per row) against `current`.
-pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, Verdict)> {
+pub fn revalidate(ops: &[Op], current: &CurrentRoster) -> Vec<(u32, Verdict)> {
     let by_guid: HashMap<String, &StudentRecord> = current
         .students
         .iter()
@@ -90,7 +85,7 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(HEADER);
     let mut next_row = 2;
-    let mut stale: HashMap<u32, RowError> = HashMap::new();
+    let mut stale: HashMap<u32, RowProblem> = HashMap::new();
     for op in ops {
         let row = op.row().get();
         while next_row < row {
@@ -113,7 +108,7 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
                         let name = format!("{} {}", student.first_name, student.last_name);
                         let stale_row = Finding::StaleRow { name };
                         let diagnostic = Diagnostic::new(stale_row, Some(op.row()));
-                        stale.insert(row, error(&diagnostic, lang));
+                        stale.insert(row, error(&diagnostic));
                     }
                 }
                 for (field, value) in &set.fields {
@@ -142,19 +137,16 @@ pub fn revalidate(ops: &[Op], current: &CurrentRoster, lang: Lang) -> Vec<(u32, 
         &options,
     );
     let report = checker.report();
-    let file_errors: Vec<RowError> = report
+    let file_errors: Vec<RowProblem> = report
         .diagnostics
         .iter()
         .filter(|d| d.row.is_none() && d.severity() == Severity::Error)
-        .map(|d| error(d, lang))
+        .map(error)
         .collect();
-    let mut errors: HashMap<u32, Vec<RowError>> = HashMap::new();
+    let mut errors: HashMap<u32, Vec<RowProblem>> = HashMap::new();
     for diagnostic in &report.diagnostics {
         if let (Some(row), Severity::Error) = (diagnostic.row, diagnostic.severity()) {
-            errors
-                .entry(row.get())
-                .or_default()
-                .push(error(diagnostic, lang));
+            errors.entry(row.get()).or_default().push(error(diagnostic));
         }
     }
     let mut normalised: HashMap<u32, Op> = checker

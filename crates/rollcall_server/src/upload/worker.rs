@@ -22,12 +22,12 @@ use super::apply::{Batch, Target, apply_batch};
 use super::hashing::{batch_ranges, hash_all, password_for};
 use super::hooks::Hooks;
 use super::lease::{self, Lease, LeaseWatch};
-use super::messages;
 use super::validate::{CurrentRoster, Verdict, revalidate};
+use crate::row_problem::{RowProblem, WorkerProblem};
 use crate::store::apply::UsernameHints;
 use crate::store::classes::ClassOwner;
 use crate::store::retry::Retry;
-use crate::store::uploads::{RowError, RowState, StoredUpload, UploadCounts, UploadStatus};
+use crate::store::uploads::{RowState, StoredUpload, UploadCounts, UploadStatus};
 use crate::store::{Backend, QUEUE_CHANNEL, Store};
 
 /// Uploads one process works on at once. Each is of a different school (see
@@ -177,15 +177,15 @@ impl Queue {
             }
             Ok(Err(Stop::Store(e))) => {
                 eprintln!("rollcall serve: upload {} failed: {e}", upload.summary.id);
-                messages::store_unavailable(upload.lang)
+                RowProblem::from(WorkerProblem::StoreUnavailable)
             }
             Ok(Err(Stop::Internal(e))) => {
                 eprintln!("rollcall serve: upload {} failed: {e}", upload.summary.id);
-                messages::internal_error(upload.lang)
+                RowProblem::from(WorkerProblem::Internal)
             }
             Err(e) => {
                 eprintln!("rollcall serve: upload {} panicked: {e}", upload.summary.id);
-                messages::internal_error(upload.lang)
+                RowProblem::from(WorkerProblem::Internal)
             }
         };
         if let Err(e) = self.give_up(store, &upload.summary.id, &why).await {
@@ -200,7 +200,7 @@ impl Queue {
 
     /// Ends an upload that cannot finish: every row still pending fails with `why`, and the
     /// upload is Failed with true counts.
-    async fn give_up(&self, store: &Store, id: &str, why: &RowError) -> Result<(), sqlx::Error> {
+    async fn give_up(&self, store: &Store, id: &str, why: &RowProblem) -> Result<(), sqlx::Error> {
         let errors = std::slice::from_ref(why);
         self.retry
             .run(|| store.fail_pending_rows(id, &self.owner, errors))
@@ -228,7 +228,6 @@ async fn process(
         hook(&upload.summary.id).await;
     }
     let store = &store;
-    let lang = upload.lang;
     let school = upload.school_id.as_str();
     let district = retry.run(|| store.district_of(school)).await?;
     let pending = retry.run(|| store.pending_rows(&upload.summary.id)).await?;
@@ -237,7 +236,9 @@ async fn process(
         match serde_json::from_str::<Op>(&row.op) {
             Ok(op) => ops.push(op),
             Err(e) => {
-                let errors = [messages::unreadable_op(lang, row.row, &e.to_string())];
+                let errors = [RowProblem::from(WorkerProblem::RowUnreadable {
+                    why: e.to_string(),
+                })];
                 retry
                     .run(|| store.fail_row(&upload.summary.id, row.row, &errors))
                     .await?;
@@ -249,7 +250,7 @@ async fn process(
         teacher: &upload.teacher_id,
     };
     let current = retry.run(|| CurrentRoster::load(store, classes_of)).await?;
-    let verdicts = revalidate(&ops, &current, lang);
+    let verdicts = revalidate(&ops, &current);
     let all_passwords: Vec<Option<(String, bool)>> = verdicts
         .iter()
         .map(|(_, verdict)| match verdict {
@@ -271,7 +272,6 @@ async fn process(
         school,
         teacher: &upload.teacher_id,
         district: &district,
-        lang,
         clock: store.clock(),
     };
     let usernames = UsernameHints::default();

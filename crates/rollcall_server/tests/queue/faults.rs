@@ -253,9 +253,11 @@ async fn a_full_disk_fails_the_upload_and_its_error_file_reimports_once_there_is
     assert_eq!(applied + failed.len(), 160, "none left pending");
     assert_eq!(done["counts"]["applied"], applied);
     assert_eq!(done["counts"]["failed"], failed.len());
+    // The rows are worded for whoever asks (here in English); the Error File for the uploader.
     for row in &failed {
+        assert_eq!(row["errors"][0]["code"], "upload-failed", "{row}");
         let message = row["errors"][0]["message"].as_str().unwrap_or_default();
-        assert!(message.starts_with("Esta fila no se aplicó"), "{message}");
+        assert!(message.starts_with("This row was not applied"), "{message}");
     }
     let error_file = server
         .get(
@@ -375,10 +377,24 @@ async fn a_password_that_cannot_be_hashed_fails_its_row_with_a_message() {
         assert_eq!(row["errors"][0]["code"], "password-unhashable", "{row}");
         let message = row["errors"][0]["message"].as_str().unwrap_or_default();
         assert!(
-            message.starts_with("No se pudo guardar la contraseña"),
+            message.starts_with("The password could not be stored"),
             "{message}"
         );
     }
+    let error_file = server
+        .get(
+            Some(&teacher),
+            &format!("/api/schools/{LINCOLN}/uploads/{id}/files/error?format=csv"),
+        )
+        .await;
+    let listed = csv_rows(&error_file.body);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.iter().all(|r| r
+            .last()
+            .is_some_and(|error| error.starts_with("No se pudo guardar la contraseña"))),
+        "{listed:?}"
+    );
     assert_eq!(rows[2]["state"], "applied");
     let after = server
         .state

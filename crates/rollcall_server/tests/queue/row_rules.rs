@@ -44,8 +44,13 @@ async fn an_unchanged_row_never_shows_another_schools_student() {
         .expect("unchanged");
     tx.commit().await.expect("commit");
     let rows = store.upload_rows(&id).await.expect("rows");
-    assert_eq!(rows[0].to_protocol().guid, None, "{:?}", rows[0]);
-    assert_eq!(rows[0].to_protocol().username, None);
+    assert_eq!(
+        rows[0].to_protocol(rollcall_core::Lang::En).guid,
+        None,
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows[0].to_protocol(rollcall_core::Lang::En).username, None);
 }
 
 /// Generated usernames take the first free suffix at or after the last one given out:

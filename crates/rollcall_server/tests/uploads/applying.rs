@@ -320,7 +320,7 @@ async fn a_file_upload_applies_good_rows_and_its_error_file_is_fixed_and_reimpor
 }
 
 #[tokio::test]
-async fn rows_messages_follow_the_teachers_language() {
+async fn row_errors_are_worded_for_whoever_reads_them_and_the_error_file_for_the_uploader() {
     let server = Server::demo().await;
     let teacher = server.sign_in(TEACHER).await;
     let (_, original) = export(&server, &teacher).await;
@@ -336,15 +336,42 @@ async fn rows_messages_follow_the_teachers_language() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
-    let done = server
-        .wait_for(&teacher, LINCOLN, reply.json()["id"].as_str().expect("id"))
-        .await;
-    let message = done["rows"][0]["errors"][0]["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let id = reply.json()["id"].as_str().expect("id").to_owned();
+    // Asked without a language: English, though the upload was made in Spanish.
+    let done = server.wait_for(&teacher, LINCOLN, &id).await;
+    let error = &done["rows"][0]["errors"][0];
+    assert_eq!(error["code"], "invalid-grade", "{done}");
+    let english = error["message"].as_str().unwrap_or_default().to_owned();
     assert!(
-        message.starts_with("El grado") || message.contains("grado"),
+        english.contains("Grade Q") && english.contains("grade"),
+        "{english}"
+    );
+    // Asked in Spanish: the same error, in Spanish.
+    let spanish = server
+        .send(
+            axum::http::Request::get(format!("{path}/{id}"))
+                .header(header::COOKIE, &teacher.cookie)
+                .header(header::ACCEPT_LANGUAGE, "es")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .json();
+    let error = &spanish["rows"][0]["errors"][0];
+    assert_eq!(error["code"], "invalid-grade", "{spanish}");
+    let message = error["message"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        message.contains("Grade Q") && message.contains("grado"),
         "{message}"
     );
+    assert_ne!(message, english);
+    // The Error File, which the uploader fixes and uploads again, is in her language.
+    let file = server
+        .get(
+            Some(&teacher),
+            &format!("{path}/{id}/files/error?format=csv"),
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.text().contains(&message), "{}", file.text());
 }

@@ -31,38 +31,63 @@ fn parse(text: &str) -> Shown {
     }
 }
 
-/// What the exchanges so far taught: the session's cookie and token, the last upload's id.
+/// What the exchanges so far taught: the teacher's and the student's sessions (cookie and
+/// token), the last upload's id, and the student and temporary password of the last Completed
+/// File.
 #[derive(Default)]
 struct Session {
     cookie: Option<String>,
     csrf: String,
+    student_cookie: Option<String>,
+    student_csrf: String,
     upload: String,
+    student: String,
+    temporary: String,
 }
 
 async fn send(server: &Server, session: &Session, request: &Shown) -> Reply {
     let (method, path) = request.head.split_once(' ').expect("METHOD PATH");
-    let path = path.replace("{upload}", &session.upload);
+    let path = path
+        .replace("{upload}", &session.upload)
+        .replace("{student}", &session.student);
+    // A student's requests carry her session, a teacher's his.
+    let (cookie, csrf) = if path.starts_with("/api/student/") {
+        (&session.student_cookie, &session.student_csrf)
+    } else {
+        (&session.cookie, &session.csrf)
+    };
     let mut builder = Request::builder().method(method).uri(&path);
-    if let Some(cookie) = &session.cookie {
+    if let Some(cookie) = cookie {
         builder = builder.header(header::COOKIE, cookie);
     }
     for (name, value) in &request.headers {
         let value = if name == "X-CSRF-Token" && value == ANY {
-            session.csrf.clone()
+            csrf.clone()
         } else {
             value.clone()
         };
         builder = builder.header(name, value);
     }
-    let mut body = request.body.clone();
+    let mut body = request.body.replace("{student}", &session.student);
     if let Ok(mut json) = serde_json::from_str::<serde_json::Value>(&body) {
-        // A sign-in's password is the one the demo printed.
+        // A teacher's sign-in password is the one the demo printed; a student's the
+        // temporary one of the last Completed File.
         if json["password"] == ANY {
-            json["password"] = server
-                .password(json["email"].as_str().expect("email"))
-                .into();
+            json["password"] = match json["email"].as_str() {
+                Some(email) => server.password(email),
+                None => session.temporary.clone(),
+            }
+            .into();
             body = json.to_string();
         }
+    }
+    if request
+        .headers
+        .iter()
+        .any(|(name, value)| name == "Content-Type" && value.starts_with("multipart/"))
+    {
+        // A multipart body's lines end in CRLF.
+        body = format!("{}\r\n", body.replace('\n', "\r\n"));
     }
     server
         .send(builder.body(Body::from(body)).expect("request"))
@@ -167,6 +192,18 @@ async fn the_documents_http_examples_are_what_the_server_answers() {
             "not an answer: {}",
             shown.head
         );
+        if request.head.ends_with("/revert") {
+            // An upload is reverted once it is completed.
+            let path = format!("/api/schools/lincoln-elementary/uploads/{}", session.upload);
+            let head = format!("GET {path}");
+            let asked = Shown {
+                head,
+                headers: Vec::new(),
+                body: String::new(),
+            };
+            let reply = send(&server, &session, &asked).await;
+            settled(&server, &session, &asked, reply).await;
+        }
         let reply = send(&server, &session, &request).await;
         let reply = settled(&server, &session, &request, reply).await;
         if let Err(difference) = check_answer(&request, &shown, &reply) {
@@ -177,8 +214,21 @@ async fn the_documents_http_examples_are_what_the_server_answers() {
             session.cookie = cookie.split(';').next().map(str::to_owned);
             session.csrf = reply.json()["csrf"].as_str().unwrap_or_default().to_owned();
         }
+        if request.head == "POST /api/student/session" {
+            let cookie = reply.header(header::SET_COOKIE);
+            session.student_cookie = cookie.split(';').next().map(str::to_owned);
+            session.student_csrf = reply.json()["csrf"].as_str().unwrap_or_default().to_owned();
+        }
         if request.head.contains("/uploads") && reply.status.as_u16() == 202 {
             session.upload = reply.json()["id"].as_str().unwrap_or_default().to_owned();
+        }
+        if request.head.contains("/files/completed?format=csv") {
+            // The last student listed, and her temporary password.
+            let text = reply.text();
+            let last = text.lines().last().unwrap_or_default();
+            let cells: Vec<&str> = last.split(',').collect();
+            session.student = cells[0].to_owned();
+            session.temporary = cells[6].to_owned();
         }
     }
 }

@@ -284,6 +284,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_line_with_more_fields_than_a_record_keeps_is_counted_whole() {
+        // csv_core reads it (the line's own reading gives up), and the next line as a line.
+        let text = format!("h\n{}\nlast,row\n", ",".repeat(MOST_FIELDS + 5));
+        let mut records = Records::new(&text, b',');
+        let mut record = Record::default();
+        let mut read = Vec::new();
+        while records.next_into(&mut record) {
+            read.push((record.start(), record.fields(), record.kept));
+        }
+        assert_eq!(
+            read,
+            [
+                (0, 1, 1),
+                (2, MOST_FIELDS + 6, MOST_FIELDS),
+                (text.len() - 9, 2, 2)
+            ]
+        );
+    }
+
     proptest::proptest! {
         /// Lines with and without quotes, taking turns, read as the csv crate reads them.
         #[test]

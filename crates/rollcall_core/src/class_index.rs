@@ -145,6 +145,11 @@ impl NewClasses {
         self.rows.find(&self.text, name)
     }
 
+    /// The rows listing the new class `name`, in order.
+    pub fn rows(&self, name: &str) -> &[RowIndex] {
+        self.id(name).map_or(&[], |id| self.rows.list(id))
+    }
+
     /// The first row listing the new class `name`, if any does.
     pub fn first_row(&self, name: &str) -> Option<RowIndex> {
         self.id(name)
@@ -465,6 +470,29 @@ mod tests {
             .set_cell(SheetRow::new(2), Field::Classes, "")
             .expect("edit");
         assert!(checker.new_classes().is_empty());
+    }
+
+    #[test]
+    fn a_class_only_rows_held_back_list_is_not_one_to_create() {
+        use crate::{Field, SheetRow};
+        let mut checker = checked("Art");
+        checker
+            .set_cell(SheetRow::new(3), Field::Grade, "Grade Q")
+            .expect("edit");
+        // Row 3 has an error and is not uploaded: Art is not created.
+        assert_eq!(checker.new_classes(), ["Science Club"]);
+        checker
+            .set_cell(SheetRow::new(2), Field::Classes, "Art")
+            .expect("edit");
+        assert_eq!(checker.new_classes(), ["Art"], "row 2 lists it too");
+        checker
+            .set_cell(SheetRow::new(2), Field::Classes, "Math 3")
+            .expect("edit");
+        assert!(checker.new_classes().is_empty());
+        checker
+            .set_cell(SheetRow::new(3), Field::Grade, "03")
+            .expect("edit");
+        assert_eq!(checker.new_classes(), ["Art"], "row 3 is fixed");
     }
 
     fn roster_with_near_pair() -> Roster {

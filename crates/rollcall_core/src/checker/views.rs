@@ -47,12 +47,17 @@ impl Checker {
         self.absent_updates()
     }
 
-    /// The classes the file names that the teacher does not have yet: an upload creates them,
-    /// each spelled as the first row listing it has it (sorted ignoring case; none without a
-    /// roster).
+    /// The classes the file names that the teacher does not have yet and that an upload
+    /// creates: those a row without errors lists (a row with errors is held back), each spelled
+    /// as the first row listing it has it (sorted ignoring case; none without a roster).
     pub fn new_classes(&self) -> Vec<String> {
+        let new = &self.index.new_classes;
         // Spellings of a name differ in case alone, which the order ignores.
-        let listed = self.index.new_classes.listed().into_iter();
+        let listed = new.listed().into_iter().filter(|name| {
+            new.rows(name)
+                .iter()
+                .any(|&row| self.outcome(row) != Outcome::Error)
+        });
         listed.map(|name| self.class_spelling(name)).collect()
     }
 

@@ -79,7 +79,7 @@ pub fn changes_count(count: u32, lang: Lang) -> String {
 /// An upload's counts, as the Upload History shows them: "120 rows · 3 new · 117 updated".
 pub fn upload_counts(counts: &UploadCounts, lang: Lang) -> String {
     // Each count's words: English, Spanish, each in the singular and the plural.
-    let words: [(Option<u32>, [&str; 4]); 4] = [
+    let words: [(Option<u32>, [&str; 4]); 5] = [
         (Some(counts.rows), ["row", "rows", "fila", "filas"]),
         (counts.created, ["new", "new", "nuevo", "nuevos"]),
         (
@@ -87,8 +87,10 @@ pub fn upload_counts(counts: &UploadCounts, lang: Lang) -> String {
             ["updated", "updated", "actualizado", "actualizados"],
         ),
         (counts.failed, ["failed", "failed", "fallido", "fallidos"]),
+        // A revert's students that the reverted upload created.
+        (counts.kept, ["kept", "kept", "conservado", "conservados"]),
     ];
-    let mut parts: Vec<String> = words
+    let parts: Vec<String> = words
         .iter()
         .filter_map(|(count, words)| {
             let count = (*count)?;
@@ -100,9 +102,6 @@ pub fn upload_counts(counts: &UploadCounts, lang: Lang) -> String {
             Some(format!("{count} {word}"))
         })
         .collect();
-    if let Some(kept) = counts.kept {
-        parts.push(super::reverts::kept(kept, lang));
-    }
     parts.join(" · ")
 }
 

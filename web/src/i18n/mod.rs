@@ -415,6 +415,10 @@ mod tests {
             upload_counts(&revert, Lang::En),
             "120 rows · 3 new · 115 updated · 2 failed · 4 kept"
         );
+        assert_eq!(
+            upload_counts(&revert, Lang::Es),
+            "120 filas · 3 nuevos · 115 actualizados · 2 fallidos · 4 conservados"
+        );
         let one = UploadCounts {
             rows: 1,
             applied: Some(0),

@@ -95,15 +95,6 @@ pub fn queued(file: &str, lang: Lang) -> String {
     }
 }
 
-/// "1 kept" in an upload's counts: a revert's students that the reverted upload created.
-pub fn kept(count: u32, lang: Lang) -> String {
-    match (lang, count) {
-        (Lang::En, _) => format!("{count} kept"),
-        (Lang::Es, 1) => "1 conservado".to_owned(),
-        (Lang::Es, _) => format!("{count} conservados"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +127,5 @@ mod tests {
         };
         assert!(!question("f", &none_created, Lang::En).contains("kept"));
         assert_ne!(revert(Lang::En), revert(Lang::Es));
-        assert_ne!(kept(2, Lang::En), kept(2, Lang::Es));
     }
 }

@@ -21,7 +21,8 @@ pub struct StoredUpload {
     pub kind: UploadKind,
     /// The uploaded file's columns.
     pub header: Vec<String>,
-    /// The language of its rows' messages.
+    /// The uploader's language: its files' words (the Error File's messages, a revert's
+    /// notes) are in it.
     pub lang: Lang,
 }
 

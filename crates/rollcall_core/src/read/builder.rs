@@ -10,7 +10,7 @@ use crate::message::FileName;
 use crate::options::Options;
 use crate::position::SheetRow;
 use crate::read::{ColumnInfo, FileInfo, ReadOutcome, SheetAsRead, Table};
-use crate::text::trim;
+use crate::text::{Span, trim};
 
 /// One row of a sheet, as the reader sees it.
 pub(crate) trait RowCells {
@@ -182,6 +182,79 @@ impl<'a> TableBuilder<'a> {
             }
             Some(_) => self.data_row(row, offset, cells, row_width),
         }
+    }
+
+    /// [`TableBuilder::push`] of a CSV line read without quotes: `line` of the text given to
+    /// [`TableBuilder::source`], its fields ending at `ends` within it. Its cells become spans
+    /// of the table's copy of that text as they are found, with no text between. `None`, and
+    /// nothing done, unless the line is a data row whose every cell lies under a header that
+    /// is not blank, and the sheet is not kept as read: [`TableBuilder::push`] then takes it.
+    pub(crate) fn push_line(
+        &mut self,
+        row: SheetRow,
+        line: std::ops::Range<usize>,
+        ends: &[usize],
+    ) -> Option<Feed> {
+        let table = self.table.as_mut()?;
+        let simple = !self.stopped
+            && self.sheet.is_none()
+            && self.unnamed_columns.is_empty()
+            && ends.len() <= self.unnamed.len()
+            && table.adopted(self.source);
+        if !simple {
+            return None;
+        }
+        let text = self.source.get(line.clone())?;
+        let start_of = |i: usize| if i == 0 { 0 } else { ends[i - 1] + 1 };
+        let empty = Span {
+            start: line.start as u32,
+            len: 0,
+        };
+        let mut cells = [empty; Field::ALL.len()];
+        let mut blank = true;
+        for field in Field::ALL {
+            let Some(i) = table.column(field).map(|column| column as usize) else {
+                continue;
+            };
+            if i >= ends.len() {
+                continue;
+            }
+            let start = start_of(i);
+            let cell = text.get(start..ends[i])?;
+            let trimmed = trim(cell);
+            blank &= trimmed.is_empty();
+            let value = if field == Field::Password {
+                cell
+            } else {
+                trimmed
+            };
+            if !value.is_empty() {
+                let offset = start + (value.as_ptr() as usize - cell.as_ptr() as usize);
+                cells[field.index()] = Span {
+                    start: (line.start + offset) as u32,
+                    len: value.len() as u32,
+                };
+            }
+        }
+        // A row is blank when every cell is, those of ignored columns included.
+        if blank {
+            blank = (0..ends.len()).all(|i| {
+                text.get(start_of(i)..ends[i])
+                    .is_none_or(|c| trim(c).is_empty())
+            });
+        }
+        let limit = self.options.limits.max_rows as usize;
+        if blank && table.len() > limit {
+            return Some(Feed::More);
+        }
+        table.push_spans(row, cells);
+        if !blank {
+            self.kept_rows = table.len();
+            if self.kept_rows > limit {
+                return Some(self.too_many_rows());
+            }
+        }
+        Some(Feed::More)
     }
 
     fn header(&mut self, offset: u32, cells: &(impl RowCells + ?Sized)) {

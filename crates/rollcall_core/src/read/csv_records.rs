@@ -174,6 +174,13 @@ impl Record {
         self.start
     }
 
+    /// The line of the text the record is, when it was read as one line without a quote, and
+    /// where its fields end in it (each but the last before a delimiter).
+    pub(crate) fn line(&self) -> Option<(std::ops::Range<usize>, &[usize])> {
+        let line = self.line.clone()?;
+        Some((line, &self.ends[..self.kept]))
+    }
+
     /// How many fields the record has, kept or not.
     pub(crate) fn fields(&self) -> usize {
         self.fields

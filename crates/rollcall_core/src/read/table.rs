@@ -257,6 +257,19 @@ impl Table {
         self.spans.extend_from_slice(&spans);
     }
 
+    /// Whether the table's text starts with `source`, copied whole by [`Table::adopt`].
+    pub(crate) fn adopted(&self, source: &str) -> bool {
+        source.len() == self.adopted
+    }
+
+    /// Appends a data row whose cells are spans of the text already (none a date): the rows
+    /// of a CSV file, whose text the table adopted.
+    pub(crate) fn push_spans(&mut self, row: SheetRow, cells: [Span; FIELDS]) {
+        self.rows.push(row);
+        self.spans
+            .extend(cells.map(|span| CellSpan::new(span, false)));
+    }
+
     /// Drops the rows from `len` on (trailing blank rows).
     pub(crate) fn truncate(&mut self, len: usize) {
         self.rows.truncate(len);

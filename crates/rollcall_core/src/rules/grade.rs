@@ -26,6 +26,13 @@ pub const GRADES: [&str; 21] = [
 /// The standard form of a grade as typed, or `None` when it is not a grade.
 pub fn normalize(text: &str) -> Option<&'static str> {
     let text = crate::text::trim(text);
+    // Nearly every cell is a two-digit grade already: found without a search.
+    if let [tens @ b'0'..=b'1', ones @ b'0'..=b'9'] = *text.as_bytes() {
+        let n = usize::from(tens - b'0') * 10 + usize::from(ones - b'0');
+        if (1..=13).contains(&n) {
+            return Some(GRADES[4 + n]);
+        }
+    }
     if let Some(grade) = GRADES.iter().find(|g| **g == text) {
         return Some(grade);
     }
@@ -169,7 +176,7 @@ mod tests {
     #[test]
     fn other_values_are_invalid() {
         for typed in [
-            "14", "Grade Z", "1th", "3st", "13th", "-1", "3.5", "first", "K5", "001",
+            "14", "19", "00", "Grade Z", "1th", "3st", "13th", "-1", "3.5", "first", "K5", "001",
         ] {
             check_grade(typed, None, Some("invalid-grade"));
         }

@@ -5,6 +5,7 @@ use super::*;
 use crate::code::Lang;
 use crate::position::RowIndex;
 
+mod lines;
 mod workbooks;
 
 fn read_str(text: &str) -> ReadOutcome {

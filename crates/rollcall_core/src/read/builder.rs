@@ -195,7 +195,7 @@ impl<'a> TableBuilder<'a> {
         line: std::ops::Range<usize>,
         ends: &[usize],
     ) -> Option<Feed> {
-        let table = self.table.as_mut()?;
+        let table = self.table.as_ref()?;
         let simple = !self.stopped
             && self.sheet.is_none()
             && self.unnamed_columns.is_empty()
@@ -243,18 +243,31 @@ impl<'a> TableBuilder<'a> {
                     .is_none_or(|c| trim(c).is_empty())
             });
         }
-        let limit = self.options.limits.max_rows as usize;
-        if blank && table.len() > limit {
+        if self.drops_blank_row(blank) {
             return Some(Feed::More);
         }
-        table.push_spans(row, cells);
+        self.table.as_mut()?.push_spans(row, cells);
+        Some(self.row_stored(blank))
+    }
+
+    /// Whether a row is dropped instead of stored: a blank one past the row limit changes
+    /// nothing (the next row with a cell is too many rows whether it is stored or not, and
+    /// trailing blank rows are dropped), and storing it would let a file of line breaks fill
+    /// memory.
+    fn drops_blank_row(&self, blank: bool) -> bool {
+        blank && self.table.as_ref().map_or(0, Table::len) > self.options.limits.max_rows as usize
+    }
+
+    /// After a row is stored: the sheet ends at its last row with any non-empty cell, ignored
+    /// columns included, and such a row past the limit stops the reading.
+    fn row_stored(&mut self, blank: bool) -> Feed {
         if !blank {
-            self.kept_rows = table.len();
-            if self.kept_rows > limit {
-                return Some(self.too_many_rows());
+            self.kept_rows = self.table.as_ref().map_or(0, Table::len);
+            if self.kept_rows > self.options.limits.max_rows as usize {
+                return self.too_many_rows();
             }
         }
-        Some(Feed::More)
+        Feed::More
     }
 
     fn header(&mut self, offset: u32, cells: &(impl RowCells + ?Sized)) {
@@ -341,15 +354,12 @@ impl<'a> TableBuilder<'a> {
         cells: &(impl RowCells + ?Sized),
         row_width: u32,
     ) -> Feed {
+        if self.drops_blank_row(row_width == 0) {
+            return Feed::More;
+        }
         let Some(table) = self.table.as_mut() else {
             return Feed::More;
         };
-        if row_width == 0 && table.len() > self.options.limits.max_rows as usize {
-            // Past the limit, a blank row changes nothing: the next row with a cell is too
-            // many rows whether it is stored or not, and trailing blank rows are dropped.
-            // Storing it would let a file of line breaks fill memory.
-            return Feed::More;
-        }
         let mut values = [("", false); Field::ALL.len()];
         for field in Field::ALL {
             let Some(column) = table.column(field) else {
@@ -384,15 +394,7 @@ impl<'a> TableBuilder<'a> {
             Some(whole) => table.push_row_within(row, whole, self.source, values),
             None => table.push_row(row, values),
         }
-        // The sheet ends at its last row with any non-empty cell, ignored columns included.
-        if row_width > 0 {
-            self.kept_rows = table.len();
-            let limit = self.options.limits.max_rows;
-            if self.kept_rows > limit as usize {
-                return self.too_many_rows();
-            }
-        }
-        Feed::More
+        self.row_stored(row_width == 0)
     }
 
     /// Ends the sheet: drops trailing blank rows and applies the rules that need every row.

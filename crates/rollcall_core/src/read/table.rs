@@ -225,7 +225,7 @@ impl Table {
         let whole_start = whole.as_ptr() as usize;
         // Where `whole` starts in `source`; past its end when it is not in `source`.
         let in_source = whole_start.wrapping_sub(source.as_ptr() as usize);
-        let adopted = source.len() == self.adopted
+        let adopted = self.adopted(source)
             && in_source <= source.len()
             && source.len() - in_source >= whole.len();
         let base = if adopted { in_source } else { self.text.len() };

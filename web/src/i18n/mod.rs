@@ -389,8 +389,6 @@ mod tests {
             rows: 120,
             ..UploadCounts::default()
         };
-        assert_eq!(upload_counts(&queued, Lang::En), "120 rows");
-        assert_eq!(upload_counts(&queued, Lang::Es), "120 filas");
         let finished = UploadCounts {
             rows: 120,
             applied: Some(118),
@@ -399,26 +397,10 @@ mod tests {
             failed: Some(2),
             kept: None,
         };
-        assert_eq!(
-            upload_counts(&finished, Lang::En),
-            "120 rows · 3 new · 115 updated · 2 failed"
-        );
-        assert_eq!(
-            upload_counts(&finished, Lang::Es),
-            "120 filas · 3 nuevos · 115 actualizados · 2 fallidos"
-        );
         let revert = UploadCounts {
             kept: Some(4),
             ..finished
         };
-        assert_eq!(
-            upload_counts(&revert, Lang::En),
-            "120 rows · 3 new · 115 updated · 2 failed · 4 kept"
-        );
-        assert_eq!(
-            upload_counts(&revert, Lang::Es),
-            "120 filas · 3 nuevos · 115 actualizados · 2 fallidos · 4 conservados"
-        );
         let one = UploadCounts {
             rows: 1,
             applied: Some(0),
@@ -427,14 +409,27 @@ mod tests {
             failed: Some(1),
             kept: None,
         };
-        assert_eq!(
-            upload_counts(&one, Lang::En),
-            "1 row · 0 new · 0 updated · 1 failed"
-        );
-        assert_eq!(
-            upload_counts(&one, Lang::Es),
-            "1 fila · 0 nuevos · 0 actualizados · 1 fallido"
-        );
+        for (counts, en, es) in [
+            (queued, "120 rows", "120 filas"),
+            (
+                finished,
+                "120 rows · 3 new · 115 updated · 2 failed",
+                "120 filas · 3 nuevos · 115 actualizados · 2 fallidos",
+            ),
+            (
+                revert,
+                "120 rows · 3 new · 115 updated · 2 failed · 4 kept",
+                "120 filas · 3 nuevos · 115 actualizados · 2 fallidos · 4 conservados",
+            ),
+            (
+                one,
+                "1 row · 0 new · 0 updated · 1 failed",
+                "1 fila · 0 nuevos · 0 actualizados · 1 fallido",
+            ),
+        ] {
+            assert_eq!(upload_counts(&counts, Lang::En), en);
+            assert_eq!(upload_counts(&counts, Lang::Es), es);
+        }
     }
 
     fn debug_texts(t: &Texts) -> String {

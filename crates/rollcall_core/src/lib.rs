@@ -32,6 +32,7 @@ pub mod export_id;
 pub mod field;
 pub mod file_index;
 pub mod guards;
+pub mod json_text;
 pub mod key_index;
 pub mod matching;
 pub mod message;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::code::{Lang, Severity};
 use crate::diagnostic::{AllInLang, Diagnostic, order_ties};
 use crate::field::Field;
+use crate::json_text::{self, Escape};
 use crate::matching::MatchedBy;
 use crate::position::SheetRow;
 use crate::read::FileInfo;
@@ -99,48 +100,31 @@ impl<'a> From<&'a RowEntry> for RowEntryRef<'a> {
 
 /// Appends one row entry as JSON: the same bytes serde writes for [`RowEntry`], faster. The
 /// report may have one entry per row, and most of each entry is fixed text.
-pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef) {
-    fn number(out: &mut Vec<u8>, value: Option<u32>) {
-        match value {
-            Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
-            None => out.extend_from_slice(b"null"),
-        }
-    }
+pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef, escape: Escape) {
     out.extend_from_slice(b"{\"row\":");
-    number(out, entry.row.map(SheetRow::get));
+    json_text::number(out, entry.row.map(SheetRow::get));
     out.extend_from_slice(b",\"export_row\":");
-    number(out, entry.export_row.map(SheetRow::get));
+    json_text::number(out, entry.export_row.map(SheetRow::get));
     out.extend_from_slice(b",\"outcome\":\"");
     out.extend_from_slice(entry.outcome.as_str().as_bytes());
     out.extend_from_slice(b"\",\"guid\":");
-    match &entry.guid {
-        // GUIDs are hexadecimal digits and hyphens: nothing to escape.
-        Some(guid) if crate::rules::guid::only_hex_and_hyphens(guid) => {
-            out.push(b'"');
-            out.extend_from_slice(guid.as_bytes());
-            out.push(b'"');
-        }
-        guid => {
-            let _ = serde_json::to_writer(&mut *out, guid);
-        }
-    }
+    json_text::optional_string(out, entry.guid.as_deref(), escape);
     out.extend_from_slice(b",\"matched_by\":");
-    match entry.matched_by {
-        Some(by) => {
-            out.push(b'"');
-            out.extend_from_slice(by.as_str().as_bytes());
-            out.push(b'"');
+    json_text::optional_string(out, entry.matched_by.map(MatchedBy::as_str), escape);
+    out.extend_from_slice(b",\"changes\":[");
+    for (i, change) in entry.changes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        None => out.extend_from_slice(b"null"),
+        out.extend_from_slice(b"{\"field\":\"");
+        out.extend_from_slice(change.field.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"old\":");
+        json_text::optional_string(out, change.old.as_deref(), escape);
+        out.extend_from_slice(b",\"new\":");
+        json_text::string(out, &change.new, escape);
+        out.push(b'}');
     }
-    out.extend_from_slice(b",\"changes\":");
-    if entry.changes.is_empty() {
-        out.extend_from_slice(b"[]");
-    } else {
-        // Writing to memory cannot fail.
-        let _ = serde_json::to_writer(&mut *out, entry.changes);
-    }
-    out.push(b'}');
+    out.extend_from_slice(b"]}");
 }
 
 /// Counts of rows by outcome and of diagnostics by severity.

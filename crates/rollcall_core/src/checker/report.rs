@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use crate::code::Lang;
 use crate::cross;
-use crate::diagnostic::{AllInLang, Diagnostic, order_ties, sort_diagnostics};
+use crate::diagnostic::{Diagnostic, order_ties, sort_diagnostics};
+use crate::json_text::{self, Escape};
 use crate::position::{RowIndex, StudentIndex};
 use crate::report::{Outcome, Report, RowEntry, RowEntryRef};
 use crate::roster::Roster;
@@ -107,14 +108,40 @@ impl Checker {
     /// `self.report().to_json(lang)`, without building the report in memory first.
     pub fn write_report_json(
         &self,
+        writer: impl std::io::Write,
+        lang: Lang,
+    ) -> std::io::Result<()> {
+        self.write_report(writer, lang, Escape::Json)
+    }
+
+    /// Writes the report's JSON as [`Checker::write_report_json`] does, with every character
+    /// outside ASCII escaped ([`Escape::Ascii`]): the same value, for JavaScript to parse.
+    pub fn write_report_ascii_json(
+        &self,
+        writer: impl std::io::Write,
+        lang: Lang,
+    ) -> std::io::Result<()> {
+        self.write_report(writer, lang, Escape::Ascii)
+    }
+
+    fn write_report(
+        &self,
         mut writer: impl std::io::Write,
         lang: Lang,
+        escape: Escape,
     ) -> std::io::Result<()> {
         let w = &mut writer;
         let json = |w: &mut dyn std::io::Write, value: &dyn erased::Json| value.write(w);
         let absent = self.absent_updates();
         w.write_all(b"{\"file\":")?;
-        json(w, &self.table.info)?;
+        match escape {
+            Escape::Json => json(w, &self.table.info)?,
+            Escape::Ascii => {
+                let file =
+                    serde_json::to_string(&self.table.info).map_err(std::io::Error::other)?;
+                w.write_all(json_text::to_ascii(&file).as_bytes())?;
+            }
+        }
         w.write_all(b",\"summary\":")?;
         json(w, &self.summary)?;
         w.write_all(b",\"diagnostics\":")?;
@@ -126,10 +153,16 @@ impl Checker {
             rows.extend(result.diagnostics.iter());
             order_ties(&mut rows[start..], lang);
         }
-        json(
-            w,
-            &AllInLang(&[file_level.iter().collect(), rows].concat(), lang),
-        )?;
+        let mut out = Vec::with_capacity(256 * (file_level.len() + rows.len()) + 2);
+        out.push(b'[');
+        for (i, diagnostic) in file_level.iter().chain(rows).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            diagnostic.in_lang(lang).write_json(&mut out, escape);
+        }
+        out.push(b']');
+        w.write_all(&out)?;
         w.write_all(b",\"rows\":[")?;
         // The row entries are most of the report: written in chunks, two at a time on both
         // cores natively, and handed on in order, so that only two chunks are held at once.
@@ -141,7 +174,7 @@ impl Checker {
             for i in rows.map(RowIndex::at) {
                 if self.listed(i) {
                     out.push(b',');
-                    crate::report::write_entry(&mut out, &self.entry_ref(i));
+                    crate::report::write_entry(&mut out, &self.entry_ref(i), escape);
                 }
             }
             out
@@ -167,7 +200,7 @@ impl Checker {
                 out.push(b',');
             }
             first = false;
-            crate::report::write_entry(&mut out, &RowEntryRef::from(&update.entry));
+            crate::report::write_entry(&mut out, &RowEntryRef::from(&update.entry), escape);
         }
         w.write_all(&out)?;
         w.write_all(b"]}")

@@ -34,12 +34,6 @@ pub fn is_guid(text: &str) -> bool {
     ok
 }
 
-/// True when every byte is a hexadecimal digit or a hyphen (text JSON writes as it is).
-pub fn only_hex_and_hyphens(text: &str) -> bool {
-    const HEX_AND_HYPHEN: ByteSet = ByteSet::of(b"0123456789abcdefABCDEF-");
-    HEX_AND_HYPHEN.all(text)
-}
-
 /// The ASCII hexadecimal digits of either case.
 const HEX_DIGITS: ByteSet = ByteSet::of(b"0123456789abcdefABCDEF");
 
@@ -56,14 +50,5 @@ mod tests {
         assert!(!is_guid("f149f542-e935-4870-9734-6b4501eaf61g"));
         assert!(!is_guid("f149f542-e935-4870-9734-6b4501eaf61"));
         assert!(!is_guid(""));
-    }
-
-    #[test]
-    fn hex_and_hyphens_only() {
-        assert!(only_hex_and_hyphens("F149f542-e935-4870"));
-        assert!(only_hex_and_hyphens(""));
-        assert!(!only_hex_and_hyphens("f149f542 e935"));
-        assert!(!only_hex_and_hyphens("g"));
-        assert!(!only_hex_and_hyphens("\"é"));
     }
 }

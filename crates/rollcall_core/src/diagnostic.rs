@@ -85,6 +85,19 @@ impl Diagnostic {
     }
 }
 
+/// Adds a rule's diagnostic, if it found one, and says whether it did. A diagnostic is large,
+/// and most rules find nothing: the empty answer is looked at where it lies, never moved.
+#[inline(always)]
+pub(crate) fn add(found: &mut Vec<Diagnostic>, diagnostic: Option<Diagnostic>) -> bool {
+    match diagnostic {
+        Some(diagnostic) => {
+            found.push(diagnostic);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Sorts diagnostics by [`Diagnostic::sort_key`], keeping the order of ties.
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

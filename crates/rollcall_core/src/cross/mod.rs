@@ -14,7 +14,7 @@ pub mod possible_duplicate;
 pub mod stored_username_password;
 pub mod taken;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, add};
 use crate::field::Field;
 use crate::file_index::{FileIndex, RowKeys};
 use crate::matching::RowMatch;
@@ -71,16 +71,15 @@ impl RowContext<'_> {
 pub fn check(ctx: &RowContext, changes: &[Change]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     // A row gets at most one matching error, the first that applies.
-    let matching = guid_identity::check(ctx)
-        .or_else(|| match_conflict::check(ctx))
-        .or_else(|| taken::student_id(ctx))
-        .or_else(|| taken::username(ctx));
-    found.extend(matching);
+    let _ = add(&mut found, guid_identity::check(ctx))
+        || add(&mut found, match_conflict::check(ctx))
+        || add(&mut found, taken::student_id(ctx))
+        || add(&mut found, taken::username(ctx));
     found.extend(duplicates::check(ctx));
-    found.extend(duplicate_match::check(ctx));
-    found.extend(leading_zeros::check(ctx));
-    found.extend(possible_duplicate::check(ctx));
-    found.extend(stored_username_password::check(ctx));
+    add(&mut found, duplicate_match::check(ctx));
+    add(&mut found, leading_zeros::check(ctx));
+    add(&mut found, possible_duplicate::check(ctx));
+    add(&mut found, stored_username_password::check(ctx));
     found.extend(mojibake::check(ctx, changes));
     found.extend(classes::check(ctx));
     found

@@ -15,7 +15,7 @@ pub mod student_id;
 pub mod username;
 
 use crate::code::Finding;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, add};
 use crate::field::Field;
 use crate::position::{RowIndex, SheetRow};
 use crate::read::Table;
@@ -128,7 +128,7 @@ pub fn check_row(table: &Table, index: RowIndex, max_cell_chars: u32) -> LocalCh
             }
             Field::StudentId => {
                 if !cell.text.is_empty() {
-                    diagnostics.extend(student_id::check(&at, cell.text));
+                    add(diagnostics, student_id::check(&at, cell.text));
                     values.student_id = Some(span);
                 }
             }
@@ -143,11 +143,11 @@ pub fn check_row(table: &Table, index: RowIndex, max_cell_chars: u32) -> LocalCh
             Field::Grade => {
                 let (grade, diagnostic) = grade::check(&at, cell.text);
                 values.grade = grade;
-                diagnostics.extend(diagnostic);
+                add(diagnostics, diagnostic);
             }
             Field::Username => {
                 if !cell.text.is_empty() {
-                    diagnostics.extend(username::check(&at, cell.text));
+                    add(diagnostics, username::check(&at, cell.text));
                     values.username = Some(span);
                 }
             }
@@ -159,7 +159,7 @@ pub fn check_row(table: &Table, index: RowIndex, max_cell_chars: u32) -> LocalCh
             Field::Classes => {
                 let (usable, diagnostic) = classes::check(&at, cell.text);
                 values.classes = usable.then_some(span);
-                diagnostics.extend(diagnostic);
+                add(diagnostics, diagnostic);
             }
         }
     }
@@ -172,9 +172,10 @@ pub fn check_row(table: &Table, index: RowIndex, max_cell_chars: u32) -> LocalCh
             column: Some(column),
         };
         let username = text_of(table, check.values.username);
-        check
-            .diagnostics
-            .extend(password::check(&at, password.get(table.text()), username));
+        add(
+            &mut check.diagnostics,
+            password::check(&at, password.get(table.text()), username),
+        );
     }
     check
 }

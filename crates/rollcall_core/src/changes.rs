@@ -8,6 +8,7 @@ use crate::read::Table;
 use crate::report::{Change, MASK};
 use crate::roster::StudentRef;
 use crate::rules::{RowValues, classes};
+use crate::text::Span;
 
 /// The row's value of `field` as typed (trimmed; the grade in its standard form), or `None`
 /// when the cell leaves the field as it is (blank, or a value that failed its rule).
@@ -107,15 +108,42 @@ pub fn changes(
     exported_classes: bool,
 ) -> Vec<Change> {
     let text = table.text();
+    let get = |span: Option<Span>| span.map(|span| span.get(text));
+    // Each field the row may change, in the report's order: the value as typed and as the
+    // student holds it (as `typed` and `StudentRef::value` give them). The GUID names the
+    // student; the classes are a list, compared below.
+    let fields = [
+        (
+            Field::StudentId,
+            get(values.student_id),
+            student.and_then(|s| s.student_id),
+        ),
+        (
+            Field::FirstName,
+            Some(values.first_name.get(text)),
+            student.map(|s| s.first_name),
+        ),
+        (
+            Field::LastName,
+            Some(values.last_name.get(text)),
+            student.map(|s| s.last_name),
+        ),
+        (Field::Grade, values.grade, student.map(|s| s.grade)),
+        (
+            Field::Username,
+            get(values.username),
+            student.and_then(|s| s.username),
+        ),
+        (Field::Password, get(values.password), None),
+    ];
     let mut found = Vec::new();
-    for field in Field::ALL {
-        // The GUID names the student; the classes are a list, compared below.
-        if matches!(field, Field::Guid | Field::Classes) || table.column(field).is_none() {
-            continue;
-        }
-        let Some(typed) = typed(text, values, field) else {
+    for (field, typed, old) in fields {
+        let Some(typed) = typed.filter(|typed| !typed.is_empty()) else {
             continue;
         };
+        if table.column(field).is_none() {
+            continue;
+        }
         if field == Field::Password {
             found.push(Change {
                 field,
@@ -124,7 +152,6 @@ pub fn changes(
             });
             continue;
         }
-        let old = student.and_then(|s| s.value(field));
         if student.is_some() && old.is_some_and(|old| stores_as(field, typed, old)) {
             continue;
         }

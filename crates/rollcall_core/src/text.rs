@@ -144,9 +144,9 @@ fn ascii_lowercase_word(word: u64) -> u64 {
 }
 
 /// A set of bytes, looked up in a table. [`ByteSet::all`] tests every byte of a text without an
-/// early exit: where allowed bytes of different kinds mix at random (hex digits and letters,
-/// usernames' letters and digits), a branch per byte would mispredict often, and these checks
-/// run on every row of a file.
+/// early exit: where allowed bytes of different kinds mix at random (usernames' letters and
+/// digits), a branch per byte would mispredict often, and these checks run on every row of a
+/// file.
 pub struct ByteSet([bool; 256]);
 
 impl ByteSet {

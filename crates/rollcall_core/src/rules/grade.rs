@@ -86,6 +86,7 @@ fn ordinal_digits(text: &str) -> Option<&str> {
 }
 
 /// Checks a grade cell; returns the standard grade (when valid) and the finding, if any.
+#[inline]
 pub fn check(at: &CellAt, text: &str) -> (Option<&'static str>, Option<Diagnostic>) {
     if text.is_empty() {
         return (

@@ -12,7 +12,8 @@ mod args;
 
 use args::{ArgError, OptionBag};
 use js_sys::JSON;
-use rollcall_core::{Input, Lang, Options, json_text};
+use rollcall_core::json_text::{self, Escape};
+use rollcall_core::{Input, Lang, Options};
 use wasm_bindgen::prelude::*;
 
 /// The options `check` and the `Checker` constructor take.
@@ -102,11 +103,23 @@ fn parse(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(&json_text::to_ascii(json))
 }
 
-fn report_json(checker: &rollcall_core::Checker, lang: Lang) -> String {
+/// The report's JSON: as the command line writes it ([`Escape::Json`]), or in ASCII for
+/// [`JSON::parse`] ([`Escape::Ascii`], the same value).
+fn report_json(checker: &rollcall_core::Checker, lang: Lang, escape: Escape) -> String {
     let mut out = Vec::with_capacity(4096);
     // Writing into a vector cannot fail, and the core writes UTF-8.
-    let _ = checker.write_report_json(&mut out, lang);
+    let _ = match escape {
+        Escape::Json => checker.write_report_json(&mut out, lang),
+        Escape::Ascii => checker.write_report_ascii_json(&mut out, lang),
+    };
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Checks `edited` as `check` and `checkJson` do and returns the report's JSON.
+fn checked_report(edited: JsValue, options: JsValue, escape: Escape) -> Result<String, JsValue> {
+    let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
+    let args = CheckArgs::read(&edited, &bag, lang)?;
+    Ok(report_json(&args.checker(), args.lang, escape))
 }
 
 /// The change-set's id and time: given by the caller, or a fresh UUID v4 and the current time.
@@ -163,20 +176,13 @@ fn now() -> String {
 /// byte for byte what `rollcall check --format json` prints.
 #[wasm_bindgen(js_name = checkJson)]
 pub fn check_json(edited: JsValue, options: JsValue) -> Result<String, JsValue> {
-    let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
-    let args = CheckArgs::read(&edited, &bag, lang)?;
-    Ok(report_json(&args.checker(), args.lang))
+    checked_report(edited, options, Escape::Json)
 }
 
 /// Checks `edited` (against `options.original` when given) and returns the report.
 #[wasm_bindgen]
 pub fn check(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
-    let args = CheckArgs::read(&edited, &bag, lang)?;
-    let mut out = Vec::with_capacity(4096);
-    // Writing into a vector cannot fail, and the core writes ASCII here.
-    let _ = args.checker().write_report_ascii_json(&mut out, args.lang);
-    JSON::parse(&String::from_utf8(out).unwrap_or_default())
+    JSON::parse(&checked_report(edited, options, Escape::Ascii)?)
 }
 
 /// Checks `edited` against `options.original` and returns `{report, changeSet}`; rows with
@@ -197,7 +203,7 @@ pub fn change_set(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let change_set = stamp.change_set(&checker).to_json();
     let json = format!(
         "{{\"report\":{},\"changeSet\":{change_set}}}",
-        report_json(&checker, lang)
+        report_json(&checker, lang, Escape::Json)
     );
     parse(&json)
 }
@@ -284,13 +290,13 @@ impl Checker {
 
     /// The report of the file as it is now.
     pub fn report(&self) -> Result<JsValue, JsValue> {
-        parse(&self.report_json())
+        JSON::parse(&report_json(&self.inner, self.lang, Escape::Ascii))
     }
 
     /// The report as JSON text.
     #[wasm_bindgen(js_name = reportJson)]
     pub fn report_json(&self) -> String {
-        report_json(&self.inner, self.lang)
+        report_json(&self.inner, self.lang, Escape::Json)
     }
 
     /// The counts of the report, without building the whole report.

@@ -108,6 +108,48 @@ test('checkJson is the report as JSON text', () => {
   assert.equal(json, JSON.stringify(check(guidModified.edited, { original: guidModified.original })));
 });
 
+test('the ES module entry exports the API and nothing of the engine\'s inside', async () => {
+  const entry = await import('rollcall');
+  assert.deepEqual(Object.keys(entry).sort(), ['Checker', 'changeSet', 'check', 'checkJson', 'codes', 'default']);
+});
+
+test('the report object is the JSON text\'s value, whatever its strings hold', () => {
+  // Accents, a character beyond the Basic Multilingual Plane, quotes, a backslash, a tab and
+  // a control character in cells; a modified GUID with its fix, a new student, a blank row,
+  // absent students.
+  const original = bytes([
+    'Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password',
+    '11111111-1111-4111-8111-111111111111,0042,José,Núñez,03,jose.nunez,',
+    '22222222-2222-4222-8222-222222222222,0043,Ann,Lee,04,ann.lee,',
+    '33333333-3333-4333-8333-333333333333,0044,Bo,Kim,05,bo.kim,',
+  ].join('\r\n'));
+  const edited = bytes([
+    'Student GUID,Student ID,First Name,Last Name,Grade Level,Username,Password',
+    '11111111-1111-4111-8111-11111111111f,42,"José 𝄞 ""Pepe""",N\\úñez\t,3,jose.nunez,',
+    ',0099,Zo\u0001e,Åberg,KG,zoe.aberg,Secret-Passw0rd!',
+    ',,,,,,',
+  ].join('\n'));
+  for (const lang of ['en', 'es']) {
+    for (const allRows of [false, true]) {
+      const options = { original, lang, allRows };
+      const report = check(edited, options);
+      const json = checkJson(edited, options);
+      assert.deepEqual(report, JSON.parse(json));
+      assert.equal(JSON.stringify(report), json);
+      assert.ok(report.diagnostics.some((d) => d.fix !== null), 'a diagnostic with a fix');
+      assert.ok(report.rows.some((r) => r.row === null && r.outcome === 'absent'), 'an absent student');
+      assert.ok(report.rows.some((r) => r.guid === null), 'a row without a GUID');
+      assert.ok(json.includes('𝄞') && json.includes('\\u0001'), 'the odd characters are in the report');
+      const checker = new Checker(edited, options);
+      try {
+        assert.equal(JSON.stringify(checker.report()), json);
+      } finally {
+        checker.free();
+      }
+    }
+  }
+});
+
 test('an XLSX workbook is read and gives the verdicts of the CSV it was made from', () => {
   const xlsx = check(fixture('workbooks/twin-xlsx/edited.xlsx'), {
     original: fixture('workbooks/twin-xlsx/export.csv'),

@@ -25,9 +25,10 @@ test('the packed tarball installs into a fresh project and works there', () => {
     const files = packed[0].files.map((f) => f.path).sort();
     for (const wanted of [
       'README.md', 'index.d.ts', 'web.d.ts', 'package.json',
-      'dist/node/rollcall_wasm.js', 'dist/node/rollcall_wasm_bg.wasm', 'dist/node/index.mjs',
-      'dist/bundler/rollcall_wasm.js', 'dist/bundler/rollcall_wasm_bg.wasm',
-      'dist/web/rollcall_wasm.js', 'dist/web/rollcall_wasm_bg.wasm',
+      'dist/node/index.cjs', 'dist/node/index.mjs',
+      'dist/node/rollcall_wasm.js', 'dist/node/rollcall_wasm_bg.wasm',
+      'dist/bundler/index.js', 'dist/bundler/rollcall_wasm.js', 'dist/bundler/rollcall_wasm_bg.wasm',
+      'dist/web/index.js', 'dist/web/rollcall_wasm.js', 'dist/web/rollcall_wasm_bg.wasm',
     ]) {
       assert.ok(files.includes(wanted), `the tarball lacks ${wanted}`);
     }

@@ -1,7 +1,8 @@
 // Native/wasm parity: every fixture case, and a few hundred damaged copies of them, through the
 // `rollcall` command line and through the npm package in Node. The report JSON must be
 // byte-identical, in English and in Spanish, lean and with every row listed (`--all-rows`,
-// `allRows: true`), and so must the change-set.
+// `allRows: true`), and so must the change-set. The report object `check` builds from the
+// engine's parts must be that JSON's value, its keys in the same order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { checkJson, changeSet } from 'rollcall';
+import { check, checkJson, changeSet } from 'rollcall';
 import { cases, repo } from './cases.mjs';
 
 const cli = path.join(repo, 'target/release/rollcall');
@@ -30,14 +31,16 @@ function assertSameReport(dir, edited, original, lang, allRows = false) {
   if (original !== null) args.push('--original', original);
   if (allRows) args.push('--all-rows');
   const { stdout, status } = native(dir, args);
-  const json = checkJson(read(dir, edited), {
+  const options = {
     original: read(dir, original),
     fileName: edited,
     originalFileName: original ?? undefined,
     lang,
     allRows,
-  });
+  };
+  const json = checkJson(read(dir, edited), options);
   assert.ok([0, 1, 2].includes(status), `exit ${status}`);
+  assert.equal(JSON.stringify(check(read(dir, edited), options)), json, `${dir} ${edited}: check`);
   if (stdout !== json + '\n') {
     const at = [...stdout].findIndex((c, i) => c !== json[i]);
     assert.fail(`${dir} ${edited} (${lang}): the reports differ from character ${at}:\n` +

@@ -24,14 +24,77 @@ const TARGETS: [(&str, &str); 3] = [("nodejs", "node"), ("bundler", "bundler"), 
 /// binaryen's version on npm; its wasm-opt runs in Node.
 const BINARYEN: &str = "binaryen@132.0.0";
 
-/// The ES module face of the Node build, which is CommonJS.
-const NODE_ESM_SHIM: &str = "\
-// The ES module entry of the package in Node: the same engine as the CommonJS build.
-import engine from './rollcall_wasm.js';
+/// The package's entry modules, one per build, around wasm-bindgen's modules: they export the
+/// engine's functions, and `check` and `Checker.report` built from the engine's report parts by
+/// the package's decoder (`pkg/js/report.js`, copied in), which is several times faster than
+/// `JSON.parse` of the report's JSON. The engine's own `checkParts` stays inside.
+const DECODER: &str = "pkg/js/report.js";
 
-export const { check, checkJson, changeSet, codes, Checker } = engine;
-export default engine;
+/// What every entry module ends with, given the engine's `checkParts` and `Checker`.
+const FACE: &str = "\
+function check(edited, options) {
+  return decodeReport(checkParts(edited, options));
+}
+
+// The report of the file as it is now.
+Checker.prototype.report = function report() {
+  return decodeReport(this.reportParts());
+};
 ";
+
+/// The Node build's CommonJS entry.
+const NODE_CJS: &str = "\
+'use strict';
+const engine = require('./rollcall_wasm.js');
+const { checkParts, checkJson, changeSet, codes, Checker } = engine;
+";
+
+const NODE_CJS_END: &str = "\
+module.exports = { check, checkJson, changeSet, codes, Checker };
+";
+
+/// The ES module face of the Node build, which is CommonJS.
+const NODE_ESM: &str = "\
+// The ES module entry of the package in Node: the same engine as the CommonJS build.
+import entry from './index.cjs';
+
+export const { check, checkJson, changeSet, codes, Checker } = entry;
+export default entry;
+";
+
+/// The bundler and web builds' ES module entry (the web build also exports its loaders).
+fn esm_entry(web: bool) -> String {
+    let loaders = if web {
+        "export { default, initSync } from './rollcall_wasm.js';\n"
+    } else {
+        ""
+    };
+    format!(
+        "import {{ checkParts, Checker }} from './rollcall_wasm.js';\n\
+         export {{ checkJson, changeSet, codes, Checker }} from './rollcall_wasm.js';\n\
+         {loaders}export {{ check }};\n"
+    )
+}
+
+/// Writes each build's entry module.
+fn write_entries(dist: &Path) -> Result<(), String> {
+    let decoder_path = cmd::root().join(DECODER);
+    let decoder = std::fs::read_to_string(&decoder_path)
+        .map_err(|e| format!("cannot read {}: {e}", decoder_path.display()))?;
+    let header =
+        "// Written by `cargo xtask pkg`: the package's entry over wasm-bindgen's module.\n";
+    let body = format!("{decoder}\n{FACE}");
+    write(
+        &dist.join("node/index.cjs"),
+        format!("{header}{NODE_CJS}\n{body}\n{NODE_CJS_END}").as_bytes(),
+    )?;
+    write(&dist.join("node/index.mjs"), NODE_ESM.as_bytes())?;
+    for (folder, web) in [("bundler", false), ("web", true)] {
+        let entry = format!("{header}{}\n{body}", esm_entry(web));
+        write(&dist.join(folder).join("index.js"), entry.as_bytes())?;
+    }
+    Ok(())
+}
 
 pub fn dist() -> PathBuf {
     cmd::root().join("pkg/dist")
@@ -63,7 +126,7 @@ pub fn build() -> Result<(), String> {
                 b"{\"type\": \"module\"}\n",
             )?;
         }
-        write(&dist.join("node/index.mjs"), NODE_ESM_SHIM.as_bytes())
+        write_entries(&dist)
     })?;
     cmd::step(
         "pkg: optimise with wasm-opt (binaryen 132 from npm)",

@@ -41,6 +41,7 @@ pub mod parallel;
 pub mod position;
 pub mod read;
 pub mod report;
+pub mod report_parts;
 pub mod roster;
 pub mod rules;
 pub mod text;

@@ -1,10 +1,14 @@
 //! The npm package's engine: `rollcall_core` for JavaScript.
 //!
 //! Thin by design, every export has the same shape: read the arguments, call the core, hand the
-//! result back. Reports, deltas and change-sets cross the boundary as the core's own JSON, which
-//! is then parsed into plain objects, so the package returns the very bytes the command line
-//! prints (the `*Json` exports give them unparsed; the parity test compares them). Findings are
-//! data; only unusable arguments throw, as a `TypeError` whose message says what was expected.
+//! result back. Deltas and change-sets cross the boundary as the core's own JSON, which is then
+//! parsed into plain objects, so the package returns the very bytes the command line prints
+//! (the `*Json` exports give them unparsed; the parity test compares them). A report object
+//! crosses in the core's parts ([`rollcall_core::report_parts`]), which the package's own
+//! JavaScript (`pkg/js/report.js`) turns into the same value several times faster than
+//! `JSON.parse` of the JSON; `checkParts` and `Checker.reportParts` are that JavaScript's, not
+//! the package's API. Findings are data; only unusable arguments throw, as a `TypeError`
+//! whose message says what was expected.
 //!
 //! The TypeScript types live in the package (`pkg/index.d.ts`) and are tested there.
 
@@ -12,7 +16,7 @@ mod args;
 
 use args::{ArgError, OptionBag};
 use js_sys::JSON;
-use rollcall_core::json_text::{self, Escape};
+use rollcall_core::json_text;
 use rollcall_core::{Input, Lang, Options};
 use wasm_bindgen::prelude::*;
 
@@ -103,23 +107,29 @@ fn parse(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(&json_text::to_ascii(json))
 }
 
-/// The report's JSON: as the command line writes it ([`Escape::Json`]), or in ASCII for
-/// [`JSON::parse`] ([`Escape::Ascii`], the same value).
-fn report_json(checker: &rollcall_core::Checker, lang: Lang, escape: Escape) -> String {
+/// The report's JSON, as the command line writes it.
+fn report_json(checker: &rollcall_core::Checker, lang: Lang) -> String {
     let mut out = Vec::with_capacity(4096);
     // Writing into a vector cannot fail, and the core writes UTF-8.
-    let _ = match escape {
-        Escape::Json => checker.write_report_json(&mut out, lang),
-        Escape::Ascii => checker.write_report_ascii_json(&mut out, lang),
-    };
+    let _ = checker.write_report_json(&mut out, lang);
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Checks `edited` as `check` and `checkJson` do and returns the report's JSON.
-fn checked_report(edited: JsValue, options: JsValue, escape: Escape) -> Result<String, JsValue> {
+/// The report's parts as the package's decoder takes them: `[head, strings, numbers]`.
+fn report_parts(checker: &rollcall_core::Checker, lang: Lang) -> js_sys::Array {
+    let parts = checker.report_parts(lang);
+    js_sys::Array::of3(
+        &JsValue::from_str(&parts.head),
+        &JsValue::from_str(&parts.strings),
+        &js_sys::Uint32Array::from(parts.numbers.as_slice()),
+    )
+}
+
+/// Reads the arguments of `check` and `checkJson` and checks the file.
+fn checked(edited: JsValue, options: JsValue) -> Result<(rollcall_core::Checker, Lang), JsValue> {
     let (bag, lang) = options_of(&options, CHECK_OPTIONS)?;
     let args = CheckArgs::read(&edited, &bag, lang)?;
-    Ok(report_json(&args.checker(), args.lang, escape))
+    Ok((args.checker(), args.lang))
 }
 
 /// The change-set's id and time: given by the caller, or a fresh UUID v4 and the current time.
@@ -176,13 +186,16 @@ fn now() -> String {
 /// byte for byte what `rollcall check --format json` prints.
 #[wasm_bindgen(js_name = checkJson)]
 pub fn check_json(edited: JsValue, options: JsValue) -> Result<String, JsValue> {
-    checked_report(edited, options, Escape::Json)
+    let (checker, lang) = checked(edited, options)?;
+    Ok(report_json(&checker, lang))
 }
 
-/// Checks `edited` (against `options.original` when given) and returns the report.
-#[wasm_bindgen]
-pub fn check(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    JSON::parse(&checked_report(edited, options, Escape::Ascii)?)
+/// Checks `edited` (against `options.original` when given) and returns the report's parts,
+/// which the package's `check` turns into the report.
+#[wasm_bindgen(js_name = checkParts)]
+pub fn check_parts(edited: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
+    let (checker, lang) = checked(edited, options)?;
+    Ok(report_parts(&checker, lang))
 }
 
 /// Checks `edited` against `options.original` and returns `{report, changeSet}`; rows with
@@ -203,7 +216,7 @@ pub fn change_set(edited: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let change_set = stamp.change_set(&checker).to_json();
     let json = format!(
         "{{\"report\":{},\"changeSet\":{change_set}}}",
-        report_json(&checker, lang, Escape::Json)
+        report_json(&checker, lang)
     );
     parse(&json)
 }
@@ -288,15 +301,17 @@ impl Checker {
         parse(&serde_json::to_string(&delta.in_lang(lang)).unwrap_or_default())
     }
 
-    /// The report of the file as it is now.
-    pub fn report(&self) -> Result<JsValue, JsValue> {
-        JSON::parse(&report_json(&self.inner, self.lang, Escape::Ascii))
+    /// The parts of the report of the file as it is now, which the package's `report` turns
+    /// into the report.
+    #[wasm_bindgen(js_name = reportParts)]
+    pub fn report_parts(&self) -> js_sys::Array {
+        report_parts(&self.inner, self.lang)
     }
 
     /// The report as JSON text.
     #[wasm_bindgen(js_name = reportJson)]
     pub fn report_json(&self) -> String {
-        report_json(&self.inner, self.lang, Escape::Json)
+        report_json(&self.inner, self.lang)
     }
 
     /// The counts of the report, without building the whole report.

@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use crate::code::Lang;
 use crate::cross;
 use crate::diagnostic::{Diagnostic, order_ties, sort_diagnostics};
-use crate::json_text::{self, Escape};
+use crate::json_text::Escape;
 use crate::position::{RowIndex, StudentIndex};
 use crate::report::{Outcome, Report, RowEntry, RowEntryRef};
+use crate::report_parts::{PartsWriter, ReportParts};
 use crate::roster::Roster;
 
 use super::{Checker, RowUpdate};
@@ -108,51 +109,20 @@ impl Checker {
     /// `self.report().to_json(lang)`, without building the report in memory first.
     pub fn write_report_json(
         &self,
-        writer: impl std::io::Write,
-        lang: Lang,
-    ) -> std::io::Result<()> {
-        self.write_report(writer, lang, Escape::Json)
-    }
-
-    /// Writes the report's JSON as [`Checker::write_report_json`] does, with every character
-    /// outside ASCII escaped ([`Escape::Ascii`]): the same value, for JavaScript to parse.
-    pub fn write_report_ascii_json(
-        &self,
-        writer: impl std::io::Write,
-        lang: Lang,
-    ) -> std::io::Result<()> {
-        self.write_report(writer, lang, Escape::Ascii)
-    }
-
-    fn write_report(
-        &self,
         mut writer: impl std::io::Write,
         lang: Lang,
-        escape: Escape,
     ) -> std::io::Result<()> {
         let w = &mut writer;
+        let escape = Escape::Json;
         let json = |w: &mut dyn std::io::Write, value: &dyn erased::Json| value.write(w);
         let absent = self.absent_updates();
         w.write_all(b"{\"file\":")?;
-        match escape {
-            Escape::Json => json(w, &self.table.info)?,
-            Escape::Ascii => {
-                let file =
-                    serde_json::to_string(&self.table.info).map_err(std::io::Error::other)?;
-                w.write_all(json_text::to_ascii(&file).as_bytes())?;
-            }
-        }
+        json(w, &self.table.info)?;
         w.write_all(b",\"summary\":")?;
         json(w, &self.summary)?;
         w.write_all(b",\"diagnostics\":")?;
-        let mut file_level = self.file_level_diagnostics(&absent);
-        order_ties(&mut file_level, lang);
-        let mut rows = Vec::new();
-        for result in &self.results {
-            let start = rows.len();
-            rows.extend(result.diagnostics.iter());
-            order_ties(&mut rows[start..], lang);
-        }
+        let file_level = self.ordered_file_level(&absent, lang);
+        let rows = self.ordered_row_diagnostics(lang);
         let mut out = Vec::with_capacity(256 * (file_level.len() + rows.len()) + 2);
         out.push(b'[');
         for (i, diagnostic) in file_level.iter().chain(rows).enumerate() {
@@ -204,6 +174,63 @@ impl Checker {
         }
         w.write_all(&out)?;
         w.write_all(b"]}")
+    }
+
+    /// The report in parts, for the npm package's decoder ([`crate::report_parts`]): the same
+    /// value as the report's JSON, its messages in `lang`.
+    pub fn report_parts(&self, lang: Lang) -> ReportParts {
+        let absent = self.absent_updates();
+        let file_level = self.ordered_file_level(&absent, lang);
+        let rows = self.ordered_row_diagnostics(lang);
+        let listed: Vec<RowIndex> = self
+            .results
+            .iter_enumerated()
+            .map(|(i, _)| i)
+            .filter(|&i| self.listed(i))
+            .collect();
+        let mut writer = PartsWriter::new(8 * (file_level.len() + rows.len() + listed.len()));
+        writer.diagnostics(
+            file_level.len() + rows.len(),
+            file_level.iter().chain(rows),
+            lang,
+        );
+        writer.entries(listed.len() + absent.len());
+        for i in listed {
+            writer.entry(&self.entry_ref(i));
+        }
+        for update in &absent {
+            writer.entry(&RowEntryRef::from(&update.entry));
+        }
+        let json = |value: &dyn erased::Json| {
+            let mut out = Vec::new();
+            let _ = value.write(&mut out);
+            String::from_utf8(out).unwrap_or_default()
+        };
+        // As the report's JSON starts, keys in its order.
+        let head = format!(
+            "{{\"file\":{},\"summary\":{}}}",
+            json(&self.table.info),
+            json(&self.summary)
+        );
+        writer.finish(head)
+    }
+
+    /// The row-null diagnostics, sorted, their ties ordered in `lang`: as the report lists them.
+    fn ordered_file_level(&self, absent: &[RowUpdate], lang: Lang) -> Vec<Diagnostic> {
+        let mut file_level = self.file_level_diagnostics(absent);
+        order_ties(&mut file_level, lang);
+        file_level
+    }
+
+    /// Every row's diagnostics, row by row, the ties of each ordered in `lang`.
+    fn ordered_row_diagnostics(&self, lang: Lang) -> Vec<&Diagnostic> {
+        let mut rows = Vec::new();
+        for result in &self.results {
+            let start = rows.len();
+            rows.extend(result.diagnostics.iter());
+            order_ties(&mut rows[start..], lang);
+        }
+        rows
     }
 
     /// The row-null diagnostics (file level, then students not in the file), sorted.

@@ -47,6 +47,8 @@ function decodeReport(parts) {
     }
     rows.push({ row, export_row: exportRow, outcome, guid, matched_by: matchedBy, changes });
   }
-  if (at !== numbers.length) throw new Error('rollcall: the report parts do not add up');
+  if (at !== numbers.length) {
+    throw new Error('rollcall: the report parts do not add up (las partes del informe no cuadran)');
+  }
   return { file: head.file, summary: head.summary, diagnostics, rows };
 }

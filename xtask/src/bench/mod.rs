@@ -93,7 +93,10 @@ fn node_time(json: &serde_json::Value, name: &str) -> Time {
 }
 
 fn human(ns: f64) -> String {
-    if ns >= 1e9 {
+    if ns < 0.0 {
+        // A difference of two times can be below zero.
+        format!("-{}", human(-ns))
+    } else if ns >= 1e9 {
         format!("{:.2} s", ns / 1e9)
     } else if ns >= 1e6 {
         format!("{:.1} ms", ns / 1e6)
@@ -289,6 +292,14 @@ fn node_result(folder: &str, script: &str, args: &[&str]) -> Result<serde_json::
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn human_times_pick_their_unit_and_keep_a_sign() {
+        assert_eq!(super::human(2.5e9), "2.50 s");
+        assert_eq!(super::human(952_600.0), "952.6 µs");
+        assert_eq!(super::human(12.0), "12 ns");
+        assert_eq!(super::human(-1.25e6), "-1.2 ms");
+    }
+
     #[test]
     fn json_numbers_reads_nested_numbers_and_names_what_is_missing() {
         let path = std::env::temp_dir().join(format!("xtask-json-{}.json", std::process::id()));

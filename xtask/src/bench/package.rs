@@ -36,10 +36,9 @@ fn package_rows(table: &mut String, json: &serde_json::Value, raw: u64, gzipped:
         node_time(json, "package_xlsx"),
         node_time(json, "sheetjs"),
     );
-    let (check_json, report_parse, lean_parse) = (
+    let (check_json, report_parse) = (
         node_time(json, "package_check_json"),
         node_time(json, "report_json_parse"),
-        node_time(json, "lean_json_parse"),
     );
     // The median of the per-round ratios, the two sides timed in the same rounds.
     let paired = |name: &str| json["paired"][name]["median"].as_f64().unwrap_or(f64::NAN);
@@ -81,15 +80,12 @@ fn package_rows(table: &mut String, json: &serde_json::Value, raw: u64, gzipped:
     );
     let _ = writeln!(
         table,
-        "| the same check with the report left as text (`checkJson`); `JSON.parse` of that text alone | {} | (for comparison) | `check` − `checkJson` {}; `JSON.parse` alone {} for the report's {:.1} MB ({:.0} rows), {} for a copy listing only the {:.0} rows that change something or carry a finding ({:.1} MB) |",
+        "| the same check with the report left as text (`checkJson`); `JSON.parse` of that text alone | {} | (for comparison) | `check` − `checkJson` {} (`check` builds the report object from the engine's parts); `JSON.parse` of the report's JSON alone {} ({:.1} MB, {:.0} rows) |",
         check_json.shown(),
         human(check.median - check_json.median),
         human(report_parse.median),
         report("bytes") / 1e6,
         report("rows"),
-        human(lean_parse.median),
-        report("lean_rows"),
-        report("lean_bytes") / 1e6,
     );
     let _ = writeln!(
         table,
@@ -124,10 +120,10 @@ mod tests {
         let json = serde_json::json!({
             "package_check": time(100.0), "peer": time(500.0), "papaparse": time(150.0),
             "package_check_json": time(80.0), "report_json_parse": time(20.0),
-            "lean_json_parse": time(2.0), "package_xlsx": time(300.0), "sheetjs": time(1000.0),
+            "package_xlsx": time(300.0), "sheetjs": time(1000.0),
             "paired": {"check_over_peer": {"median": 0.21}, "check_over_papaparse": {"median": 0.7},
                        "xlsx_over_sheetjs": {"median": 0.29}},
-            "report": {"bytes": 7.7e6, "rows": 50486.0, "lean_bytes": 1.5e6, "lean_rows": 3645.0},
+            "report": {"bytes": 1.5e6, "rows": 3645.0},
         });
         let mut table = String::new();
         let met = super::package_rows(&mut table, &json, 1_233_344, 586_514);

@@ -3,7 +3,7 @@
 //!
 //! `JSON.parse` of a whole report spends most of its time on the keys and structure of its
 //! many small objects (a row entry, each change, each diagnostic). Here the structure goes as
-//! numbers and every string once in a flat JSON array, which `JSON.parse` reads several times
+//! numbers and the strings in a flat JSON array, which `JSON.parse` reads several times
 //! faster; the decoder builds the objects with their keys written in its own code.
 //!
 //! - `head`: `{"file":…,"summary":…}` as the report's JSON has them.

@@ -145,10 +145,11 @@ impl Serialize for InLang<'_> {
 }
 
 impl InLang<'_> {
-    /// Appends the diagnostic as JSON: with [`Escape::Json`], the same bytes as serialising it
-    /// with serde_json, faster (a report may hold one for every row).
-    pub fn write_json(&self, out: &mut Vec<u8>, escape: Escape) {
+    /// Appends the diagnostic as JSON: the same bytes as serialising it with serde_json, faster
+    /// (a report may hold one for every row).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
         let d = self.diagnostic;
+        let escape = Escape::Json;
         out.extend_from_slice(b"{\"code\":\"");
         out.extend_from_slice(d.code().as_str().as_bytes());
         out.extend_from_slice(b"\",\"severity\":\"");

@@ -100,7 +100,8 @@ impl<'a> From<&'a RowEntry> for RowEntryRef<'a> {
 
 /// Appends one row entry as JSON: the same bytes serde writes for [`RowEntry`], faster. The
 /// report may have one entry per row, and most of each entry is fixed text.
-pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef, escape: Escape) {
+pub fn write_entry(out: &mut Vec<u8>, entry: &RowEntryRef) {
+    let escape = Escape::Json;
     out.extend_from_slice(b"{\"row\":");
     json_text::number(out, entry.row.map(SheetRow::get));
     out.extend_from_slice(b",\"export_row\":");

@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use crate::code::Lang;
 use crate::cross;
 use crate::diagnostic::{Diagnostic, order_ties, sort_diagnostics};
-use crate::json_text::Escape;
 use crate::position::{RowIndex, StudentIndex};
 use crate::report::{Outcome, Report, RowEntry, RowEntryRef};
 use crate::report_parts::{PartsWriter, ReportParts};
@@ -113,13 +112,8 @@ impl Checker {
         lang: Lang,
     ) -> std::io::Result<()> {
         let w = &mut writer;
-        let escape = Escape::Json;
-        let json = |w: &mut dyn std::io::Write, value: &dyn erased::Json| value.write(w);
         let absent = self.absent_updates();
-        w.write_all(b"{\"file\":")?;
-        json(w, &self.table.info)?;
-        w.write_all(b",\"summary\":")?;
-        json(w, &self.summary)?;
+        self.write_head(w)?;
         w.write_all(b",\"diagnostics\":")?;
         let file_level = self.ordered_file_level(&absent, lang);
         let rows = self.ordered_row_diagnostics(lang);
@@ -129,7 +123,7 @@ impl Checker {
             if i > 0 {
                 out.push(b',');
             }
-            diagnostic.in_lang(lang).write_json(&mut out, escape);
+            diagnostic.in_lang(lang).write_json(&mut out);
         }
         out.push(b']');
         w.write_all(&out)?;
@@ -144,7 +138,7 @@ impl Checker {
             for i in rows.map(RowIndex::at) {
                 if self.listed(i) {
                     out.push(b',');
-                    crate::report::write_entry(&mut out, &self.entry_ref(i), escape);
+                    crate::report::write_entry(&mut out, &self.entry_ref(i));
                 }
             }
             out
@@ -170,7 +164,7 @@ impl Checker {
                 out.push(b',');
             }
             first = false;
-            crate::report::write_entry(&mut out, &RowEntryRef::from(&update.entry), escape);
+            crate::report::write_entry(&mut out, &RowEntryRef::from(&update.entry));
         }
         w.write_all(&out)?;
         w.write_all(b"]}")
@@ -201,18 +195,19 @@ impl Checker {
         for update in &absent {
             writer.entry(&RowEntryRef::from(&update.entry));
         }
-        let json = |value: &dyn erased::Json| {
-            let mut out = Vec::new();
-            let _ = value.write(&mut out);
-            String::from_utf8(out).unwrap_or_default()
-        };
-        // As the report's JSON starts, keys in its order.
-        let head = format!(
-            "{{\"file\":{},\"summary\":{}}}",
-            json(&self.table.info),
-            json(&self.summary)
-        );
-        writer.finish(head)
+        let mut head = Vec::new();
+        // Writing into a vector cannot fail, and serde_json writes UTF-8.
+        let _ = self.write_head(&mut head);
+        head.push(b'}');
+        writer.finish(String::from_utf8(head).unwrap_or_default())
+    }
+
+    /// The report's JSON up to its diagnostics: `{"file":…,"summary":…`.
+    fn write_head(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        w.write_all(b"{\"file\":")?;
+        serde_json::to_writer(&mut *w, &self.table.info).map_err(std::io::Error::other)?;
+        w.write_all(b",\"summary\":")?;
+        serde_json::to_writer(&mut *w, &self.summary).map_err(std::io::Error::other)
     }
 
     /// The row-null diagnostics, sorted, their ties ordered in `lang`: as the report lists them.
@@ -246,18 +241,5 @@ impl Checker {
         self.absent_students()
             .filter_map(|s| self.absent_update(s))
             .collect()
-    }
-}
-
-mod erased {
-    /// Any serialisable value, written as JSON.
-    pub trait Json {
-        fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-            serde_json::to_writer(w, self).map_err(std::io::Error::other)
-        }
     }
 }
